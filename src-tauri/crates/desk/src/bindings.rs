@@ -1,0 +1,50 @@
+//! The TypeScript types the UI uses, generated from the Rust types (ts-rs) into one file,
+//! `ui/src/bindings.ts`, which is committed. The test `bindings_are_current` fails when the file is
+//! stale; regenerate with `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`.
+
+use ts_rs::{Config, TS};
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),+ $(,)?) => {{
+        let mut out = Vec::new();
+        $( out.push(format!("export {}", <$t as TS>::decl($cfg))); )+
+        out
+    }};
+}
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    use domain::model::*;
+    // Ids and counts cross as JSON numbers (all below 2^53), not bigint.
+    let cfg = &Config::default().with_large_int("number");
+    let decls = decls!(cfg;
+        domain::error::ErrorCode, domain::error::AppError,
+        domain::role::Role, domain::role::Permission, domain::role::Session,
+        PropertyType, UnitStatus, IdType, PricingBasis, PaymentMethod, FilingStatus, ContractStatus,
+        Project, Building, Unit, UnitListItem, Buyer, ContractParty, Contract, UnitDetail, UnitQuery,
+        Page<UnitListItem>, BuyerInput, PartyInput, ContractInput, UnitEdit, UserInfo, AuditEntry, ImportRecord,
+        ImportOutcome, domain::sheet::RowError,
+        crate::records::ContractEdit,
+        crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
+    );
+    let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");
+    for d in decls {
+        s.push_str(&d);
+        s.push_str("\n\n");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings.ts");
+        let want = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &want).expect("write bindings");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`");
+    }
+}

@@ -1,0 +1,89 @@
+//! HandoverDesk application services: the one place where a request is checked against the
+//! signed-in role, validated, written through the store with its audit line, and masked for the
+//! role on the way out. The Tauri shell and the `handover` CLI are thin adapters over [`Desk`].
+
+pub mod bindings;
+pub mod records;
+mod users;
+
+pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use domain::role::Session;
+use std::path::Path;
+use std::sync::Arc;
+use store::{Actor, Store};
+
+/// Where "now" comes from: the system clock in the app, a fixed instant in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>;
+
+/// The system clock in China Standard Time (UTC+8), where the sales offices are.
+pub fn system_clock() -> Clock {
+    Arc::new(|| Utc::now().with_timezone(&china_time()))
+}
+
+/// UTC+8.
+pub fn china_time() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+use chrono::Offset;
+
+/// The services over one store.
+#[derive(Clone)]
+pub struct Desk {
+    store: Store,
+    clock: Clock,
+}
+
+impl Desk {
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Desk { store, clock }
+    }
+
+    /// Open the database file (created and migrated if needed) with the system clock.
+    ///
+    /// Errors: as [`Store::open`].
+    pub async fn open(path: &Path) -> domain::Result<Desk> {
+        let (store, _) = Store::open(path).await?;
+        Ok(Desk::new(store, system_clock()))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<FixedOffset> {
+        (self.clock)()
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
+    fn actor(&self, s: &Session) -> Actor {
+        Actor { user_id: Some(s.user_id), username: s.username.clone(), at: self.now().to_rfc3339() }
+    }
+}
+
+/// The default database location: `<app data>/handover.db`, the folder the desktop app uses
+/// (`$XDG_DATA_HOME/com.handoverdesk.app` on Linux, `%APPDATA%\com.handoverdesk.app` on Windows,
+/// `~/Library/Application Support/com.handoverdesk.app` on macOS).
+pub fn default_db_path() -> std::path::PathBuf {
+    let base = if cfg!(target_os = "windows") {
+        std::env::var_os("APPDATA").map(std::path::PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))
+    };
+    base.unwrap_or_else(|| std::path::PathBuf::from(".")).join(APP_IDENTIFIER).join("handover.db")
+}
+
+/// Must equal `identifier` in tauri.conf.json, so the CLI and the app share one database.
+pub const APP_IDENTIFIER: &str = "com.handoverdesk.app";
+
+#[cfg(test)]
+mod tests;

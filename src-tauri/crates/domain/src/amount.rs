@@ -1,0 +1,87 @@
+//! Money (yuan) and areas (m²) are exact decimals with at most two places.
+//!
+//! Storage keeps them as integer hundredths (fen for money, 0.01 m² for areas) so that every backend
+//! sums and compares them exactly; these helpers are the only way in and out.
+
+use crate::{AppError, Result};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Parse a decimal from user text (spreadsheet cell, form field), refusing anything but plain digits.
+///
+/// Errors: `Invalid` naming `field` when the text is not a number.
+pub fn parse_decimal(field: &str, label: &str, text: &str) -> Result<Decimal> {
+    let t = text.trim().replace(',', "");
+    Decimal::from_str(&t)
+        .map_err(|_| AppError::invalid(field, format!("{label}“{text}”不是有效的数字")))
+}
+
+/// Check a value is > 0 with at most two decimal places, and return it normalised to scale 2.
+///
+/// Errors: `Invalid` naming `field` (e.g. "建筑面积必须大于 0").
+pub fn positive_2dp(field: &str, label: &str, value: Decimal) -> Result<Decimal> {
+    if value <= Decimal::ZERO {
+        return Err(AppError::invalid(field, format!("{label}必须大于 0")));
+    }
+    two_places(field, label, value)
+}
+
+/// Check a value has at most two decimal places (trailing zeros allowed) and give it scale 2.
+pub fn two_places(field: &str, label: &str, value: Decimal) -> Result<Decimal> {
+    let n = value.normalize();
+    if n.scale() > 2 {
+        return Err(AppError::invalid(field, format!("{label}最多保留两位小数")));
+    }
+    let mut v = n;
+    v.rescale(2);
+    Ok(v)
+}
+
+/// A two-place decimal as integer hundredths (fen or 0.01 m²).
+///
+/// Errors: `Invalid` when the value has more than two places or does not fit in 64 bits.
+pub fn to_hundredths(field: &str, value: Decimal) -> Result<i64> {
+    let v = two_places(field, field, value)?;
+    let m = v.mantissa(); // scale is exactly 2
+    i64::try_from(m).map_err(|_| AppError::invalid(field, "数值过大"))
+}
+
+/// Integer hundredths back to a decimal with scale 2.
+pub fn from_hundredths(v: i64) -> Decimal {
+    Decimal::new(v, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn round_trips_hundredths() {
+        assert_eq!(to_hundredths("x", d("1500000.00")).expect("ok"), 150_000_000);
+        assert_eq!(to_hundredths("x", d("89.5")).expect("ok"), 8950);
+        assert_eq!(from_hundredths(8950).to_string(), "89.50");
+        assert_eq!(to_hundredths("x", d("-3.1")).expect("ok"), -310);
+    }
+
+    #[test]
+    fn refuses_three_places_and_non_positive() {
+        let e = positive_2dp("gross_area", "建筑面积", d("89.505")).expect_err("3dp");
+        assert_eq!(e.field.as_deref(), Some("gross_area"));
+        assert!(e.message.contains("两位小数"));
+        let e = positive_2dp("gross_area", "建筑面积", d("-1")).expect_err("negative");
+        assert!(e.message.contains("必须大于 0"));
+        assert!(positive_2dp("a", "a", d("0")).is_err());
+        assert_eq!(positive_2dp("a", "a", d("89.500")).expect("ok").to_string(), "89.50");
+    }
+
+    #[test]
+    fn parses_with_thousands_separators() {
+        assert_eq!(parse_decimal("p", "总价", " 1,500,000.00 ").expect("ok"), d("1500000.00"));
+        let e = parse_decimal("p", "总价", "十万").expect_err("text");
+        assert_eq!(e.field.as_deref(), Some("p"));
+    }
+}

@@ -1,0 +1,118 @@
+//! Roles, permissions, and the signed-in session every service call carries.
+
+use crate::{AppError, Result};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A user's role. The table of what each may do is [`Role::allows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 置业顾问 / 客服专员
+    Clerk,
+    /// 物业 / 客服主管
+    Manager,
+    /// 财务
+    Finance,
+    /// 系统管理员
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Clerk, Role::Manager, Role::Finance, Role::Admin];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Clerk => "置业顾问/客服专员",
+            Role::Manager => "物业/客服主管",
+            Role::Finance => "财务",
+            Role::Admin => "系统管理员",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Manager => "manager",
+            Role::Finance => "finance",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The permission table. Checked in Rust on every service call, not only in the UI.
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Clerk => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit),
+            Role::Manager => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewAudit),
+            Role::Finance => matches!(p, ViewRecords | ExportRecords | ViewPersonalData | ViewAudit),
+        }
+    }
+}
+
+/// Something a role may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ViewRecords,
+    EditRecords,
+    ImportRecords,
+    ExportRecords,
+    /// See full ID numbers and phones; others see them masked.
+    ViewPersonalData,
+    ViewAudit,
+    ManageUsers,
+}
+
+/// Who is acting. Every service call takes one; the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+impl Session {
+    /// Errors: `Forbidden` when the role lacks `p`.
+    pub fn require(&self, p: Permission) -> Result<()> {
+        if self.role.allows(p) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.allows(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(role: Role) -> Session {
+        Session { user_id: 1, username: "u".into(), display_name: "U".into(), role }
+    }
+
+    #[test]
+    fn permission_table() {
+        assert!(session(Role::Admin).require(Permission::ManageUsers).is_ok());
+        assert_eq!(
+            session(Role::Clerk).require(Permission::ManageUsers).expect_err("clerk").code,
+            crate::ErrorCode::Forbidden
+        );
+        assert!(session(Role::Finance).require(Permission::EditRecords).is_err());
+        assert!(!session(Role::Manager).may(Permission::ViewPersonalData));
+        assert!(session(Role::Clerk).may(Permission::ViewPersonalData));
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
+
+use crate::{db_err, Actor, Store};
+use domain::model::AuditEntry;
+use domain::Result;
+use serde::Serialize;
+use sqlx::{Row, Sqlite, Transaction};
+
+/// Append one line inside the caller's transaction.
+pub(crate) async fn write<B: Serialize, A: Serialize>(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
+    let encode = |v: Result<String, serde_json::Error>| v.map_err(domain::AppError::internal);
+    let before = before.map(|b| encode(serde_json::to_string(b))).transpose()?;
+    let after = after.map(|a| encode(serde_json::to_string(a))).transpose()?;
+    sqlx::query("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(&actor.at)
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(action)
+        .bind(before)
+        .bind(after)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+fn entry(r: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.try_get("id").map_err(db_err)?,
+        at: r.try_get("at").map_err(db_err)?,
+        username: r.try_get("username").map_err(db_err)?,
+        entity: r.try_get("entity").map_err(db_err)?,
+        entity_id: r.try_get("entity_id").map_err(db_err)?,
+        action: r.try_get("action").map_err(db_err)?,
+        before: r.try_get("before").map_err(db_err)?,
+        after: r.try_get("after").map_err(db_err)?,
+    })
+}
+
+impl Store {
+    /// The history of a unit: the unit itself and every contract ever made on it, newest first.
+    pub async fn audit_for_unit(&self, unit_id: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE (entity = 'unit' AND entity_id = ?1)
+               OR (entity = 'contract' AND entity_id IN (SELECT id FROM contracts WHERE unit_id = ?1))
+             ORDER BY id DESC",
+        )
+        .bind(unit_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(entry).collect()
+    }
+
+    /// The history of one record.
+    pub async fn audit_for(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC")
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(entry).collect()
+    }
+
+    /// The latest `limit` lines of the whole log.
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(entry).collect()
+    }
+}

@@ -1,0 +1,435 @@
+//! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
+
+use crate::{audit, db_err, not_stale, Actor, Store};
+use domain::amount::{from_hundredths, to_hundredths};
+use domain::model::*;
+use domain::{phone, AppError, Result};
+use rust_decimal::Decimal;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+
+/// The unit columns with project and building names (a macro so it joins static SQL with `concat!`).
+macro_rules! unit_select {
+    () => {
+        "SELECT u.*, p.name AS project_name, b.name AS building_name FROM units u JOIN projects p ON p.id = u.project_id JOIN buildings b ON b.id = u.building_id"
+    };
+}
+pub(crate) use unit_select;
+
+fn opt_area(r: &SqliteRow, col: &str) -> Result<Option<Decimal>> {
+    Ok(r.try_get::<Option<i64>, _>(col).map_err(db_err)?.map(from_hundredths))
+}
+
+fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let s: String = r.try_get(col).map_err(db_err)?;
+    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
+}
+
+pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {
+    Ok(Unit {
+        id: r.try_get("id").map_err(db_err)?,
+        project_id: r.try_get("project_id").map_err(db_err)?,
+        project_name: r.try_get("project_name").map_err(db_err)?,
+        building_id: r.try_get("building_id").map_err(db_err)?,
+        building_name: r.try_get("building_name").map_err(db_err)?,
+        number: r.try_get("number").map_err(db_err)?,
+        floor: r.try_get("floor").map_err(db_err)?,
+        property_type: code(r, "property_type", PropertyType::parse)?,
+        forecast_gross_area: from_hundredths(r.try_get("forecast_gross_area").map_err(db_err)?),
+        forecast_internal_area: opt_area(r, "forecast_internal_area")?,
+        surveyed_gross_area: opt_area(r, "surveyed_gross_area")?,
+        surveyed_internal_area: opt_area(r, "surveyed_internal_area")?,
+        status: code(r, "status", UnitStatus::parse)?,
+        version: r.try_get("version").map_err(db_err)?,
+    })
+}
+
+fn buyer_from(r: &SqliteRow) -> Result<Buyer> {
+    Ok(Buyer {
+        id: r.try_get("buyer_id").map_err(db_err)?,
+        name: r.try_get("name").map_err(db_err)?,
+        id_type: code(r, "id_type", IdType::parse)?,
+        id_number: r.try_get("id_number").map_err(db_err)?,
+        phone: r.try_get("phone").map_err(db_err)?,
+        address: r.try_get("address").map_err(db_err)?,
+    })
+}
+
+/// Add the search/filter conditions of `q` to a query over `units u`.
+fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &UnitQuery) {
+    qb.push(" WHERE 1=1");
+    if let Some(p) = q.project_id {
+        qb.push(" AND u.project_id = ").push_bind(p);
+    }
+    if let Some(b) = q.building_id {
+        qb.push(" AND u.building_id = ").push_bind(b);
+    }
+    if let Some(t) = q.property_type {
+        qb.push(" AND u.property_type = ").push_bind(t.as_str());
+    }
+    if let Some(s) = q.status {
+        qb.push(" AND u.status = ").push_bind(s.as_str());
+    }
+    if let Some(s) = q.search_text() {
+        // Prefix ranges instead of LIKE, so the indexes serve them on every backend.
+        let upper = format!("{s}\u{10FFFF}");
+        qb.push(" AND u.id IN (SELECT id FROM units WHERE number >= ").push_bind(s.to_string());
+        qb.push(" AND number < ").push_bind(upper.clone());
+        qb.push(" UNION SELECT c.unit_id FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id AND c.status = 'live' WHERE cp.buyer_id IN (SELECT id FROM buyers WHERE name >= ");
+        qb.push_bind(s.to_string()).push(" AND name < ").push_bind(upper);
+        qb.push(" UNION SELECT id FROM buyers WHERE phone = ").push_bind(s.to_string());
+        if s.chars().count() == 4 {
+            qb.push(" UNION SELECT id FROM buyers WHERE phone_tail = ").push_bind(s.to_string());
+            qb.push(" UNION SELECT id FROM buyers WHERE id_tail = ").push_bind(s.to_uppercase());
+        }
+        qb.push("))");
+    }
+}
+
+/// Insert or refresh a buyer identified by (id type, id number); returns the id.
+pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
+    let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = ? AND id_number = ?")
+        .bind(b.id_type.as_str())
+        .bind(&b.id_number)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    let id_tail: String = b.id_number.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    match existing {
+        Some(r) => {
+            let old = buyer_from(&r)?;
+            if old.name != b.name || old.phone != b.phone || old.address != b.address {
+                sqlx::query("UPDATE buyers SET name = ?, phone = ?, phone_tail = ?, address = ? WHERE id = ?")
+                    .bind(&b.name)
+                    .bind(&b.phone)
+                    .bind(phone::tail(&b.phone))
+                    .bind(&b.address)
+                    .bind(old.id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                let masked = |x: &Buyer| Buyer { id_number: domain::mask::id_number(&x.id_number), phone: domain::mask::phone(&x.phone), ..x.clone() };
+                let new = Buyer { name: b.name.clone(), phone: b.phone.clone(), address: b.address.clone(), ..old.clone() };
+                audit::write(tx, actor, "buyer", old.id, "update", Some(&masked(&old)), Some(&masked(&new))).await?;
+            }
+            Ok(old.id)
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&b.name)
+            .bind(b.id_type.as_str())
+            .bind(&b.id_number)
+            .bind(id_tail)
+            .bind(&b.phone)
+            .bind(phone::tail(&b.phone))
+            .bind(&b.address)
+            .bind(import_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(id)
+        }
+    }
+}
+
+/// Insert a validated contract and its parties; returns the id.
+///
+/// Errors: `Conflict` on a duplicate number or when the unit already has a live contract.
+pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, c: &ContractInput, import_id: Option<i64>) -> Result<i64> {
+    check_contract_free(tx, c, None).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'live', ?) RETURNING id",
+    )
+    .bind(&c.number)
+    .bind(c.unit_id)
+    .bind(c.signed_on.to_string())
+    .bind(to_hundredths("total_price", c.total_price)?)
+    .bind(to_hundredths("unit_price", c.unit_price)?)
+    .bind(c.pricing_basis.as_str())
+    .bind(c.payment_method.as_str())
+    .bind(c.filing_status.as_str())
+    .bind(import_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    insert_parties(tx, actor, id, c, import_id).await?;
+    sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE id = ? AND status = 'available'")
+        .bind(c.unit_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    audit::write(tx, actor, "contract", id, if import_id.is_some() { "import" } else { "create" }, None::<&()>, Some(&c.snapshot(ContractStatus::Live))).await?;
+    Ok(id)
+}
+
+async fn insert_parties(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, contract_id: i64, c: &ContractInput, import_id: Option<i64>) -> Result<()> {
+    for (pos, p) in c.parties.iter().enumerate() {
+        let buyer_id = upsert_buyer(tx, actor, &p.buyer, import_id).await?;
+        sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES (?, ?, ?, ?)")
+            .bind(contract_id)
+            .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+            .bind(buyer_id)
+            .bind(to_hundredths("share", p.share)?)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Refuse a duplicate number or a second live contract on the unit (with a clear message; the
+/// unique indexes back this up against races).
+async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput, except: Option<i64>) -> Result<()> {
+    let except = except.unwrap_or(-1);
+    let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE number = ? AND id <> ?")
+        .bind(&c.number)
+        .bind(except)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    if dup.is_some() {
+        return Err(AppError::conflict_on("number", format!("合同编号“{}”已存在", c.number)));
+    }
+    let live: Option<String> = sqlx::query_scalar("SELECT number FROM contracts WHERE unit_id = ? AND status = 'live' AND id <> ?")
+        .bind(c.unit_id)
+        .bind(except)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    if let Some(n) = live {
+        return Err(AppError::conflict_on("unit_id", format!("该房屋已有有效合同 {n}，须先解除原合同")));
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn projects(&self) -> Result<Vec<Project>> {
+        let rows = sqlx::query("SELECT id, name, address FROM projects ORDER BY name").fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok(Project { id: r.try_get("id").map_err(db_err)?, name: r.try_get("name").map_err(db_err)?, address: r.try_get("address").map_err(db_err)? }))
+            .collect()
+    }
+
+    pub async fn buildings(&self, project_id: i64) -> Result<Vec<Building>> {
+        let rows = sqlx::query("SELECT * FROM buildings WHERE project_id = ? ORDER BY name")
+            .bind(project_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Building {
+                    id: r.try_get("id").map_err(db_err)?,
+                    project_id: r.try_get("project_id").map_err(db_err)?,
+                    name: r.try_get("name").map_err(db_err)?,
+                    floors: r.try_get("floors").map_err(db_err)?,
+                    has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// One page of units matching `q`, with the live contract's number and parties (unmasked:
+    /// the services mask them), and the total count.
+    pub async fn search_units(&self, q: &UnitQuery) -> Result<(Vec<(Unit, Option<String>, Vec<Buyer>)>, i64)> {
+        let (limit, offset) = q.limits();
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM units u");
+        push_filters(&mut count, q);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_err)?;
+        let mut qb = QueryBuilder::<Sqlite>::new(unit_select!());
+        push_filters(&mut qb, q);
+        qb.push(" ORDER BY u.project_id, u.building_id, u.number LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        let units: Vec<Unit> = rows.iter().map(unit_from).collect::<Result<_>>()?;
+        if units.is_empty() {
+            return Ok((vec![], total));
+        }
+        let mut pq = QueryBuilder::<Sqlite>::new(
+            "SELECT c.unit_id, c.number AS contract_number, b.id AS buyer_id, b.* FROM contracts c
+             JOIN contract_parties cp ON cp.contract_id = c.id JOIN buyers b ON b.id = cp.buyer_id
+             WHERE c.status = 'live' AND c.unit_id IN (",
+        );
+        let mut sep = pq.separated(", ");
+        for u in &units {
+            sep.push_bind(u.id);
+        }
+        pq.push(") ORDER BY c.unit_id, cp.position");
+        let prow = pq.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut out: Vec<(Unit, Option<String>, Vec<Buyer>)> = units.into_iter().map(|u| (u, None, vec![])).collect();
+        for r in &prow {
+            let unit_id: i64 = r.try_get("unit_id").map_err(db_err)?;
+            if let Some(slot) = out.iter_mut().find(|x| x.0.id == unit_id) {
+                slot.1 = Some(r.try_get("contract_number").map_err(db_err)?);
+                slot.2.push(buyer_from(r)?);
+            }
+        }
+        Ok((out, total))
+    }
+
+    pub async fn unit(&self, id: i64) -> Result<Unit> {
+        let row = sqlx::query(concat!(unit_select!(), " WHERE u.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        unit_from(&row.ok_or_else(|| AppError::not_found("房屋"))?)
+    }
+
+    /// Every contract of a unit (live first, then cancelled), with parties in order.
+    pub async fn contracts_of_unit(&self, unit_id: i64) -> Result<Vec<Contract>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE unit_id = ? ORDER BY status = 'live' DESC, id DESC")
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.contract(id).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn contract(&self, id: i64) -> Result<Contract> {
+        let r = sqlx::query("SELECT * FROM contracts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| AppError::not_found("合同"))?;
+        let prow = sqlx::query("SELECT cp.share, b.id AS buyer_id, b.* FROM contract_parties cp JOIN buyers b ON b.id = cp.buyer_id WHERE cp.contract_id = ? ORDER BY cp.position")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let parties = prow
+            .iter()
+            .map(|p| Ok(ContractParty { buyer: buyer_from(p)?, share: from_hundredths(p.try_get("share").map_err(db_err)?) }))
+            .collect::<Result<Vec<_>>>()?;
+        let signed: String = r.try_get("signed_on").map_err(db_err)?;
+        Ok(Contract {
+            id,
+            number: r.try_get("number").map_err(db_err)?,
+            unit_id: r.try_get("unit_id").map_err(db_err)?,
+            signed_on: signed.parse().map_err(|_| AppError::internal(format!("bad date {signed}")))?,
+            total_price: from_hundredths(r.try_get("total_price").map_err(db_err)?),
+            unit_price: from_hundredths(r.try_get("unit_price").map_err(db_err)?),
+            pricing_basis: code(&r, "pricing_basis", PricingBasis::parse)?,
+            payment_method: code(&r, "payment_method", PaymentMethod::parse)?,
+            filing_status: code(&r, "filing_status", FilingStatus::parse)?,
+            status: code(&r, "status", ContractStatus::parse)?,
+            parties,
+            version: r.try_get("version").map_err(db_err)?,
+        })
+    }
+
+    /// Create a contract (already validated) on an existing unit.
+    ///
+    /// Errors: `NotFound` (unit), `Conflict` (duplicate number, unit has a live contract).
+    pub async fn create_contract(&self, actor: &Actor, c: &ContractInput) -> Result<i64> {
+        self.unit(c.unit_id).await?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id = insert_contract(&mut tx, actor, c, None).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    /// Replace a contract's fields and parties, if it is still at `version`.
+    ///
+    /// Errors: `NotFound`, `Stale` (someone saved first), `Conflict` (duplicate number).
+    pub async fn update_contract(&self, actor: &Actor, id: i64, version: i64, c: &ContractInput) -> Result<()> {
+        let before = self.contract(id).await?;
+        if before.unit_id != c.unit_id {
+            return Err(AppError::invalid("unit_id", "不能把合同改到另一套房屋，请解除后重新签约"));
+        }
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        check_contract_free(&mut tx, c, Some(id)).await?;
+        let n = sqlx::query(
+            "UPDATE contracts SET number = ?, signed_on = ?, total_price = ?, unit_price = ?, pricing_basis = ?, payment_method = ?, filing_status = ?, version = version + 1
+             WHERE id = ? AND version = ?",
+        )
+        .bind(&c.number)
+        .bind(c.signed_on.to_string())
+        .bind(to_hundredths("total_price", c.total_price)?)
+        .bind(to_hundredths("unit_price", c.unit_price)?)
+        .bind(c.pricing_basis.as_str())
+        .bind(c.payment_method.as_str())
+        .bind(c.filing_status.as_str())
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        not_stale(n, "合同")?;
+        sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?").bind(id).execute(&mut *tx).await.map_err(db_err)?;
+        insert_parties(&mut tx, actor, id, c, None).await?;
+        audit::write(&mut tx, actor, "contract", id, "update", Some(&before.snapshot()), Some(&c.snapshot(before.status))).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Cancel (解除) a live contract; the unit becomes available again.
+    pub async fn cancel_contract(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
+        let before = self.contract(id).await?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let n = sqlx::query("UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'")
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        not_stale(n, "合同")?;
+        sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
+            .bind(before.unit_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let after = domain::model::ContractSnapshot { status: ContractStatus::Cancelled, ..before.snapshot() };
+        audit::write(&mut tx, actor, "contract", id, "cancel", Some(&before.snapshot()), Some(&after)).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Save a unit's areas, type and status if still at `edit.version`.
+    ///
+    /// Errors: `NotFound`, `Stale`.
+    pub async fn update_unit(&self, actor: &Actor, edit: &UnitEdit) -> Result<Unit> {
+        let before = self.unit(edit.id).await?;
+        let opt = |f: &str, v: Option<Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let n = sqlx::query(
+            "UPDATE units SET property_type = ?, status = ?, forecast_gross_area = ?, forecast_internal_area = ?, surveyed_gross_area = ?, surveyed_internal_area = ?, version = version + 1
+             WHERE id = ? AND version = ?",
+        )
+        .bind(edit.property_type.as_str())
+        .bind(edit.status.as_str())
+        .bind(to_hundredths("forecast_gross_area", edit.forecast_gross_area)?)
+        .bind(opt("forecast_internal_area", edit.forecast_internal_area)?)
+        .bind(opt("surveyed_gross_area", edit.surveyed_gross_area)?)
+        .bind(opt("surveyed_internal_area", edit.surveyed_internal_area)?)
+        .bind(edit.id)
+        .bind(edit.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        not_stale(n, "房屋")?;
+        let after = Unit {
+            property_type: edit.property_type,
+            status: edit.status,
+            forecast_gross_area: edit.forecast_gross_area,
+            forecast_internal_area: edit.forecast_internal_area,
+            surveyed_gross_area: edit.surveyed_gross_area,
+            surveyed_internal_area: edit.surveyed_internal_area,
+            version: before.version + 1,
+            ..before.clone()
+        };
+        audit::write(&mut tx, actor, "unit", edit.id, "update", Some(&before), Some(&after)).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(after)
+    }
+}

@@ -1,0 +1,119 @@
+//! Users (passwords arrive already hashed; hashing is the services' job).
+
+use crate::{audit, db_err, Actor, Store};
+use domain::model::UserInfo;
+use domain::role::Role;
+use domain::{AppError, Result};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub info: UserInfo,
+    pub password_hash: String,
+}
+
+fn info(r: &sqlx::sqlite::SqliteRow) -> Result<UserInfo> {
+    let role: String = r.try_get("role").map_err(db_err)?;
+    Ok(UserInfo {
+        id: r.try_get("id").map_err(db_err)?,
+        username: r.try_get("username").map_err(db_err)?,
+        display_name: r.try_get("display_name").map_err(db_err)?,
+        role: Role::parse(&role).ok_or_else(|| AppError::internal(format!("unknown role {role}")))?,
+        active: r.try_get::<i64, _>("active").map_err(db_err)? != 0,
+    })
+}
+
+impl Store {
+    pub async fn count_users(&self) -> Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db_err)
+    }
+
+    /// Create a user. With `only_if_none`, refuses unless the table is empty (first-start admin),
+    /// checked inside the same transaction so two windows cannot both create one.
+    ///
+    /// Errors: `Conflict` when the user name is taken or (with `only_if_none`) a user exists.
+    pub async fn create_user(&self, actor: &Actor, new: &NewUser, only_if_none: bool) -> Result<UserInfo> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        if only_if_none {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await.map_err(db_err)?;
+            if n > 0 {
+                return Err(AppError::conflict("管理员已创建，请直接登录"));
+            }
+        }
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
+            .bind(&new.username)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if taken > 0 {
+            return Err(AppError::conflict_on("username", format!("用户名“{}”已存在", new.username)));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(new.role.as_str())
+        .bind(&new.password_hash)
+        .bind(&actor.at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let user = UserInfo { id, username: new.username.clone(), display_name: new.display_name.clone(), role: new.role, active: true };
+        let actor = if actor.user_id.is_none() && only_if_none { Actor { user_id: Some(id), ..actor.clone() } } else { actor.clone() };
+        audit::write(&mut tx, &actor, "user", id, "create", None::<&UserInfo>, Some(&user)).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(user)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
+        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| Ok(UserRecord { info: info(&r)?, password_hash: r.try_get("password_hash").map_err(db_err)? })).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserInfo>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY id").fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(info).collect()
+    }
+
+    /// Change a user's role, active flag and (optionally) password hash.
+    ///
+    /// Errors: `NotFound`; `Conflict` when it would leave no active administrator.
+    pub async fn update_user(&self, actor: &Actor, id: i64, role: Role, active: bool, password_hash: Option<&str>) -> Result<UserInfo> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?").bind(id).fetch_optional(&mut *tx).await.map_err(db_err)?;
+        let before = info(&row.ok_or_else(|| AppError::not_found("用户"))?)?;
+        sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
+            .bind(role.as_str())
+            .bind(i64::from(active))
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if admins == 0 {
+            return Err(AppError::conflict("至少需要保留一位启用的系统管理员"));
+        }
+        let after = UserInfo { role, active, ..before.clone() };
+        let action = if password_hash.is_some() { "update_with_password" } else { "update" };
+        audit::write(&mut tx, actor, "user", id, action, Some(&before), Some(&after)).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(after)
+    }
+}

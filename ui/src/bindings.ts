@@ -1,0 +1,136 @@
+// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.
+
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "forbidden" | "unauthenticated" | "bad_credentials" | "setup_required" | "stale" | "import_rejected" | "io" | "storage" | "internal";
+
+export type AppError = { code: ErrorCode, message: string, field?: string, };
+
+export type Role = "clerk" | "manager" | "finance" | "admin";
+
+export type Permission = "view_records" | "edit_records" | "import_records" | "export_records" | "view_personal_data" | "view_audit" | "manage_users";
+
+export type Session = { user_id: number, username: string, display_name: string, role: Role, };
+
+export type PropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
+
+export type UnitStatus = "available" | "sold" | "delivered" | "withheld";
+
+export type IdType = "mainland_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "business_license";
+
+export type PricingBasis = "gross_area" | "internal_area" | "whole_unit";
+
+export type PaymentMethod = "one_off" | "mortgage" | "instalments";
+
+export type FilingStatus = "not_filed" | "signed" | "filed";
+
+export type ContractStatus = "live" | "cancelled";
+
+export type Project = { id: number, name: string, address: string, };
+
+export type Building = { id: number, project_id: number, name: string, floors: number, has_elevator: boolean, };
+
+export type Unit = { id: number, project_id: number, project_name: string, building_id: number, building_name: string, number: string, floor: number, property_type: PropertyType, forecast_gross_area: string, forecast_internal_area: string | null, surveyed_gross_area: string | null, surveyed_internal_area: string | null, status: UnitStatus, 
+/**
+ * Optimistic-concurrency version: an edit must carry the version it was made from.
+ */
+version: number, };
+
+export type UnitListItem = { unit: Unit, contract_number: string | null, buyer_names: string, buyer_phones: string, };
+
+export type Buyer = { id: number, name: string, id_type: IdType, 
+/**
+ * Masked (3301**********1234) unless the session may see personal data.
+ */
+id_number: string, 
+/**
+ * Masked (138****8000) unless the session may see personal data.
+ */
+phone: string, address: string, };
+
+export type ContractParty = { buyer: Buyer, share: string, };
+
+export type Contract = { id: number, number: string, unit_id: number, signed_on: string, total_price: string, unit_price: string, pricing_basis: PricingBasis, payment_method: PaymentMethod, filing_status: FilingStatus, status: ContractStatus, 
+/**
+ * The first party is the buyer (买受人); the others are co-owners (共有人).
+ */
+parties: Array<ContractParty>, version: number, };
+
+export type UnitDetail = { unit: Unit, contracts: Array<Contract>, 
+/**
+ * Whether the ID numbers and phones shown are complete (role) or masked.
+ */
+personal_data_visible: boolean, };
+
+export type UnitQuery = { project_id: number | null, building_id: number | null, property_type: PropertyType | null, status: UnitStatus | null, 
+/**
+ * Unit number prefix, buyer name prefix, full phone, phone tail (4 digits) or ID tail (4 characters).
+ */
+search: string | null, 
+/**
+ * 1-based.
+ */
+page: number, page_size: number, };
+
+export type Page<T> = { items: Array<T>, total: number, };
+
+export type BuyerInput = { name: string, id_type: IdType, id_number: string, phone: string, address: string, };
+
+export type PartyInput = { buyer: BuyerInput, 
+/**
+ * Percent, up to two decimals; all parties of a contract sum to 100.
+ */
+share: string, };
+
+export type ContractInput = { number: string, unit_id: number, signed_on: string, total_price: string, unit_price: string, pricing_basis: PricingBasis, payment_method: PaymentMethod, filing_status: FilingStatus, parties: Array<PartyInput>, };
+
+export type UnitEdit = { id: number, version: number, property_type: PropertyType, status: UnitStatus, forecast_gross_area: string, forecast_internal_area: string | null, surveyed_gross_area: string | null, surveyed_internal_area: string | null, };
+
+export type UserInfo = { id: number, username: string, display_name: string, role: Role, active: boolean, };
+
+export type AuditEntry = { id: number, 
+/**
+ * RFC 3339 instant.
+ */
+at: string, username: string, entity: string, entity_id: number, 
+/**
+ * create / update / cancel / import / undo_import / ...
+ */
+action: string, 
+/**
+ * JSON of the record before the change (none for a creation).
+ */
+before: string | null, 
+/**
+ * JSON of the record after the change (none for a deletion).
+ */
+after: string | null, };
+
+export type ImportRecord = { id: number, file_name: string, unit_count: number, contract_count: number, username: string, created_at: string, undone_at: string | null, };
+
+export type ImportOutcome = { "outcome": "imported", import_id: number, units: number, contracts: number, } | { "outcome": "rejected", errors: Array<RowError>, };
+
+export type RowError = { sheet: string, 
+/**
+ * The row number as Excel shows it (header is row 1).
+ */
+row: number, column: string, message: string, };
+
+export type ContractEdit = { id: number, version: number, contract: ContractInput, };
+
+export type SetupStatus = { 
+/**
+ * No user exists yet: the app must ask for the administrator's password first.
+ */
+needs_admin: boolean, };
+
+export type FirstAdmin = { username: string, display_name: string, password: string, };
+
+export type SignIn = { username: string, password: string, };
+
+export type NewUserRequest = { username: string, display_name: string, role: Role, password: string, };
+
+export type UpdateUserRequest = { id: number, role: Role, active: boolean, 
+/**
+ * A new password, or none to keep the current one.
+ */
+password: string | null, };
+
