@@ -1,1 +1,247 @@
-fn main(){}
+//! `handover`: HandoverDesk's services from a terminal, for finance staff's batch work and for
+//! black-box tests. Every command goes through the same services as the app.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use desk::Desk;
+use domain::model::{ImportOutcome, PropertyType, UnitQuery, UnitStatus};
+use domain::role::Role;
+use domain::AppError;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "handover", version, about = "交付台 HandoverDesk 命令行")]
+struct Cli {
+    /// Database file (created and migrated if missing). Default: the app's own database.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Print results and errors as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Role to act as; masking of ID numbers and phones follows it.
+    #[arg(long = "as-role", global = true, value_enum, default_value = "manager")]
+    role: RoleArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Clerk,
+    Manager,
+    Finance,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Clerk => Role::Clerk,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Finance => Role::Finance,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Units (房源): import, list, export.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Import history and undo.
+    Imports {
+        #[command(subcommand)]
+        command: ImportsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Import a 房源表 / 买受人表 workbook (.xlsx): all rows are checked first; nothing is written
+    /// if any row is wrong.
+    Import { file: PathBuf },
+    /// List units (one page).
+    List {
+        /// Unit number prefix, buyer name prefix, phone, phone tail or ID tail.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long = "type")]
+        property_type: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 50)]
+        page_size: u32,
+    },
+    /// Export every matching unit to .xlsx.
+    Export {
+        out: PathBuf,
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Write an empty import template.
+    Template { out: PathBuf },
+    /// Write a made-up but valid sample workbook (for trying the import, tests and benchmarks).
+    Sample {
+        out: PathBuf,
+        #[arg(long, default_value_t = 24)]
+        units: usize,
+        #[arg(long, default_value = "示例花园")]
+        project: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportsCommand {
+    /// List past imports.
+    List,
+    /// Undo one import as a whole.
+    Undo { id: i64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(json, &AppError::internal(e)),
+    };
+    match rt.block_on(run(cli)) {
+        Ok(true) => ExitCode::SUCCESS,
+        // The outcome itself (e.g. a rejected import with its rows) was printed already.
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => fail(json, &e),
+    }
+}
+
+fn fail(json: bool, e: &AppError) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "error": e }));
+    } else {
+        eprintln!("错误：{}{}", e.message, e.field.as_ref().map(|f| format!("（字段：{f}）")).unwrap_or_default());
+    }
+    ExitCode::FAILURE
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), AppError> {
+    println!("{}", serde_json::to_string_pretty(v).map_err(AppError::internal)?);
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    // Write beside the target, then rename: no half-written file is left if anything fails.
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(|e| AppError::io(format!("{}：{e}", path.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("{}：{e}", path.display())))
+}
+
+fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+    v.map(|s| parse(&s).ok_or_else(|| AppError::invalid(field, format!("“{s}”无效")))).transpose()
+}
+
+/// Ok(true): done; Ok(false): refused, with the refusal already printed; Err: print the error.
+async fn run(cli: Cli) -> Result<bool, AppError> {
+    run_command(cli).await
+}
+
+async fn run_command(cli: Cli) -> Result<bool, AppError> {
+    let json = cli.json;
+    // Commands that need no database.
+    if let Command::Units { command: UnitsCommand::Template { out } } = &cli.command {
+        return write_file(out, &domain::sheet::template()?).map(|_| true);
+    }
+    if let Command::Units { command: UnitsCommand::Sample { out, units, project } } = &cli.command {
+        return write_file(out, &domain::sample::workbook(project, *units)?).map(|_| true);
+    }
+    let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
+    let desk = Desk::open(&path).await?;
+    let s = desk.cli_session(cli.role.into()).await?;
+    match cli.command {
+        Command::Units { command } => match command {
+            UnitsCommand::Import { file } => {
+                let bytes = std::fs::read(&file).map_err(|e| AppError::io(format!("{}：{e}", file.display())))?;
+                let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let outcome = desk.import_workbook(&s, &name, &bytes).await?;
+                if json {
+                    print_json(&outcome)?;
+                }
+                match outcome {
+                    ImportOutcome::Imported { import_id, units, contracts } => {
+                        if !json {
+                            println!("已导入（批次 {import_id}）：房屋 {units} 套，合同 {contracts} 份");
+                        }
+                        Ok(true)
+                    }
+                    ImportOutcome::Rejected { errors } => {
+                        if !json {
+                            for e in &errors {
+                                eprintln!("{} 第 {} 行「{}」：{}", e.sheet, e.row, e.column, e.message);
+                            }
+                            eprintln!("导入被拒绝：{} 处错误，未写入任何数据", errors.len());
+                        }
+                        Ok(false)
+                    }
+                }
+            }
+            UnitsCommand::List { search, status, property_type, page, page_size } => {
+                let q = UnitQuery {
+                    search,
+                    status: parse_code("status", status, UnitStatus::parse_text)?,
+                    property_type: parse_code("type", property_type, PropertyType::parse_text)?,
+                    page,
+                    page_size,
+                    ..Default::default()
+                };
+                let page = desk.search_units(&s, &q).await?;
+                if json {
+                    return print_json(&page).map(|_| true);
+                }
+                println!("共 {} 套", page.total);
+                for i in page.items {
+                    let u = &i.unit;
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}㎡\t{}\t{}\t{}\t{}",
+                        u.project_name,
+                        u.building_name,
+                        u.number,
+                        u.property_type.label(),
+                        u.forecast_gross_area,
+                        u.status.label(),
+                        i.contract_number.unwrap_or_default(),
+                        i.buyer_names,
+                        i.buyer_phones
+                    );
+                }
+                Ok(true)
+            }
+            UnitsCommand::Export { out, search } => {
+                let bytes = desk.export_units(&s, &UnitQuery { search, ..Default::default() }).await?;
+                write_file(&out, &bytes).map(|_| true)
+            }
+            UnitsCommand::Template { .. } | UnitsCommand::Sample { .. } => Ok(true),
+        },
+        Command::Imports { command } => match command {
+            ImportsCommand::List => {
+                let list = desk.imports(&s).await?;
+                if json {
+                    return print_json(&list).map(|_| true);
+                }
+                for i in list {
+                    println!("{}\t{}\t房屋 {}\t合同 {}\t{}\t{}\t{}", i.id, i.file_name, i.unit_count, i.contract_count, i.username, i.created_at, i.undone_at.map(|t| format!("已撤销 {t}")).unwrap_or_default());
+                }
+                Ok(true)
+            }
+            ImportsCommand::Undo { id } => {
+                desk.undo_import(&s, id).await?;
+                if !json {
+                    println!("已撤销导入批次 {id}");
+                }
+                Ok(true)
+            }
+        },
+    }
+}

@@ -32,8 +32,23 @@ fn info(r: &sqlx::sqlite::SqliteRow) -> Result<UserInfo> {
 }
 
 impl Store {
+    /// People who can sign in (the command line's system account is not one).
     pub async fn count_users(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'").fetch_one(&self.pool).await.map_err(db_err)
+    }
+
+    /// The account the `handover` command line writes as (it cannot sign in: its hash is `!`).
+    pub async fn system_user(&self, username: &str, display_name: &str, role: Role, at: &str) -> Result<UserInfo> {
+        sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, '!', 0, ?) ON CONFLICT (username) DO NOTHING")
+            .bind(username)
+            .bind(display_name)
+            .bind(role.as_str())
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let rec = self.user_by_username(username).await?.ok_or_else(|| AppError::internal("system user missing"))?;
+        Ok(UserInfo { role, ..rec.info })
     }
 
     /// Create a user. With `only_if_none`, refuses unless the table is empty (first-start admin),
@@ -43,7 +58,7 @@ impl Store {
     pub async fn create_user(&self, actor: &Actor, new: &NewUser, only_if_none: bool) -> Result<UserInfo> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         if only_if_none {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await.map_err(db_err)?;
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'").fetch_one(&mut *tx).await.map_err(db_err)?;
             if n > 0 {
                 return Err(AppError::conflict("管理员已创建，请直接登录"));
             }
@@ -84,7 +99,7 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserInfo>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY id").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM users WHERE password_hash <> '!' ORDER BY id").fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(info).collect()
     }
 
