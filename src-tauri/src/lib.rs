@@ -1,1 +1,34 @@
+//! HandoverDesk desktop shell: builds the Tauri app, opens the database, registers the commands.
+//! The commands themselves live in `commands/` and only adapt (state in, service call, typed error out).
 
+pub mod commands;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+/// Register plugins and commands on any runtime (the real one, or the mock one in tests).
+pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
+    b.plugin(tauri_plugin_dialog::init()).invoke_handler(commands::handler())
+}
+
+/// Start the desktop app. The database is `$HANDOVER_DB` if set, else `handover.db` in the app-data folder.
+pub fn run() {
+    let app = builder(tauri::Builder::default())
+        .setup(|app| {
+            let path = match std::env::var_os("HANDOVER_DB") {
+                Some(p) => std::path::PathBuf::from(p),
+                None => app.path().app_data_dir()?.join("handover.db"),
+            };
+            let desk = tauri::async_runtime::block_on(desk::Desk::open(&path)).map_err(|e| format!("无法打开数据库 {}：{}", path.display(), e.message))?;
+            app.manage(state::AppState::new(desk));
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("交付台无法启动：{e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,1 +1,6 @@
-fn main(){}
+// Prevents an additional console window on Windows in release.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    handover_desk_lib::run();
+}

@@ -49,6 +49,13 @@ impl Desk {
         Ok(Desk::new(store, system_clock()))
     }
 
+    /// A private in-memory database (tests, demos).
+    ///
+    /// Errors: `Storage` if SQLite cannot start.
+    pub async fn in_memory(clock: Clock) -> domain::Result<Desk> {
+        Ok(Desk::new(Store::open_in_memory().await?, clock))
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

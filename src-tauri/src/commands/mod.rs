@@ -1,0 +1,42 @@
+//! Tauri commands: each unpacks state, calls one service, and returns `{ code, message, field? }`
+//! on failure. Arguments are snake_case on both sides.
+
+mod records;
+mod users;
+
+#[cfg(test)]
+mod tests;
+
+pub use records::*;
+pub use users::*;
+
+use tauri::ipc::Invoke;
+use tauri::Runtime;
+
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        users::setup_status,
+        users::create_first_admin,
+        users::sign_in,
+        users::sign_out,
+        users::current_session,
+        users::list_users,
+        users::create_user,
+        users::update_user,
+        records::list_projects,
+        records::list_buildings,
+        records::search_units,
+        records::unit_detail,
+        records::update_unit,
+        records::create_contract,
+        records::update_contract,
+        records::cancel_contract,
+        records::import_workbook,
+        records::list_imports,
+        records::undo_import,
+        records::unit_audit,
+        records::recent_audit,
+        records::export_units,
+        records::save_import_template,
+    ]
+}

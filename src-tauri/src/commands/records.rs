@@ -1,0 +1,96 @@
+use crate::state::AppState;
+use base64::Engine;
+use desk::records::ContractEdit;
+use domain::model::*;
+use domain::{AppError, Result};
+use tauri::State;
+
+fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
+    let path = std::path::Path::new(path);
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(|e| AppError::io(format!("{}：{e}", path.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("{}：{e}", path.display())))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
+    state.desk.projects(&state.session()?).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_buildings(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Building>> {
+    state.desk.buildings(&state.session()?, project_id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn search_units(state: State<'_, AppState>, query: UnitQuery) -> Result<Page<UnitListItem>> {
+    state.desk.search_units(&state.session()?, &query).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unit_detail(state: State<'_, AppState>, id: i64) -> Result<UnitDetail> {
+    state.desk.unit_detail(&state.session()?, id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_unit(state: State<'_, AppState>, edit: UnitEdit) -> Result<Unit> {
+    state.desk.update_unit(&state.session()?, &edit).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_contract(state: State<'_, AppState>, input: ContractInput) -> Result<Contract> {
+    state.desk.create_contract(&state.session()?, &input).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_contract(state: State<'_, AppState>, edit: ContractEdit) -> Result<Contract> {
+    state.desk.update_contract(&state.session()?, &edit).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_contract(state: State<'_, AppState>, id: i64, version: i64) -> Result<()> {
+    state.desk.cancel_contract(&state.session()?, id, version).await
+}
+
+/// The file arrives as base64 from an `<input type="file">` (no file-system permission needed).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_workbook(state: State<'_, AppState>, file_name: String, data_base64: String) -> Result<ImportOutcome> {
+    let session = state.session()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.as_bytes())
+        .map_err(|_| AppError::invalid("data_base64", "文件内容无法解码"))?;
+    state.desk.import_workbook(&session, &file_name, &bytes).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_imports(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
+    state.desk.imports(&state.session()?).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn undo_import(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.desk.undo_import(&state.session()?, id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unit_audit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<AuditEntry>> {
+    state.desk.audit_for_unit(&state.session()?, unit_id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn recent_audit(state: State<'_, AppState>, limit: i64) -> Result<Vec<AuditEntry>> {
+    state.desk.audit_recent(&state.session()?, limit).await
+}
+
+/// Export to a path the user picked in the save dialog.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_units(state: State<'_, AppState>, query: UnitQuery, path: String) -> Result<()> {
+    let bytes = state.desk.export_units(&state.session()?, &query).await?;
+    write_file(&path, &bytes)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_import_template(state: State<'_, AppState>, path: String) -> Result<()> {
+    state.session()?;
+    write_file(&path, &domain::sheet::template()?)
+}

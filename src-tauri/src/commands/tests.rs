@@ -1,0 +1,71 @@
+//! The commands over Tauri's mock runtime: real IPC requests, no window, a temporary database.
+
+use crate::state::AppState;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let desk = tauri::async_runtime::block_on(desk::Desk::in_memory(desk::system_clock())).expect("desk");
+    let app = crate::builder(mock_builder()).manage(AppState::new(desk)).build(mock_context(noop_assets())).expect("app");
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    (app, w)
+}
+
+fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let req = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(w, req).map(|b| b.deserialize::<Value>().expect("json body"))
+}
+
+#[test]
+fn sign_in_flow_and_typed_errors_over_ipc() {
+    let (_app, w) = app();
+    assert_eq!(invoke(&w, "setup_status", json!({})).expect("status")["needs_admin"], true);
+
+    // Nobody signed in: a typed error, not a panic.
+    let e = invoke(&w, "search_units", json!({ "query": {} })).expect_err("unauthenticated");
+    assert_eq!(e["code"], "unauthenticated");
+    assert_eq!(e["message"], "请先登录");
+
+    let e = invoke(&w, "create_first_admin", json!({ "req": { "username": "admin", "display_name": "", "password": "short" } })).expect_err("short");
+    assert_eq!(e["code"], "invalid");
+    assert_eq!(e["field"], "password");
+
+    let s = invoke(&w, "create_first_admin", json!({ "req": { "username": "admin", "display_name": "管理员", "password": "long enough" } })).expect("admin");
+    assert_eq!(s["role"], "admin");
+    assert_eq!(invoke(&w, "current_session", json!({})).expect("session")["username"], "admin");
+
+    // Import a sample workbook sent as base64, then find a unit.
+    use base64::Engine;
+    let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let r = invoke(&w, "import_workbook", json!({ "file_name": "sample.xlsx", "data_base64": data })).expect("import");
+    assert_eq!(r["outcome"], "imported");
+    let page = invoke(&w, "search_units", json!({ "query": { "search": "1-1", "page": 1, "page_size": 10 } })).expect("search");
+    assert_eq!(page["total"], 4);
+    assert_eq!(page["items"][0]["unit"]["forecast_gross_area"], "89.50");
+
+    // A bad decimal string is refused at the boundary, naming the field.
+    let unit = &page["items"][0]["unit"];
+    let e = invoke(
+        &w,
+        "update_unit",
+        json!({ "edit": { "id": unit["id"], "version": unit["version"], "property_type": "residential", "status": "sold",
+            "forecast_gross_area": "-1.00", "forecast_internal_area": null, "surveyed_gross_area": null, "surveyed_internal_area": null } }),
+    )
+    .expect_err("negative area");
+    assert_eq!(e["field"], "forecast_gross_area");
+
+    invoke(&w, "sign_out", json!({})).expect("sign out");
+    let e = invoke(&w, "sign_in", json!({ "req": { "username": "admin", "password": "wrong one" } })).expect_err("bad password");
+    assert_eq!(e["code"], "bad_credentials");
+}

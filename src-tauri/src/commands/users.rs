@@ -1,0 +1,50 @@
+use crate::state::AppState;
+use desk::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
+use domain::model::UserInfo;
+use domain::role::Session;
+use domain::Result;
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn setup_status(state: State<'_, AppState>) -> Result<SetupStatus> {
+    state.desk.setup_status().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_first_admin(state: State<'_, AppState>, req: FirstAdmin) -> Result<Session> {
+    let s = state.desk.create_first_admin(&req).await?;
+    state.set_session(Some(s.clone()))?;
+    Ok(s)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in(state: State<'_, AppState>, req: SignIn) -> Result<Session> {
+    let s = state.desk.sign_in(&req).await?;
+    state.set_session(Some(s.clone()))?;
+    Ok(s)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<()> {
+    state.set_session(None)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn current_session(state: State<'_, AppState>) -> Result<Option<Session>> {
+    Ok(state.current())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_users(state: State<'_, AppState>) -> Result<Vec<UserInfo>> {
+    state.desk.users(&state.session()?).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_user(state: State<'_, AppState>, req: NewUserRequest) -> Result<UserInfo> {
+    state.desk.create_user(&state.session()?, &req).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_user(state: State<'_, AppState>, req: UpdateUserRequest) -> Result<UserInfo> {
+    state.desk.update_user(&state.session()?, &req).await
+}
