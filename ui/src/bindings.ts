@@ -10,6 +10,8 @@ export type Permission = "view_records" | "edit_records" | "import_records" | "e
 
 export type Session = { user_id: number, username: string, display_name: string, role: Role, };
 
+export type SignedIn = { session: Session, role_label: string, permissions: Array<Permission>, };
+
 export type PropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
 
 export type UnitStatus = "available" | "sold" | "delivered" | "withheld";
@@ -134,3 +136,18 @@ export type UpdateUserRequest = { id: number, role: Role, active: boolean,
  */
 password: string | null, };
 
+export const PropertyTypeLabels: Record<PropertyType, string> = { residential: "住宅", commercial: "商业", office: "办公", parking: "车位", storage: "储藏室" };
+
+export const UnitStatusLabels: Record<UnitStatus, string> = { available: "未售", sold: "已售", delivered: "已交付", withheld: "保留" };
+
+export const IdTypeLabels: Record<IdType, string> = { mainland_id: "居民身份证", passport: "护照", hk_macao_permit: "港澳居民来往内地通行证", taiwan_permit: "台湾居民来往大陆通行证", business_license: "统一社会信用代码" };
+
+export const PricingBasisLabels: Record<PricingBasis, string> = { gross_area: "按建筑面积", internal_area: "按套内面积", whole_unit: "按套" };
+
+export const PaymentMethodLabels: Record<PaymentMethod, string> = { one_off: "一次性付款", mortgage: "按揭贷款", instalments: "分期付款" };
+
+export const FilingStatusLabels: Record<FilingStatus, string> = { not_filed: "未备案", signed: "已网签", filed: "已备案" };
+
+export const ContractStatusLabels: Record<ContractStatus, string> = { live: "有效", cancelled: "已解除" };
+
+export const RoleLabels: Record<Role, string> = { clerk: "置业顾问/客服专员", manager: "物业/客服主管", finance: "财务", admin: "系统管理员" };

@@ -41,8 +41,9 @@ fn sign_in_flow_and_typed_errors_over_ipc() {
     assert_eq!(e["field"], "password");
 
     let s = invoke(&w, "create_first_admin", json!({ "req": { "username": "admin", "display_name": "管理员", "password": "long enough" } })).expect("admin");
-    assert_eq!(s["role"], "admin");
-    assert_eq!(invoke(&w, "current_session", json!({})).expect("session")["username"], "admin");
+    assert_eq!(s["session"]["role"], "admin");
+    assert!(s["permissions"].as_array().expect("permissions").iter().any(|p| p == "manage_users"));
+    assert_eq!(invoke(&w, "current_session", json!({})).expect("session")["session"]["username"], "admin");
 
     // Import a sample workbook sent as base64, then find a unit.
     use base64::Engine;

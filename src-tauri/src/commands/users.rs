@@ -1,7 +1,7 @@
 use crate::state::AppState;
 use desk::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 use domain::model::UserInfo;
-use domain::role::Session;
+use domain::role::SignedIn;
 use domain::Result;
 use tauri::State;
 
@@ -11,17 +11,17 @@ pub async fn setup_status(state: State<'_, AppState>) -> Result<SetupStatus> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn create_first_admin(state: State<'_, AppState>, req: FirstAdmin) -> Result<Session> {
+pub async fn create_first_admin(state: State<'_, AppState>, req: FirstAdmin) -> Result<SignedIn> {
     let s = state.desk.create_first_admin(&req).await?;
     state.set_session(Some(s.clone()))?;
-    Ok(s)
+    Ok(s.into())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sign_in(state: State<'_, AppState>, req: SignIn) -> Result<Session> {
+pub async fn sign_in(state: State<'_, AppState>, req: SignIn) -> Result<SignedIn> {
     let s = state.desk.sign_in(&req).await?;
     state.set_session(Some(s.clone()))?;
-    Ok(s)
+    Ok(s.into())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -30,8 +30,8 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<()> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn current_session(state: State<'_, AppState>) -> Result<Option<Session>> {
-    Ok(state.current())
+pub async fn current_session(state: State<'_, AppState>) -> Result<Option<SignedIn>> {
+    Ok(state.current().map(SignedIn::from))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -19,7 +19,7 @@ pub fn typescript() -> String {
     let cfg = &Config::default().with_large_int("number");
     let decls = decls!(cfg;
         domain::error::ErrorCode, domain::error::AppError,
-        domain::role::Role, domain::role::Permission, domain::role::Session,
+        domain::role::Role, domain::role::Permission, domain::role::Session, domain::role::SignedIn,
         PropertyType, UnitStatus, IdType, PricingBasis, PaymentMethod, FilingStatus, ContractStatus,
         Project, Building, Unit, UnitListItem, Buyer, ContractParty, Contract, UnitDetail, UnitQuery,
         Page<UnitListItem>, BuyerInput, PartyInput, ContractInput, UnitEdit, UserInfo, AuditEntry, ImportRecord,
@@ -32,6 +32,20 @@ pub fn typescript() -> String {
         s.push_str(&d);
         s.push_str("\n\n");
     }
+    for labels in [
+        PropertyType::ts_labels(),
+        UnitStatus::ts_labels(),
+        IdType::ts_labels(),
+        PricingBasis::ts_labels(),
+        PaymentMethod::ts_labels(),
+        FilingStatus::ts_labels(),
+        ContractStatus::ts_labels(),
+    ] {
+        s.push_str(&labels);
+        s.push_str("\n\n");
+    }
+    let roles: Vec<String> = domain::role::Role::ALL.iter().map(|r| format!("{}: \"{}\"", r.as_str(), r.label())).collect();
+    s.push_str(&format!("export const RoleLabels: Record<Role, string> = {{ {} }};\n", roles.join(", ")));
     s
 }
 

@@ -26,6 +26,11 @@ macro_rules! code_enum {
             pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
             /// Parse a stored code.
             pub fn parse(code: &str) -> Option<Self> { Self::ALL.iter().copied().find(|v| v.as_str() == code) }
+            /// `export const <Name>Labels = {...}` for the UI's bindings file.
+            pub fn ts_labels() -> String {
+                let pairs: Vec<String> = Self::ALL.iter().map(|v| format!("{}: \"{}\"", v.as_str(), v.label())).collect();
+                format!("export const {}Labels: Record<{}, string> = {{ {} }};", stringify!($name), stringify!($name), pairs.join(", "))
+            }
             /// Parse a code or a Chinese label (spreadsheet cells carry labels).
             pub fn parse_text(text: &str) -> Option<Self> {
                 let t = text.trim();

@@ -43,6 +43,21 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    pub const PERMISSIONS: [Permission; 7] = [
+        Permission::ViewRecords,
+        Permission::EditRecords,
+        Permission::ImportRecords,
+        Permission::ExportRecords,
+        Permission::ViewPersonalData,
+        Permission::ViewAudit,
+        Permission::ManageUsers,
+    ];
+
+    /// Everything this role may do (the UI hides what it may not; the services refuse it anyway).
+    pub fn permissions(self) -> Vec<Permission> {
+        Self::PERMISSIONS.into_iter().filter(|p| self.allows(*p)).collect()
+    }
+
     /// The permission table. Checked in Rust on every service call, not only in the UI.
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
@@ -67,6 +82,20 @@ pub enum Permission {
     ViewPersonalData,
     ViewAudit,
     ManageUsers,
+}
+
+/// What the UI gets on sign-in: the session and what its role may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignedIn {
+    pub session: Session,
+    pub role_label: String,
+    pub permissions: Vec<Permission>,
+}
+
+impl From<Session> for SignedIn {
+    fn from(session: Session) -> Self {
+        SignedIn { role_label: session.role.label().to_string(), permissions: session.role.permissions(), session }
+    }
 }
 
 /// Who is acting. Every service call takes one; the audit log records it.

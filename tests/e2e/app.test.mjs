@@ -1,0 +1,81 @@
+// End to end: the real app under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
+// A new user on a fresh database: creates the admin, signs out and in, imports the sample
+// 房源表, finds a unit by buyer name, opens it, edits the contract, and sees the edit in the
+// unit's audit log. Run by tests/e2e/run.sh, which starts Xvfb and tauri-driver.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Session, ENTER } from './webdriver.mjs'
+
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
+const APP = process.env.APP
+const SAMPLE = process.env.SAMPLE
+let s
+
+before(async () => {
+  assert.ok(APP && SAMPLE, 'APP and SAMPLE must be set (tests/e2e/run.sh sets them)')
+  s = await Session.start(DRIVER, APP)
+})
+
+after(async () => {
+  if (s) {
+    await s.screenshot('last')
+    await s.quit().catch(() => {})
+  }
+})
+
+test('first start, sign in, import the sample list, find a unit by buyer, edit its contract, see the audit', async () => {
+  // First start: no user exists, the app asks for the administrator's password.
+  await s.type(await s.waitFor('input[data-test="setup-username"]'), 'admin')
+  await s.type(await s.find('input[data-test="setup-name"]'), '管理员')
+  await s.type(await s.find('input[data-test="setup-password"]'), 'e2e-password-1')
+  await s.type(await s.find('input[data-test="setup-confirm"]'), 'e2e-password-1')
+  await s.click(await s.find('button[data-test="setup-submit"]'))
+  await s.waitFor('[data-test="current-user"]', (t) => t.includes('管理员'))
+
+  // Sign out and back in.
+  await s.click(await s.find('[data-test="sign-out"]'))
+  await s.type(await s.waitFor('input[data-test="login-username"]'), 'admin')
+  await s.type(await s.find('input[data-test="login-password"]'), 'wrong-password')
+  await s.click(await s.find('button[data-test="login-submit"]'))
+  await s.waitFor('[data-test="login-error"]', (t) => t.includes('用户名或密码错误'))
+  await s.type(await s.find('input[data-test="login-password"]'), 'e2e-password-1')
+  await s.click(await s.find('button[data-test="login-submit"]'))
+  await s.waitFor('[data-test="current-user"]', (t) => t.includes('系统管理员'))
+  await s.screenshot('units-empty')
+
+  // Import the sample 房源表 through the file input.
+  await s.click(await s.find('[data-test="nav-import"]'))
+  const input = await s.waitFor('input[data-test="import-file"]')
+  await s.type(input, SAMPLE, { clear: false })
+  await s.click(await s.find('button[data-test="import-go"]'))
+  const done = await s.waitFor('[data-test="import-done"]', (t) => t.includes('导入成功'), 30000)
+  assert.match(await s.text(done), /房屋 24 套，合同 18 份/)
+  await s.screenshot('import-done')
+
+  // Find a unit by its buyer's name.
+  await s.click(await s.find('[data-test="nav-units"]'))
+  await s.waitFor('[data-test="unit-total"]', (t) => t.includes('共 24 套'))
+  await s.screenshot('units')
+  const search = await s.find('input[data-test="unit-search"]')
+  await s.type(search, '王伟')
+  await s.type(search, ENTER, { clear: false })
+  await s.waitFor('[data-test="unit-total"]', (t) => t.includes('共 1 套'))
+  await s.click(await s.waitFor('[data-test="open-unit-1-101"]'))
+
+  // The unit, its contract and both parties.
+  await s.waitFor('[data-test="unit-heading"]', (t) => t.includes('1-101'))
+  const parties = await s.waitFor('[data-test="contract-parties"]', (t) => t.includes('王伟'))
+  assert.match(await s.text(parties), /王艳/)
+  assert.match(await s.text(await s.find('[data-test="contract-price"]')), /1,500,000\.00/)
+
+  // Edit the contract price; the new price shows and the audit log records before → after.
+  await s.click(await s.find('button[data-test="edit-contract"]'))
+  await s.type(await s.waitFor('input[data-test="contract-total-price"]'), '1490000.00')
+  await s.click(await s.find('button[data-test="contract-save"]'))
+  await s.waitFor('[data-test="contract-price"]', (t) => t.includes('1,490,000.00'))
+  const audit = await s.waitFor('[data-test="unit-audit"]', (t) => t.includes('1490000.00'))
+  const text = await s.text(audit)
+  assert.match(text, /合同 #\d+ 修改/)
+  assert.match(text, /1500000\.00/)
+  await s.screenshot('unit-detail')
+})

@@ -1,0 +1,58 @@
+// Typed calls to the Rust commands. Every failure is an AppError { code, message, field? }.
+import { invoke } from '@tauri-apps/api/core'
+import type {
+  AppError, AuditEntry, Building, Contract, ContractEdit, ContractInput, FirstAdmin, ImportOutcome,
+  ImportRecord, NewUserRequest, Page, Project, SetupStatus, SignedIn, Unit, UnitDetail, UnitEdit,
+  UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
+} from './bindings'
+
+/** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
+export function toAppError(e: unknown): AppError {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) return e as AppError
+  return { code: 'internal', message: typeof e === 'string' ? e : '未知错误' }
+}
+
+async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args)
+  } catch (e) {
+    throw toAppError(e)
+  }
+}
+
+export const api = {
+  setupStatus: () => call<SetupStatus>('setup_status'),
+  createFirstAdmin: (req: FirstAdmin) => call<SignedIn>('create_first_admin', { req }),
+  signIn: (username: string, password: string) => call<SignedIn>('sign_in', { req: { username, password } }),
+  signOut: () => call<void>('sign_out'),
+  currentSession: () => call<SignedIn | null>('current_session'),
+  listUsers: () => call<UserInfo[]>('list_users'),
+  createUser: (req: NewUserRequest) => call<UserInfo>('create_user', { req }),
+  updateUser: (req: UpdateUserRequest) => call<UserInfo>('update_user', { req }),
+  listProjects: () => call<Project[]>('list_projects'),
+  listBuildings: (project_id: number) => call<Building[]>('list_buildings', { project_id }),
+  searchUnits: (query: Partial<UnitQuery>) => call<Page<UnitListItem>>('search_units', { query }),
+  unitDetail: (id: number) => call<UnitDetail>('unit_detail', { id }),
+  updateUnit: (edit: UnitEdit) => call<Unit>('update_unit', { edit }),
+  createContract: (input: ContractInput) => call<Contract>('create_contract', { input }),
+  updateContract: (edit: ContractEdit) => call<Contract>('update_contract', { edit }),
+  cancelContract: (id: number, version: number) => call<void>('cancel_contract', { id, version }),
+  importWorkbook: (file_name: string, data_base64: string) => call<ImportOutcome>('import_workbook', { file_name, data_base64 }),
+  listImports: () => call<ImportRecord[]>('list_imports'),
+  undoImport: (id: number) => call<void>('undo_import', { id }),
+  unitAudit: (unit_id: number) => call<AuditEntry[]>('unit_audit', { unit_id }),
+  recentAudit: (limit: number) => call<AuditEntry[]>('recent_audit', { limit }),
+  exportUnits: (query: Partial<UnitQuery>, path: string) => call<void>('export_units', { query, path }),
+  saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
+}
+
+/** Read a File as base64 (for import_workbook). */
+export async function fileToBase64(file: Blob): Promise<string> {
+  const buf = new Uint8Array(await file.arrayBuffer())
+  let binary = ''
+  const chunk = 0x8000
+  for (let i = 0; i < buf.length; i += chunk) {
+    binary += String.fromCharCode(...buf.subarray(i, i + chunk))
+  }
+  return btoa(binary)
+}

@@ -1,0 +1,43 @@
+// Display helpers. Amounts and areas are decimal strings from Rust; they are shown as sent,
+// never parsed into floating point.
+import type { AuditEntry } from './bindings'
+
+export function area(v: string | null | undefined): string {
+  return v ? `${v} ㎡` : '—'
+}
+
+/** Group a decimal string's integer part by thousands: "1500000.00" → "1,500,000.00". */
+export function money(v: string | null | undefined): string {
+  if (!v) return '—'
+  const [int, frac] = v.split('.')
+  const neg = int.startsWith('-')
+  const digits = neg ? int.slice(1) : int
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${neg ? '-' : ''}${grouped}${frac !== undefined ? '.' + frac : ''}`
+}
+
+const ACTIONS: Record<string, string> = {
+  create: '新建', update: '修改', update_with_password: '修改（含密码）', cancel: '解除',
+  import: '导入', undo_import: '撤销导入',
+}
+const ENTITIES: Record<string, string> = { unit: '房屋', contract: '合同', buyer: '买受人', user: '用户', import: '导入批次' }
+
+export function auditTitle(a: AuditEntry): string {
+  return `${ENTITIES[a.entity] ?? a.entity} #${a.entity_id} ${ACTIONS[a.action] ?? a.action}`
+}
+
+/** The fields that differ between the before and after JSON of an audit line. */
+export function auditChanges(a: AuditEntry): { key: string; before: string; after: string }[] {
+  const parse = (s: string | null) => (s ? (JSON.parse(s) as Record<string, unknown>) : {})
+  const b = parse(a.before)
+  const f = parse(a.after)
+  const keys = Array.from(new Set([...Object.keys(b), ...Object.keys(f)]))
+  const show = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v))
+  return keys
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(f[k]))
+    .map((k) => ({ key: k, before: show(b[k]), after: show(f[k]) }))
+}
+
+export function instant(rfc3339: string): string {
+  return rfc3339.replace('T', ' ').slice(0, 19)
+}

@@ -1,0 +1,33 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { useSession } from './stores/session'
+import { api } from './api'
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { public: true } },
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    {
+      path: '/',
+      component: () => import('./views/MainLayout.vue'),
+      children: [
+        { path: '', redirect: '/units' },
+        { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '房源' } },
+        { path: 'units/:id', name: 'unit', component: () => import('./views/UnitDetailView.vue'), meta: { title: '房屋详情' } },
+        { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: 'Excel 导入' } },
+        { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
+        { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户与角色' } },
+      ],
+    },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  const session = useSession()
+  if (to.meta.public) return true
+  if (session.signedIn) return true
+  const setup = await api.setupStatus()
+  if (setup.needs_admin) return { name: 'setup' }
+  await session.restore()
+  return session.signedIn ? true : { name: 'login', query: { next: to.fullPath } }
+})
