@@ -11,15 +11,20 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
     b.plugin(tauri_plugin_dialog::init()).invoke_handler(commands::handler())
 }
 
+/// When the process started (for the cold-start benchmark).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// Start the desktop app. The database is `$HANDOVER_DB` if set, else `handover.db` in the app-data folder.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     let app = builder(tauri::Builder::default())
         .setup(|app| {
             let path = match std::env::var_os("HANDOVER_DB") {
                 Some(p) => std::path::PathBuf::from(p),
                 None => app.path().app_data_dir()?.join("handover.db"),
             };
-            let desk = tauri::async_runtime::block_on(desk::Desk::open(&path)).map_err(|e| format!("无法打开数据库 {}：{}", path.display(), e.message))?;
+            let desk = tauri::async_runtime::block_on(desk::Desk::open(&path))
+                .map_err(|e| format!("无法打开数据库 {}：{}", path.display(), e.message))?;
             app.manage(state::AppState::new(desk));
             Ok(())
         })
@@ -31,4 +36,9 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// Milliseconds since `run()` began (0 under the mock runtime).
+pub fn uptime_ms() -> u128 {
+    STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or(0)
 }

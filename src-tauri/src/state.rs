@@ -12,7 +12,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        AppState { desk, session: Mutex::new(None) }
+        AppState {
+            desk,
+            session: Mutex::new(None),
+        }
     }
 
     /// The signed-in session.

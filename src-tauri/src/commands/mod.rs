@@ -20,6 +20,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         users::sign_in,
         users::sign_out,
         users::current_session,
+        users::first_paint,
         users::list_users,
         users::create_user,
         users::update_user,

@@ -8,8 +8,13 @@ use tauri::WebviewWindow;
 
 fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let desk = tauri::async_runtime::block_on(desk::Desk::in_memory(desk::system_clock())).expect("desk");
-    let app = crate::builder(mock_builder()).manage(AppState::new(desk)).build(mock_context(noop_assets())).expect("app");
-    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    let app = crate::builder(mock_builder())
+        .manage(AppState::new(desk))
+        .build(mock_context(noop_assets()))
+        .expect("app");
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
     (app, w)
 }
 
@@ -36,14 +41,31 @@ fn sign_in_flow_and_typed_errors_over_ipc() {
     assert_eq!(e["code"], "unauthenticated");
     assert_eq!(e["message"], "请先登录");
 
-    let e = invoke(&w, "create_first_admin", json!({ "req": { "username": "admin", "display_name": "", "password": "short" } })).expect_err("short");
+    let e = invoke(
+        &w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "", "password": "short" } }),
+    )
+    .expect_err("short");
     assert_eq!(e["code"], "invalid");
     assert_eq!(e["field"], "password");
 
-    let s = invoke(&w, "create_first_admin", json!({ "req": { "username": "admin", "display_name": "管理员", "password": "long enough" } })).expect("admin");
+    let s = invoke(
+        &w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "管理员", "password": "long enough" } }),
+    )
+    .expect("admin");
     assert_eq!(s["session"]["role"], "admin");
-    assert!(s["permissions"].as_array().expect("permissions").iter().any(|p| p == "manage_users"));
-    assert_eq!(invoke(&w, "current_session", json!({})).expect("session")["session"]["username"], "admin");
+    assert!(s["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .any(|p| p == "manage_users"));
+    assert_eq!(
+        invoke(&w, "current_session", json!({})).expect("session")["session"]["username"],
+        "admin"
+    );
 
     // Import a sample workbook sent as base64, then find a unit.
     use base64::Engine;
@@ -51,7 +73,12 @@ fn sign_in_flow_and_typed_errors_over_ipc() {
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     let r = invoke(&w, "import_workbook", json!({ "file_name": "sample.xlsx", "data_base64": data })).expect("import");
     assert_eq!(r["outcome"], "imported");
-    let page = invoke(&w, "search_units", json!({ "query": { "search": "1-1", "page": 1, "page_size": 10 } })).expect("search");
+    let page = invoke(
+        &w,
+        "search_units",
+        json!({ "query": { "search": "1-1", "page": 1, "page_size": 10 } }),
+    )
+    .expect("search");
     assert_eq!(page["total"], 4);
     assert_eq!(page["items"][0]["unit"]["forecast_gross_area"], "89.50");
 

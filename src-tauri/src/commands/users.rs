@@ -48,3 +48,14 @@ pub async fn create_user(state: State<'_, AppState>, req: NewUserRequest) -> Res
 pub async fn update_user(state: State<'_, AppState>, req: UpdateUserRequest) -> Result<UserInfo> {
     state.desk.update_user(&state.session()?, &req).await
 }
+
+/// The UI calls this once, on the first frame after mounting. With `HANDOVER_STARTUP_PROBE=1`
+/// (the cold-start benchmark) it prints the time since start and closes the app.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn first_paint<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<()> {
+    if std::env::var_os("HANDOVER_STARTUP_PROBE").is_some() {
+        println!("first_paint_ms={}", crate::uptime_ms());
+        app.exit(0);
+    }
+    Ok(())
+}

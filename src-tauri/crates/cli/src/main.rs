@@ -122,7 +122,11 @@ fn fail(json: bool, e: &AppError) -> ExitCode {
     if json {
         println!("{}", serde_json::json!({ "error": e }));
     } else {
-        eprintln!("错误：{}{}", e.message, e.field.as_ref().map(|f| format!("（字段：{f}）")).unwrap_or_default());
+        eprintln!(
+            "错误：{}{}",
+            e.message,
+            e.field.as_ref().map(|f| format!("（字段：{f}）")).unwrap_or_default()
+        );
     }
     ExitCode::FAILURE
 }
@@ -140,21 +144,24 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
 }
 
 fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
-    v.map(|s| parse(&s).ok_or_else(|| AppError::invalid(field, format!("“{s}”无效")))).transpose()
+    v.map(|s| parse(&s).ok_or_else(|| AppError::invalid(field, format!("“{s}”无效"))))
+        .transpose()
 }
 
 /// Ok(true): done; Ok(false): refused, with the refusal already printed; Err: print the error.
 async fn run(cli: Cli) -> Result<bool, AppError> {
-    run_command(cli).await
-}
-
-async fn run_command(cli: Cli) -> Result<bool, AppError> {
     let json = cli.json;
     // Commands that need no database.
-    if let Command::Units { command: UnitsCommand::Template { out } } = &cli.command {
+    if let Command::Units {
+        command: UnitsCommand::Template { out },
+    } = &cli.command
+    {
         return write_file(out, &domain::sheet::template()?).map(|_| true);
     }
-    if let Command::Units { command: UnitsCommand::Sample { out, units, project } } = &cli.command {
+    if let Command::Units {
+        command: UnitsCommand::Sample { out, units, project },
+    } = &cli.command
+    {
         return write_file(out, &domain::sample::workbook(project, *units)?).map(|_| true);
     }
     let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
@@ -170,7 +177,11 @@ async fn run_command(cli: Cli) -> Result<bool, AppError> {
                     print_json(&outcome)?;
                 }
                 match outcome {
-                    ImportOutcome::Imported { import_id, units, contracts } => {
+                    ImportOutcome::Imported {
+                        import_id,
+                        units,
+                        contracts,
+                    } => {
                         if !json {
                             println!("已导入（批次 {import_id}）：房屋 {units} 套，合同 {contracts} 份");
                         }
@@ -187,7 +198,13 @@ async fn run_command(cli: Cli) -> Result<bool, AppError> {
                     }
                 }
             }
-            UnitsCommand::List { search, status, property_type, page, page_size } => {
+            UnitsCommand::List {
+                search,
+                status,
+                property_type,
+                page,
+                page_size,
+            } => {
                 let q = UnitQuery {
                     search,
                     status: parse_code("status", status, UnitStatus::parse_text)?,
@@ -219,7 +236,15 @@ async fn run_command(cli: Cli) -> Result<bool, AppError> {
                 Ok(true)
             }
             UnitsCommand::Export { out, search } => {
-                let bytes = desk.export_units(&s, &UnitQuery { search, ..Default::default() }).await?;
+                let bytes = desk
+                    .export_units(
+                        &s,
+                        &UnitQuery {
+                            search,
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
                 write_file(&out, &bytes).map(|_| true)
             }
             UnitsCommand::Template { .. } | UnitsCommand::Sample { .. } => Ok(true),
@@ -231,7 +256,16 @@ async fn run_command(cli: Cli) -> Result<bool, AppError> {
                     return print_json(&list).map(|_| true);
                 }
                 for i in list {
-                    println!("{}\t{}\t房屋 {}\t合同 {}\t{}\t{}\t{}", i.id, i.file_name, i.unit_count, i.contract_count, i.username, i.created_at, i.undone_at.map(|t| format!("已撤销 {t}")).unwrap_or_default());
+                    println!(
+                        "{}\t{}\t房屋 {}\t合同 {}\t{}\t{}\t{}",
+                        i.id,
+                        i.file_name,
+                        i.unit_count,
+                        i.contract_count,
+                        i.username,
+                        i.created_at,
+                        i.undone_at.map(|t| format!("已撤销 {t}")).unwrap_or_default()
+                    );
                 }
                 Ok(true)
             }

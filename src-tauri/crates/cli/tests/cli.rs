@@ -4,7 +4,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn handover(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handover")).arg("--db").arg(db).args(args).output().expect("run handover")
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run handover")
 }
 
 fn json(o: &Output) -> serde_json::Value {
@@ -16,7 +21,9 @@ fn import_list_search_and_errors() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("new/sub/handover.db"); // does not exist yet: created and migrated
     let sample = dir.path().join("sample.xlsx");
-    assert!(handover(&db, &["units", "sample", sample.to_str().expect("path"), "--units", "40"]).status.success());
+    assert!(handover(&db, &["units", "sample", sample.to_str().expect("path"), "--units", "40"])
+        .status
+        .success());
 
     let o = handover(&db, &["--json", "units", "import", sample.to_str().expect("path")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));

@@ -44,8 +44,14 @@ pub fn typescript() -> String {
         s.push_str(&labels);
         s.push_str("\n\n");
     }
-    let roles: Vec<String> = domain::role::Role::ALL.iter().map(|r| format!("{}: \"{}\"", r.as_str(), r.label())).collect();
-    s.push_str(&format!("export const RoleLabels: Record<Role, string> = {{ {} }};\n", roles.join(", ")));
+    let roles: Vec<String> = domain::role::Role::ALL
+        .iter()
+        .map(|r| format!("{}: \"{}\"", r.as_str(), r.label()))
+        .collect();
+    s.push_str(&format!(
+        "export const RoleLabels: Record<Role, string> = {{ {} }};\n",
+        roles.join(", ")
+    ));
     s
 }
 
@@ -59,6 +65,9 @@ mod tests {
             std::fs::write(&path, &want).expect("write bindings");
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`");
+        assert!(
+            have == want,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`"
+        );
     }
 }

@@ -69,7 +69,11 @@ impl Desk {
     }
 
     fn actor(&self, s: &Session) -> Actor {
-        Actor { user_id: Some(s.user_id), username: s.username.clone(), at: self.now().to_rfc3339() }
+        Actor {
+            user_id: Some(s.user_id),
+            username: s.username.clone(),
+            at: self.now().to_rfc3339(),
+        }
     }
 }
 
@@ -86,7 +90,9 @@ pub fn default_db_path() -> std::path::PathBuf {
             .map(std::path::PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))
     };
-    base.unwrap_or_else(|| std::path::PathBuf::from(".")).join(APP_IDENTIFIER).join("handover.db")
+    base.unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("handover.db")
 }
 
 /// Must equal `identifier` in tauri.conf.json, so the CLI and the app share one database.

@@ -24,12 +24,26 @@ fn masked(b: &Buyer, visible: bool) -> Buyer {
     if visible {
         b.clone()
     } else {
-        Buyer { id_number: mask::id_number(&b.id_number), phone: mask::phone(&b.phone), ..b.clone() }
+        Buyer {
+            id_number: mask::id_number(&b.id_number),
+            phone: mask::phone(&b.phone),
+            ..b.clone()
+        }
     }
 }
 
 fn mask_contract(c: Contract, visible: bool) -> Contract {
-    Contract { parties: c.parties.into_iter().map(|p| ContractParty { buyer: masked(&p.buyer, visible), ..p }).collect(), ..c }
+    Contract {
+        parties: c
+            .parties
+            .into_iter()
+            .map(|p| ContractParty {
+                buyer: masked(&p.buyer, visible),
+                ..p
+            })
+            .collect(),
+        ..c
+    }
 }
 
 fn opt(d: Option<rust_decimal::Decimal>) -> String {
@@ -71,8 +85,18 @@ impl Desk {
         s.require(Permission::ViewRecords)?;
         let visible = s.may(Permission::ViewPersonalData);
         let unit = self.store.unit(id).await?;
-        let contracts = self.store.contracts_of_unit(id).await?.into_iter().map(|c| mask_contract(c, visible)).collect();
-        Ok(UnitDetail { unit, contracts, personal_data_visible: visible })
+        let contracts = self
+            .store
+            .contracts_of_unit(id)
+            .await?
+            .into_iter()
+            .map(|c| mask_contract(c, visible))
+            .collect();
+        Ok(UnitDetail {
+            unit,
+            contracts,
+            personal_data_visible: visible,
+        })
     }
 
     pub async fn update_unit(&self, s: &Session, edit: &UnitEdit) -> Result<Unit> {
@@ -102,7 +126,10 @@ impl Desk {
         let mut input = edit.contract.clone();
         for p in &mut input.parties {
             if p.buyer.id_number.contains('*') || p.buyer.phone.contains('*') {
-                let same = current.parties.iter().find(|q| mask::id_number(&q.buyer.id_number) == p.buyer.id_number || q.buyer.id_number == p.buyer.id_number);
+                let same = current
+                    .parties
+                    .iter()
+                    .find(|q| mask::id_number(&q.buyer.id_number) == p.buyer.id_number || q.buyer.id_number == p.buyer.id_number);
                 if let Some(q) = same {
                     if p.buyer.id_number.contains('*') {
                         p.buyer.id_number = q.buyer.id_number.clone();
@@ -115,7 +142,10 @@ impl Desk {
         }
         let c = input.validate(self.today())?;
         self.store.update_contract(&self.actor(s), edit.id, edit.version, &c).await?;
-        Ok(mask_contract(self.store.contract(edit.id).await?, s.may(Permission::ViewPersonalData)))
+        Ok(mask_contract(
+            self.store.contract(edit.id).await?,
+            s.may(Permission::ViewPersonalData),
+        ))
     }
 
     pub async fn cancel_contract(&self, s: &Session, id: i64, version: i64) -> Result<()> {
@@ -137,7 +167,15 @@ impl Desk {
             return Err(AppError::new(domain::ErrorCode::ImportRejected, "文件中没有数据行"));
         }
         Ok(match self.store.apply_import(&self.actor(s), file_name, &plan).await? {
-            ImportCheck::Written { import_id, units, contracts } => ImportOutcome::Imported { import_id, units, contracts },
+            ImportCheck::Written {
+                import_id,
+                units,
+                contracts,
+            } => ImportOutcome::Imported {
+                import_id,
+                units,
+                contracts,
+            },
             ImportCheck::Refused(errors) => ImportOutcome::Rejected { errors },
         })
     }
@@ -165,9 +203,20 @@ impl Desk {
     /// Every unit matching `q` (pages ignored) as an .xlsx, personal data masked unless allowed.
     pub async fn export_units(&self, s: &Session, q: &UnitQuery) -> Result<Vec<u8>> {
         s.require(Permission::ExportRecords)?;
-        let all = UnitQuery { page: 1, page_size: EXPORT_LIMIT, ..q.clone() };
+        let all = UnitQuery {
+            page: 1,
+            page_size: EXPORT_LIMIT,
+            ..q.clone()
+        };
         let visible = s.may(Permission::ViewPersonalData);
-        let (rows, _) = self.store.search_units(&UnitQuery { page_size: UnitQuery::MAX_PAGE_SIZE, ..all.clone() }).await.map(|r| (r.0, r.1))?;
+        let (rows, _) = self
+            .store
+            .search_units(&UnitQuery {
+                page_size: UnitQuery::MAX_PAGE_SIZE,
+                ..all.clone()
+            })
+            .await
+            .map(|r| (r.0, r.1))?;
         let mut out = Vec::new();
         let mut page = 1;
         let mut batch = rows;
@@ -197,11 +246,34 @@ impl Desk {
                 break;
             }
             page += 1;
-            batch = self.store.search_units(&UnitQuery { page, page_size: UnitQuery::MAX_PAGE_SIZE, ..all.clone() }).await?.0;
+            batch = self
+                .store
+                .search_units(&UnitQuery {
+                    page,
+                    page_size: UnitQuery::MAX_PAGE_SIZE,
+                    ..all.clone()
+                })
+                .await?
+                .0;
         }
         domain::sheet::write_workbook(&[ExportTable {
             sheet: "房源列表",
-            headers: &["项目", "楼栋", "房号", "楼层", "物业类型", "预测建筑面积", "预测套内面积", "实测建筑面积", "实测套内面积", "状态", "合同编号", "买受人", "证件号码", "电话"],
+            headers: &[
+                "项目",
+                "楼栋",
+                "房号",
+                "楼层",
+                "物业类型",
+                "预测建筑面积",
+                "预测套内面积",
+                "实测建筑面积",
+                "实测套内面积",
+                "状态",
+                "合同编号",
+                "买受人",
+                "证件号码",
+                "电话",
+            ],
             rows: out,
         }])
     }

@@ -13,17 +13,34 @@ fn clock() -> Clock {
 async fn desk() -> (Desk, Session) {
     let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock());
     let admin = desk
-        .create_first_admin(&FirstAdmin { username: "admin".into(), display_name: "管理员".into(), password: "correct horse".into() })
+        .create_first_admin(&FirstAdmin {
+            username: "admin".into(),
+            display_name: "管理员".into(),
+            password: "correct horse".into(),
+        })
         .await
         .expect("admin");
     (desk, admin)
 }
 
 async fn user(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
-    desk.create_user(admin, &NewUserRequest { username: name.into(), display_name: name.into(), role, password: "password-123".into() })
-        .await
-        .expect("user");
-    desk.sign_in(&SignIn { username: name.into(), password: "password-123".into() }).await.expect("sign in")
+    desk.create_user(
+        admin,
+        &NewUserRequest {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            password: "password-123".into(),
+        },
+    )
+    .await
+    .expect("user");
+    desk.sign_in(&SignIn {
+        username: name.into(),
+        password: "password-123".into(),
+    })
+    .await
+    .expect("sign in")
 }
 
 async fn imported(desk: &Desk, s: &Session, units: usize) -> i64 {
@@ -38,23 +55,56 @@ async fn imported(desk: &Desk, s: &Session, units: usize) -> i64 {
 }
 
 fn q(search: &str) -> UnitQuery {
-    UnitQuery { search: Some(search.into()), page: 1, page_size: 50, ..Default::default() }
+    UnitQuery {
+        search: Some(search.into()),
+        page: 1,
+        page_size: 50,
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
 async fn first_start_creates_admin_once_and_sign_in_checks_password() {
     let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock());
     assert!(desk.setup_status().await.expect("status").needs_admin);
-    let e = desk.sign_in(&SignIn { username: "admin".into(), password: "whatever1".into() }).await.expect_err("no users");
+    let e = desk
+        .sign_in(&SignIn {
+            username: "admin".into(),
+            password: "whatever1".into(),
+        })
+        .await
+        .expect_err("no users");
     assert_eq!(e.code, ErrorCode::SetupRequired);
-    let short = FirstAdmin { username: "admin".into(), display_name: String::new(), password: "short".into() };
-    assert_eq!(desk.create_first_admin(&short).await.expect_err("short").field.as_deref(), Some("password"));
-    let ok = FirstAdmin { password: "long enough".into(), ..short };
+    let short = FirstAdmin {
+        username: "admin".into(),
+        display_name: String::new(),
+        password: "short".into(),
+    };
+    assert_eq!(
+        desk.create_first_admin(&short).await.expect_err("short").field.as_deref(),
+        Some("password")
+    );
+    let ok = FirstAdmin {
+        password: "long enough".into(),
+        ..short
+    };
     assert_eq!(desk.create_first_admin(&ok).await.expect("admin").role, Role::Admin);
     assert_eq!(desk.create_first_admin(&ok).await.expect_err("second").code, ErrorCode::Conflict);
-    let bad = desk.sign_in(&SignIn { username: "admin".into(), password: "wrong password".into() }).await.expect_err("wrong");
+    let bad = desk
+        .sign_in(&SignIn {
+            username: "admin".into(),
+            password: "wrong password".into(),
+        })
+        .await
+        .expect_err("wrong");
     assert_eq!(bad.code, ErrorCode::BadCredentials);
-    assert!(desk.sign_in(&SignIn { username: "admin".into(), password: "long enough".into() }).await.is_ok());
+    assert!(desk
+        .sign_in(&SignIn {
+            username: "admin".into(),
+            password: "long enough".into()
+        })
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -62,18 +112,40 @@ async fn roles_are_checked_in_the_services() {
     let (desk, admin) = desk().await;
     let finance = user(&desk, &admin, "cw", Role::Finance).await;
     let bytes = domain::sample::workbook("示例花园", 3).expect("sample");
-    assert_eq!(desk.import_workbook(&finance, "x.xlsx", &bytes).await.expect_err("finance import").code, ErrorCode::Forbidden);
+    assert_eq!(
+        desk.import_workbook(&finance, "x.xlsx", &bytes)
+            .await
+            .expect_err("finance import")
+            .code,
+        ErrorCode::Forbidden
+    );
     assert_eq!(desk.users(&finance).await.expect_err("users").code, ErrorCode::Forbidden);
     let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
     imported(&desk, &clerk, 3).await;
-    assert_eq!(desk.search_units(&finance, &UnitQuery::default()).await.expect("finance may view").total, 3);
+    assert_eq!(
+        desk.search_units(&finance, &UnitQuery::default())
+            .await
+            .expect("finance may view")
+            .total,
+        3
+    );
 }
 
 #[tokio::test]
 async fn import_then_search_by_name_phone_tail_and_id_tail_with_masking() {
     let (desk, admin) = desk().await;
     imported(&desk, &admin, 200).await;
-    let all = desk.search_units(&admin, &UnitQuery { page: 1, page_size: 50, ..Default::default() }).await.expect("list");
+    let all = desk
+        .search_units(
+            &admin,
+            &UnitQuery {
+                page: 1,
+                page_size: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
     assert_eq!(all.total, 200);
     assert_eq!(all.items.len(), 50);
     let sold = all.items.iter().find(|i| i.contract_number.is_some()).expect("a sold unit").clone();
@@ -83,11 +155,29 @@ async fn import_then_search_by_name_phone_tail_and_id_tail_with_masking() {
     assert!(by_name.items.iter().all(|i| i.buyer_names.contains(&first_name)));
     let phone = sold.buyer_phones.split('、').next().expect("phone").to_string();
     let tail = &phone[phone.len() - 4..];
-    assert!(desk.search_units(&admin, &q(tail)).await.expect("tail").items.iter().any(|i| i.unit.id == sold.unit.id));
+    assert!(desk
+        .search_units(&admin, &q(tail))
+        .await
+        .expect("tail")
+        .items
+        .iter()
+        .any(|i| i.unit.id == sold.unit.id));
     let detail = desk.unit_detail(&admin, sold.unit.id).await.expect("detail");
     let id = detail.contracts[0].parties[0].buyer.id_number.clone();
-    assert!(desk.search_units(&admin, &q(&id[14..])).await.expect("id tail").items.iter().any(|i| i.unit.id == sold.unit.id));
-    assert_eq!(desk.search_units(&admin, &q("1-1")).await.expect("number prefix").items[0].unit.number.get(..3), Some("1-1"));
+    assert!(desk
+        .search_units(&admin, &q(&id[14..]))
+        .await
+        .expect("id tail")
+        .items
+        .iter()
+        .any(|i| i.unit.id == sold.unit.id));
+    assert_eq!(
+        desk.search_units(&admin, &q("1-1")).await.expect("number prefix").items[0]
+            .unit
+            .number
+            .get(..3),
+        Some("1-1")
+    );
 
     let manager = user(&desk, &admin, "wy", Role::Manager).await;
     let seen = desk.search_units(&manager, &q(&first_name)).await.expect("manager");
@@ -106,13 +196,25 @@ async fn import_with_bad_rows_writes_nothing_and_names_rows() {
     let bytes = domain::sample::workbook("示例花园", 10).expect("sample");
     match desk.import_workbook(&admin, "again.xlsx", &bytes).await.expect("ran") {
         ImportOutcome::Rejected { errors } => {
-            assert!(errors.iter().any(|e| e.row == 2 && e.column == "房号" && e.message.contains("已存在")), "{errors:?}");
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.row == 2 && e.column == "房号" && e.message.contains("已存在")),
+                "{errors:?}"
+            );
         }
         other => panic!("expected rejection, got {other:?}"),
     }
     assert_eq!(desk.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 10);
-    assert_eq!(desk.imports(&admin).await.expect("imports").len(), 1, "a refused import leaves no record");
-    let e = desk.import_workbook(&admin, "bad.xlsx", b"PK\x03\x04 broken").await.expect_err("malformed");
+    assert_eq!(
+        desk.imports(&admin).await.expect("imports").len(),
+        1,
+        "a refused import leaves no record"
+    );
+    let e = desk
+        .import_workbook(&admin, "bad.xlsx", b"PK\x03\x04 broken")
+        .await
+        .expect_err("malformed");
     assert_eq!(e.code, ErrorCode::ImportRejected);
 }
 
@@ -121,14 +223,27 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
     let (desk, admin) = desk().await;
     imported(&desk, &admin, 20).await;
     let free = desk
-        .search_units(&admin, &UnitQuery { status: Some(UnitStatus::Available), page_size: 5, ..Default::default() })
+        .search_units(
+            &admin,
+            &UnitQuery {
+                status: Some(UnitStatus::Available),
+                page_size: 5,
+                ..Default::default()
+            },
+        )
         .await
         .expect("free")
         .items[0]
         .unit
         .clone();
     let party = PartyInput {
-        buyer: BuyerInput { name: "王喆".into(), id_type: IdType::MainlandId, id_number: domain::sample::id_number(7), phone: "13912345678".into(), address: String::new() },
+        buyer: BuyerInput {
+            name: "王喆".into(),
+            id_type: IdType::MainlandId,
+            id_number: domain::sample::id_number(7),
+            phone: "13912345678".into(),
+            address: String::new(),
+        },
         share: rust_decimal::Decimal::ONE_HUNDRED,
     };
     let input = ContractInput {
@@ -149,7 +264,10 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
 
     let c = desk.create_contract(&admin, &input).await.expect("created");
     assert_eq!(desk.unit_detail(&admin, free.id).await.expect("d").unit.status, UnitStatus::Sold);
-    let second = ContractInput { number: "HT-NEW-2".into(), ..input.clone() };
+    let second = ContractInput {
+        number: "HT-NEW-2".into(),
+        ..input.clone()
+    };
     let e = desk.create_contract(&admin, &second).await.expect_err("two live contracts");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("有效合同"));
@@ -159,26 +277,54 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
     let shown = desk.unit_detail(&manager, free.id).await.expect("d").contracts[0].clone();
     let mut edited = shown.to_input();
     edited.total_price = rust_decimal::Decimal::from_str("1780000.00").expect("d");
-    let saved = desk.update_contract(&manager, &records::ContractEdit { id: c.id, version: shown.version, contract: edited.clone() }).await.expect("saved");
+    let saved = desk
+        .update_contract(
+            &manager,
+            &records::ContractEdit {
+                id: c.id,
+                version: shown.version,
+                contract: edited.clone(),
+            },
+        )
+        .await
+        .expect("saved");
     assert_eq!(saved.total_price.to_string(), "1780000.00");
     let full = desk.unit_detail(&admin, free.id).await.expect("d").contracts[0].clone();
     assert_eq!(full.parties[0].buyer.id_number, domain::sample::id_number(7));
-    let stale = desk.update_contract(&manager, &records::ContractEdit { id: c.id, version: shown.version, contract: edited }).await.expect_err("stale");
+    let stale = desk
+        .update_contract(
+            &manager,
+            &records::ContractEdit {
+                id: c.id,
+                version: shown.version,
+                contract: edited,
+            },
+        )
+        .await
+        .expect_err("stale");
     assert_eq!(stale.code, ErrorCode::Stale);
 
     let audit = desk.audit_for_unit(&admin, free.id).await.expect("audit");
-    let upd = audit.iter().find(|a| a.action == "update" && a.entity == "contract").expect("update audited");
+    let upd = audit
+        .iter()
+        .find(|a| a.action == "update" && a.entity == "contract")
+        .expect("update audited");
     assert_eq!(upd.username, "wy");
     assert!(upd.before.as_deref().unwrap_or("").contains("1790000.00"));
     assert!(upd.after.as_deref().unwrap_or("").contains("1780000.00"));
-    assert!(!upd.after.as_deref().unwrap_or("").contains(&domain::sample::id_number(7)), "no ID numbers in the audit log");
+    assert!(
+        !upd.after.as_deref().unwrap_or("").contains(&domain::sample::id_number(7)),
+        "no ID numbers in the audit log"
+    );
 }
 
 #[tokio::test]
 async fn unit_edit_refuses_negative_area_and_undo_removes_an_import() {
     let (desk, admin) = desk().await;
     let import_id = imported(&desk, &admin, 30).await;
-    let u = desk.search_units(&admin, &UnitQuery::default()).await.expect("list").items[0].unit.clone();
+    let u = desk.search_units(&admin, &UnitQuery::default()).await.expect("list").items[0]
+        .unit
+        .clone();
     let edit = UnitEdit {
         id: u.id,
         version: u.version,
@@ -189,12 +335,22 @@ async fn unit_edit_refuses_negative_area_and_undo_removes_an_import() {
         surveyed_gross_area: None,
         surveyed_internal_area: None,
     };
-    assert_eq!(desk.update_unit(&admin, &edit).await.expect_err("negative").field.as_deref(), Some("forecast_gross_area"));
-    assert_eq!(desk.unit_detail(&admin, u.id).await.expect("d").unit.version, u.version, "nothing written");
+    assert_eq!(
+        desk.update_unit(&admin, &edit).await.expect_err("negative").field.as_deref(),
+        Some("forecast_gross_area")
+    );
+    assert_eq!(
+        desk.unit_detail(&admin, u.id).await.expect("d").unit.version,
+        u.version,
+        "nothing written"
+    );
     desk.undo_import(&admin, import_id).await.expect("undo");
     assert_eq!(desk.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 0);
     assert!(desk.projects(&admin).await.expect("projects").is_empty());
-    assert_eq!(desk.undo_import(&admin, import_id).await.expect_err("twice").code, ErrorCode::Conflict);
+    assert_eq!(
+        desk.undo_import(&admin, import_id).await.expect_err("twice").code,
+        ErrorCode::Conflict
+    );
     // The same file imports again after the undo.
     imported(&desk, &admin, 30).await;
 }

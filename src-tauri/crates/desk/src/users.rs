@@ -72,16 +72,23 @@ pub fn hash_password(pw: &str) -> Result<String> {
         return Err(AppError::invalid("password", format!("密码至少 {MIN_PASSWORD_LEN} 位")));
     }
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(AppError::internal)
+    Argon2::default()
+        .hash_password(pw.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(AppError::internal)
 }
 
 fn verify_password(pw: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
 }
 
 impl Desk {
     pub async fn setup_status(&self) -> Result<SetupStatus> {
-        Ok(SetupStatus { needs_admin: self.store.count_users().await? == 0 })
+        Ok(SetupStatus {
+            needs_admin: self.store.count_users().await? == 0,
+        })
     }
 
     /// Create the first administrator. Only possible while there is no user at all.
@@ -91,8 +98,24 @@ impl Desk {
         let username = check_username(&req.username)?;
         let display_name = check_display_name(&req.display_name, &username)?;
         let password_hash = hash_password(&req.password)?;
-        let actor = Actor { user_id: None, username: username.clone(), at: self.now().to_rfc3339() };
-        let u = self.store.create_user(&actor, &NewUser { username, display_name, role: Role::Admin, password_hash }, true).await?;
+        let actor = Actor {
+            user_id: None,
+            username: username.clone(),
+            at: self.now().to_rfc3339(),
+        };
+        let u = self
+            .store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username,
+                    display_name,
+                    role: Role::Admin,
+                    password_hash,
+                },
+                true,
+            )
+            .await?;
         Ok(session_of(&u))
     }
 
@@ -130,16 +153,34 @@ impl Desk {
         let username = check_username(&req.username)?;
         let display_name = check_display_name(&req.display_name, &username)?;
         let password_hash = hash_password(&req.password)?;
-        self.store.create_user(&self.actor(s), &NewUser { username, display_name, role: req.role, password_hash }, false).await
+        self.store
+            .create_user(
+                &self.actor(s),
+                &NewUser {
+                    username,
+                    display_name,
+                    role: req.role,
+                    password_hash,
+                },
+                false,
+            )
+            .await
     }
 
     pub async fn update_user(&self, s: &Session, req: &UpdateUserRequest) -> Result<UserInfo> {
         s.require(Permission::ManageUsers)?;
         let hash = req.password.as_deref().filter(|p| !p.is_empty()).map(hash_password).transpose()?;
-        self.store.update_user(&self.actor(s), req.id, req.role, req.active, hash.as_deref()).await
+        self.store
+            .update_user(&self.actor(s), req.id, req.role, req.active, hash.as_deref())
+            .await
     }
 }
 
 fn session_of(u: &UserInfo) -> Session {
-    Session { user_id: u.id, username: u.username.clone(), display_name: u.display_name.clone(), role: u.role }
+    Session {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+    }
 }

@@ -12,8 +12,7 @@ use std::str::FromStr;
 /// Errors: `Invalid` naming `field` when the text is not a number.
 pub fn parse_decimal(field: &str, label: &str, text: &str) -> Result<Decimal> {
     let t = text.trim().replace(',', "");
-    Decimal::from_str(&t)
-        .map_err(|_| AppError::invalid(field, format!("{label}“{text}”不是有效的数字")))
+    Decimal::from_str(&t).map_err(|_| AppError::invalid(field, format!("{label}“{text}”不是有效的数字")))
 }
 
 /// Check a value is > 0 with at most two decimal places, and return it normalised to scale 2.

@@ -47,11 +47,19 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
     /// Bad input in `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code: ErrorCode::Invalid, message: message.into(), field: Some(field.into()) }
+        Self {
+            code: ErrorCode::Invalid,
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, format!("{}不存在", what.into()))
@@ -60,7 +68,11 @@ impl AppError {
         Self::new(ErrorCode::Conflict, message)
     }
     pub fn conflict_on(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code: ErrorCode::Conflict, message: message.into(), field: Some(field.into()) }
+        Self {
+            code: ErrorCode::Conflict,
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
     pub fn forbidden() -> Self {
         Self::new(ErrorCode::Forbidden, "当前角色无权执行此操作")

@@ -281,7 +281,13 @@ impl BuyerInput {
         if address.chars().count() > 200 {
             return Err(AppError::invalid("address", "地址不能超过 200 个字"));
         }
-        Ok(BuyerInput { name, id_type: self.id_type, id_number, phone, address })
+        Ok(BuyerInput {
+            name,
+            id_type: self.id_type,
+            id_number,
+            phone,
+            address,
+        })
     }
 }
 
@@ -336,7 +342,10 @@ impl ContractInput {
             let prefix = format!("parties[{i}]");
             let buyer = p.buyer.validate(today).map_err(|e| e.within(&format!("{prefix}.buyer")))?;
             let share = positive_2dp("share", "份额", p.share).map_err(|e| e.within(&prefix))?;
-            if parties.iter().any(|q: &PartyInput| q.buyer.id_type == buyer.id_type && q.buyer.id_number == buyer.id_number) {
+            if parties
+                .iter()
+                .any(|q: &PartyInput| q.buyer.id_type == buyer.id_type && q.buyer.id_number == buyer.id_number)
+            {
                 return Err(AppError::invalid(format!("{prefix}.buyer.id_number"), "同一人不能在合同中重复出现"));
             }
             sum += share;
@@ -345,7 +354,13 @@ impl ContractInput {
         if sum != Decimal::ONE_HUNDRED {
             return Err(AppError::invalid("parties", format!("共有份额合计应为 100%，当前为 {sum}%")));
         }
-        Ok(ContractInput { number, total_price, unit_price, parties, ..self.clone() })
+        Ok(ContractInput {
+            number,
+            total_price,
+            unit_price,
+            parties,
+            ..self.clone()
+        })
     }
 }
 
@@ -399,7 +414,13 @@ mod tests {
         format!("{body}{}", crate::id_number::check_char(body).expect("17 digits"))
     }
     fn buyer(name: &str, id: &str) -> BuyerInput {
-        BuyerInput { name: name.into(), id_type: IdType::MainlandId, id_number: id.into(), phone: "13800138000".into(), address: String::new() }
+        BuyerInput {
+            name: name.into(),
+            id_type: IdType::MainlandId,
+            id_number: id.into(),
+            phone: "13800138000".into(),
+            address: String::new(),
+        }
     }
     fn contract(parties: Vec<PartyInput>) -> ContractInput {
         ContractInput {
@@ -419,9 +440,24 @@ mod tests {
     fn shares_must_sum_to_100() {
         let a = buyer("张三", "11010519491231002X");
         let b = buyer("李四", &valid_id("44052419800101001"));
-        let ok = contract(vec![PartyInput { buyer: a.clone(), share: d("50") }, PartyInput { buyer: b.clone(), share: d("50.00") }]);
+        let ok = contract(vec![
+            PartyInput {
+                buyer: a.clone(),
+                share: d("50"),
+            },
+            PartyInput {
+                buyer: b.clone(),
+                share: d("50.00"),
+            },
+        ]);
         assert!(ok.validate(today()).is_ok());
-        let bad = contract(vec![PartyInput { buyer: a, share: d("50") }, PartyInput { buyer: b, share: d("49.99") }]);
+        let bad = contract(vec![
+            PartyInput { buyer: a, share: d("50") },
+            PartyInput {
+                buyer: b,
+                share: d("49.99"),
+            },
+        ]);
         let e = bad.validate(today()).expect_err("99.99%");
         assert_eq!(e.field.as_deref(), Some("parties"));
         assert!(e.message.contains("99.99"));
@@ -430,8 +466,14 @@ mod tests {
     #[test]
     fn party_errors_name_the_party() {
         let bad = contract(vec![
-            PartyInput { buyer: buyer("张三", "11010519491231002X"), share: d("60") },
-            PartyInput { buyer: buyer("李四", "110105194912310021"), share: d("40") }, // wrong check digit
+            PartyInput {
+                buyer: buyer("张三", "11010519491231002X"),
+                share: d("60"),
+            },
+            PartyInput {
+                buyer: buyer("李四", "110105194912310021"),
+                share: d("40"),
+            }, // wrong check digit
         ]);
         let e = bad.validate(today()).expect_err("checksum");
         assert_eq!(e.field.as_deref(), Some("parties[1].buyer.id_number"));
@@ -439,7 +481,10 @@ mod tests {
 
     #[test]
     fn price_must_be_positive_two_places() {
-        let mut c = contract(vec![PartyInput { buyer: buyer("张三", "11010519491231002X"), share: d("100") }]);
+        let mut c = contract(vec![PartyInput {
+            buyer: buyer("张三", "11010519491231002X"),
+            share: d("100"),
+        }]);
         c.total_price = d("-1");
         assert_eq!(c.validate(today()).expect_err("neg").field.as_deref(), Some("total_price"));
         c.total_price = d("1.001");
@@ -456,9 +501,17 @@ mod tests {
 
     #[test]
     fn query_limits_are_clamped() {
-        let q = UnitQuery { page: 0, page_size: 0, ..Default::default() };
+        let q = UnitQuery {
+            page: 0,
+            page_size: 0,
+            ..Default::default()
+        };
         assert_eq!(q.limits(), (50, 0));
-        let q = UnitQuery { page: 3, page_size: 5000, ..Default::default() };
+        let q = UnitQuery {
+            page: 3,
+            page_size: 5000,
+            ..Default::default()
+        };
         assert_eq!(q.limits(), (1000, 2000));
     }
 }

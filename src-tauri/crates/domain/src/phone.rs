@@ -19,7 +19,10 @@ pub fn validate(field: &str, raw: &str) -> Result<String> {
     if b[0] == b'0' && (10..=12).contains(&digits.len()) {
         return Ok(t);
     }
-    Err(AppError::invalid(field, format!("电话号码“{raw}”无效：手机号为 1 开头的 11 位数字，座机须带区号")))
+    Err(AppError::invalid(
+        field,
+        format!("电话号码“{raw}”无效：手机号为 1 开头的 11 位数字，座机须带区号"),
+    ))
 }
 
 /// The last four digits, used for searching ("尾号").

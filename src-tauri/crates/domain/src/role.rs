@@ -63,7 +63,10 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Clerk => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit),
+            Role::Clerk => matches!(
+                p,
+                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit
+            ),
             Role::Manager => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewAudit),
             Role::Finance => matches!(p, ViewRecords | ExportRecords | ViewPersonalData | ViewAudit),
         }
@@ -94,7 +97,11 @@ pub struct SignedIn {
 
 impl From<Session> for SignedIn {
     fn from(session: Session) -> Self {
-        SignedIn { role_label: session.role.label().to_string(), permissions: session.role.permissions(), session }
+        SignedIn {
+            role_label: session.role.label().to_string(),
+            permissions: session.role.permissions(),
+            session,
+        }
     }
 }
 
@@ -127,7 +134,12 @@ mod tests {
     use super::*;
 
     fn session(role: Role) -> Session {
-        Session { user_id: 1, username: "u".into(), display_name: "U".into(), role }
+        Session {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+        }
     }
 
     #[test]

@@ -6,8 +6,13 @@ use crate::model::PropertyType;
 use crate::sheet::{write_workbook, ExportTable, BUYER_COLUMNS, BUYER_SHEET, UNIT_COLUMNS, UNIT_SHEET};
 use crate::Result;
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "子涵", "浩然", "欣怡", "一鸣", "喆", "堃", "珺"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "子涵",
+    "浩然", "欣怡", "一鸣", "喆", "堃", "珺",
+];
 
 /// A mainland ID number that passes GB 11643, made from a running number.
 pub fn id_number(n: u64) -> String {
@@ -30,6 +35,11 @@ fn name(n: u64) -> String {
 /// A workbook with `units` units in buildings of 18 floors × 4 units, about 70% sold; each sold
 /// unit has a contract, every third with a co-owner.
 pub fn workbook(project: &str, units: usize) -> Result<Vec<u8>> {
+    workbook_numbered(project, units, "HT")
+}
+
+/// As [`workbook`], with contract numbers `<prefix>000001`, … (numbers are unique across projects).
+pub fn workbook_numbered(project: &str, units: usize, contract_prefix: &str) -> Result<Vec<u8>> {
     let mut unit_rows = Vec::with_capacity(units);
     let mut buyer_rows = Vec::new();
     let per_building = 18 * 4;
@@ -43,28 +53,77 @@ pub fn workbook(project: &str, units: usize) -> Result<Vec<u8>> {
         let internal = ["72.30", "98.16", "115.02", "118.40"][i % 4];
         let sold = i % 10 < 7;
         unit_rows.push(
-            [project, &building, "18", "有", &number, &floor.to_string(), PropertyType::Residential.label(), gross, internal, "", "", if sold { "已售" } else { "未售" }]
-                .map(String::from)
-                .to_vec(),
+            [
+                project,
+                &building,
+                "18",
+                "有",
+                &number,
+                &floor.to_string(),
+                PropertyType::Residential.label(),
+                gross,
+                internal,
+                "",
+                "",
+                if sold { "已售" } else { "未售" },
+            ]
+            .map(String::from)
+            .to_vec(),
         );
         if sold {
             let n = i as u64;
-            let contract = format!("HT{:06}", i + 1);
+            let contract = format!("{contract_prefix}{:06}", i + 1);
             let price = ["1500000.00", "2160000.00", "2520000.00", "2865400.00"][i % 4];
             let unit_price = ["16759.78", "18000.00", "18000.00", "20000.00"][i % 4];
             let co = i % 3 == 0;
             let share = if co { "50" } else { "100" };
             let phone = format!("13{}{:08}", 5 + n % 5, 10_000_000 + n * 7 % 89_999_999);
             buyer_rows.push(
-                [&contract, project, &building, &number, "2025-03-01", price, unit_price, "按建筑面积", "按揭贷款", "已备案", &name(n), "居民身份证", &id_number(n), &phone, "广州市天河区体育西路 1 号", share]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    &contract,
+                    project,
+                    &building,
+                    &number,
+                    "2025-03-01",
+                    price,
+                    unit_price,
+                    "按建筑面积",
+                    "按揭贷款",
+                    "已备案",
+                    &name(n),
+                    "居民身份证",
+                    &id_number(n),
+                    &phone,
+                    "广州市天河区体育西路 1 号",
+                    share,
+                ]
+                .map(String::from)
+                .to_vec(),
             );
             if co {
                 let m = n + 500_000;
                 let phone2 = format!("18{}{:08}", n % 10, 20_000_000 + n * 3 % 79_999_999);
                 buyer_rows.push(
-                    [&contract, project, &building, &number, "", "", "", "", "", "", &name(m), "居民身份证", &id_number(m), &phone2, "", "50"].map(String::from).to_vec(),
+                    [
+                        &contract,
+                        project,
+                        &building,
+                        &number,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &name(m),
+                        "居民身份证",
+                        &id_number(m),
+                        &phone2,
+                        "",
+                        "50",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
                 );
             }
         }
@@ -72,8 +131,16 @@ pub fn workbook(project: &str, units: usize) -> Result<Vec<u8>> {
     let uh: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
     let bh: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
     write_workbook(&[
-        ExportTable { sheet: UNIT_SHEET, headers: &uh, rows: unit_rows },
-        ExportTable { sheet: BUYER_SHEET, headers: &bh, rows: buyer_rows },
+        ExportTable {
+            sheet: UNIT_SHEET,
+            headers: &uh,
+            rows: unit_rows,
+        },
+        ExportTable {
+            sheet: BUYER_SHEET,
+            headers: &bh,
+            rows: buyer_rows,
+        },
     ])
 }
 
@@ -88,7 +155,9 @@ mod tests {
         for n in [0, 1, 99, 500_123] {
             assert!(crate::id_number::validate("f", &id_number(n), today).is_ok(), "{}", id_number(n));
         }
-        let plan = crate::sheet::read_workbook(&workbook("示例花园", 100).expect("wb"), today).expect("readable").expect("valid");
+        let plan = crate::sheet::read_workbook(&workbook("示例花园", 100).expect("wb"), today)
+            .expect("readable")
+            .expect("valid");
         assert_eq!(plan.units.len(), 100);
         assert_eq!(plan.contracts.len(), 70);
         assert!(plan.contracts.iter().any(|c| c.contract.parties.len() == 2));

@@ -153,7 +153,10 @@ pub fn read_workbook(bytes: &[u8], today: NaiveDate) -> Result<std::result::Resu
         let need: Vec<&str> = UNIT_COLUMNS.iter().filter(|c| c.1).map(|c| c.0).collect();
         return Err(AppError::new(
             ErrorCode::ImportRejected,
-            format!("文件中没有可识别的房源表或买受人表：第一行应为表头，房源表须包含 {}", need.join("、")),
+            format!(
+                "文件中没有可识别的房源表或买受人表：第一行应为表头，房源表须包含 {}",
+                need.join("、")
+            ),
         ));
     }
     duplicate_units(&plan.units, &mut errors);
@@ -170,7 +173,9 @@ fn row_number(index: usize) -> u32 {
 }
 
 fn has_required(header: &[String], cols: &[(&str, bool)]) -> bool {
-    cols.iter().filter(|c| c.1).all(|(name, _)| header.iter().any(|h| h.trim() == *name))
+    cols.iter()
+        .filter(|c| c.1)
+        .all(|(name, _)| header.iter().any(|h| h.trim() == *name))
 }
 
 fn duplicate_units(units: &[UnitRow], errors: &mut Vec<RowError>) {
@@ -216,7 +221,12 @@ impl<'a> Table<'a> {
     }
 
     fn err(&self, row: u32, column: &str, message: impl Into<String>) -> RowError {
-        RowError { sheet: self.sheet.to_string(), row, column: column.to_string(), message: message.into() }
+        RowError {
+            sheet: self.sheet.to_string(),
+            row,
+            column: column.to_string(),
+            message: message.into(),
+        }
     }
 
     fn text<'r>(&self, r: &'r [String], column: &str) -> &'r str {
@@ -234,14 +244,21 @@ impl<'a> Table<'a> {
 
     fn int(&self, row: u32, r: &[String], column: &str) -> Cell<i32> {
         let t = self.required(row, r, column)?;
-        let v = t.trim_end_matches(".0").parse::<i32>().map_err(|_| self.err(row, column, format!("“{t}”不是整数")))?;
+        let v = t
+            .trim_end_matches(".0")
+            .parse::<i32>()
+            .map_err(|_| self.err(row, column, format!("“{t}”不是整数")))?;
         Ok(v)
     }
 
     fn area(&self, row: u32, r: &[String], column: &str, required: bool) -> Cell<Option<Decimal>> {
         let t = self.text(r, column);
         if t.is_empty() {
-            return if required { Err(self.err(row, column, "不能为空")) } else { Ok(None) };
+            return if required {
+                Err(self.err(row, column, "不能为空"))
+            } else {
+                Ok(None)
+            };
         }
         let v = parse_decimal(column, column, t).and_then(|v| positive_2dp(column, column, round_sheet_noise(v)));
         v.map(Some).map_err(|e| self.err(row, column, e.message))
@@ -254,7 +271,15 @@ impl<'a> Table<'a> {
             .map_err(|e| self.err(row, column, e.message))
     }
 
-    fn code<T: Copy>(&self, row: u32, r: &[String], column: &str, parse: fn(&str) -> Option<T>, default: Option<T>, allowed: &str) -> Cell<T> {
+    fn code<T: Copy>(
+        &self,
+        row: u32,
+        r: &[String],
+        column: &str,
+        parse: fn(&str) -> Option<T>,
+        default: Option<T>,
+        allowed: &str,
+    ) -> Cell<T> {
         let t = self.text(r, column);
         if t.is_empty() {
             return default.ok_or_else(|| self.err(row, column, "不能为空"));
@@ -274,7 +299,7 @@ impl<'a> Table<'a> {
         let key = self.key(row, r)?;
         let floors = self.int(row, r, "总层数")?;
         let floor = self.int(row, r, "楼层")?;
-        if floors < 1 || floors > 200 {
+        if !(1..=200).contains(&floors) {
             return Err(self.err(row, "总层数", "总层数应在 1–200 之间"));
         }
         if floor == 0 || floor > floors || floor < -10 {
@@ -297,7 +322,14 @@ impl<'a> Table<'a> {
             forecast_internal_area: self.area(row, r, "预测套内面积", false)?,
             surveyed_gross_area: self.area(row, r, "实测建筑面积", false)?,
             surveyed_internal_area: self.area(row, r, "实测套内面积", false)?,
-            status: self.code(row, r, "状态", UnitStatus::parse_text, Some(UnitStatus::Available), "未售/已售/已交付/保留")?,
+            status: self.code(
+                row,
+                r,
+                "状态",
+                UnitStatus::parse_text,
+                Some(UnitStatus::Available),
+                "未售/已售/已交付/保留",
+            )?,
         })
     }
 
@@ -354,7 +386,14 @@ impl<'a> Table<'a> {
             parties.push(PartyInput {
                 buyer: BuyerInput {
                     name: self.required(row, r, "姓名")?.to_string(),
-                    id_type: self.code(row, r, "证件类型", IdType::parse_text, Some(IdType::MainlandId), "居民身份证/护照/…")?,
+                    id_type: self.code(
+                        row,
+                        r,
+                        "证件类型",
+                        IdType::parse_text,
+                        Some(IdType::MainlandId),
+                        "居民身份证/护照/…",
+                    )?,
                     id_number: self.required(row, r, "证件号码")?.to_string(),
                     phone: self.required(row, r, "电话")?.to_string(),
                     address: self.text(r, "地址").to_string(),
@@ -368,13 +407,38 @@ impl<'a> Table<'a> {
             signed_on: self.date(first, r0, "签约日期")?,
             total_price: self.money(first, r0, "合同总价")?,
             unit_price: self.money(first, r0, "单价")?,
-            pricing_basis: self.code(first, r0, "计价方式", PricingBasis::parse_text, Some(PricingBasis::GrossArea), "按建筑面积/按套内面积/按套")?,
-            payment_method: self.code(first, r0, "付款方式", PaymentMethod::parse_text, Some(PaymentMethod::OneOff), "一次性付款/按揭贷款/分期付款")?,
-            filing_status: self.code(first, r0, "备案状态", FilingStatus::parse_text, Some(FilingStatus::NotFiled), "未备案/已网签/已备案")?,
+            pricing_basis: self.code(
+                first,
+                r0,
+                "计价方式",
+                PricingBasis::parse_text,
+                Some(PricingBasis::GrossArea),
+                "按建筑面积/按套内面积/按套",
+            )?,
+            payment_method: self.code(
+                first,
+                r0,
+                "付款方式",
+                PaymentMethod::parse_text,
+                Some(PaymentMethod::OneOff),
+                "一次性付款/按揭贷款/分期付款",
+            )?,
+            filing_status: self.code(
+                first,
+                r0,
+                "备案状态",
+                FilingStatus::parse_text,
+                Some(FilingStatus::NotFiled),
+                "未备案/已网签/已备案",
+            )?,
             parties,
         };
         let contract = input.validate(today).map_err(|e| self.field_error(g, e))?;
-        Ok(ContractRow { first_row: first, key, contract })
+        Ok(ContractRow {
+            first_row: first,
+            key,
+            contract,
+        })
     }
 
     /// Map a form-level validation error (`parties[1].buyer.phone`) to the sheet row and column.
@@ -452,9 +516,30 @@ pub fn template() -> Result<Vec<u8>> {
     let unit_headers: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
     let buyer_headers: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
     write_workbook(&[
-        ExportTable { sheet: UNIT_SHEET, headers: &unit_headers, rows: vec![] },
-        ExportTable { sheet: BUYER_SHEET, headers: &buyer_headers, rows: vec![] },
+        ExportTable {
+            sheet: UNIT_SHEET,
+            headers: &unit_headers,
+            rows: vec![],
+        },
+        ExportTable {
+            sheet: BUYER_SHEET,
+            headers: &buyer_headers,
+            rows: vec![],
+        },
     ])
+}
+
+/// Every cell of the first sheet as text (tests and diagnostics).
+///
+/// Errors: `ImportRejected` when the bytes are not a readable workbook.
+pub fn debug_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| AppError::new(ErrorCode::ImportRejected, e.to_string()))?;
+    let name = wb.sheet_names().first().cloned().unwrap_or_default();
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| AppError::new(ErrorCode::ImportRejected, e.to_string()))?;
+    Ok(range.rows().map(|r| r.iter().map(cell_text).collect()).collect())
 }
 
 #[cfg(test)]
@@ -470,8 +555,16 @@ mod tests {
         let bh: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
         let conv = |rows: Vec<Vec<&str>>| rows.into_iter().map(|r| r.into_iter().map(String::from).collect()).collect();
         write_workbook(&[
-            ExportTable { sheet: UNIT_SHEET, headers: &uh, rows: conv(units) },
-            ExportTable { sheet: BUYER_SHEET, headers: &bh, rows: conv(buyers) },
+            ExportTable {
+                sheet: UNIT_SHEET,
+                headers: &uh,
+                rows: conv(units),
+            },
+            ExportTable {
+                sheet: BUYER_SHEET,
+                headers: &bh,
+                rows: conv(buyers),
+            },
         ])
         .expect("workbook")
     }
@@ -481,10 +574,47 @@ mod tests {
     #[test]
     fn reads_units_and_contracts() {
         let bytes = workbook(
-            vec![UNIT_OK.to_vec(), vec!["翠湖苑", "1栋", "18", "有", "1-102", "1", "住宅", "120", "", "", "", ""]],
             vec![
-                vec!["HT-1", "翠湖苑", "1栋", "1-101", "2025-03-01", "1500000", "16759.78", "", "按揭贷款", "", "张三", "", "11010519491231002X", "13800138000", "", "50"],
-                vec!["HT-1", "翠湖苑", "1栋", "1-101", "", "", "", "", "", "", "李四", "护照", "E12345678", "13900139000", "", "50"],
+                UNIT_OK.to_vec(),
+                vec!["翠湖苑", "1栋", "18", "有", "1-102", "1", "住宅", "120", "", "", "", ""],
+            ],
+            vec![
+                vec![
+                    "HT-1",
+                    "翠湖苑",
+                    "1栋",
+                    "1-101",
+                    "2025-03-01",
+                    "1500000",
+                    "16759.78",
+                    "",
+                    "按揭贷款",
+                    "",
+                    "张三",
+                    "",
+                    "11010519491231002X",
+                    "13800138000",
+                    "",
+                    "50",
+                ],
+                vec![
+                    "HT-1",
+                    "翠湖苑",
+                    "1栋",
+                    "1-101",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "李四",
+                    "护照",
+                    "E12345678",
+                    "13900139000",
+                    "",
+                    "50",
+                ],
             ],
         );
         let plan = read_workbook(&bytes, today()).expect("readable").expect("valid");
@@ -508,7 +638,24 @@ mod tests {
         floor[5] = "30";
         let bytes = workbook(
             vec![UNIT_OK.to_vec(), neg, floor, UNIT_OK.to_vec()],
-            vec![vec!["HT-1", "翠湖苑", "1栋", "1-101", "2025-03-01", "1500000", "16759.78", "", "", "", "张三", "", "110105194912310021", "13800138000", "", ""]],
+            vec![vec![
+                "HT-1",
+                "翠湖苑",
+                "1栋",
+                "1-101",
+                "2025-03-01",
+                "1500000",
+                "16759.78",
+                "",
+                "",
+                "",
+                "张三",
+                "",
+                "110105194912310021",
+                "13800138000",
+                "",
+                "",
+            ]],
         );
         let errors = read_workbook(&bytes, today()).expect("readable").expect_err("invalid");
         let find = |row: u32| errors.iter().find(|e| e.row == row && e.sheet == UNIT_SHEET).cloned();
@@ -528,24 +675,21 @@ mod tests {
         let e = read_workbook(b"not a zip at all", today()).expect_err("garbage");
         assert_eq!(e.code, ErrorCode::ImportRejected);
         assert!(e.message.contains(".xlsx"));
-        let other = write_workbook(&[ExportTable { sheet: "随便", headers: &["甲", "乙"], rows: vec![] }]).expect("wb");
+        let other = write_workbook(&[ExportTable {
+            sheet: "随便",
+            headers: &["甲", "乙"],
+            rows: vec![],
+        }])
+        .expect("wb");
         let e = read_workbook(&other, today()).expect_err("unknown sheet");
         assert!(e.message.contains("房源表"));
     }
 
     #[test]
     fn template_has_both_sheets_and_reads_back_empty() {
-        let plan = read_workbook(&template().expect("template"), today()).expect("readable").expect("valid");
+        let plan = read_workbook(&template().expect("template"), today())
+            .expect("readable")
+            .expect("valid");
         assert!(plan.units.is_empty() && plan.contracts.is_empty());
     }
-}
-
-/// Every cell of the first sheet as text (tests and diagnostics).
-///
-/// Errors: `ImportRejected` when the bytes are not a readable workbook.
-pub fn debug_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| AppError::new(ErrorCode::ImportRejected, e.to_string()))?;
-    let name = wb.sheet_names().first().cloned().unwrap_or_default();
-    let range = wb.worksheet_range(&name).map_err(|e| AppError::new(ErrorCode::ImportRejected, e.to_string()))?;
-    Ok(range.rows().map(|r| r.iter().map(cell_text).collect()).collect())
 }

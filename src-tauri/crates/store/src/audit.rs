@@ -83,3 +83,25 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 }
+
+/// One audit line for [`write_many`]: entity, id, action, before JSON, after JSON.
+pub(crate) type Line = (&'static str, i64, &'static str, Option<String>, Option<String>);
+
+/// Append many lines in few statements (imports write tens of thousands).
+pub(crate) async fn write_many(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, lines: &[Line]) -> Result<()> {
+    for chunk in lines.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
+        qb.push_values(chunk, |mut b, (entity, id, action, before, after)| {
+            b.push_bind(actor.at.clone())
+                .push_bind(actor.user_id)
+                .push_bind(actor.username.clone())
+                .push_bind(*entity)
+                .push_bind(*id)
+                .push_bind(*action)
+                .push_bind(before.clone())
+                .push_bind(after.clone());
+        });
+        qb.build().execute(&mut **tx).await.map_err(db_err)?;
+    }
+    Ok(())
+}

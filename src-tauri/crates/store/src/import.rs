@@ -1,13 +1,13 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
-use crate::records::{insert_contract, unit_from, unit_select};
+use crate::records::{id_tail, unit_from, unit_select, upsert_buyer};
 use crate::{audit, db_err, Actor, Store};
 use domain::amount::to_hundredths;
-use domain::model::{ImportRecord, Unit};
+use domain::model::{BuyerInput, ContractInput, ContractStatus, IdType, ImportRecord, Unit};
 use domain::sheet::{ImportPlan, RowError, UnitKey, BUYER_SHEET, UNIT_SHEET};
 use domain::{AppError, Result};
-use sqlx::{Row, Sqlite, Transaction};
-use std::collections::HashMap;
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use std::collections::{HashMap, HashSet};
 
 /// The result of checking a plan against the database.
 pub enum ImportCheck {
@@ -24,7 +24,11 @@ async fn project_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, name:
     if let Some(id) = places.projects.get(name) {
         return Ok(*id);
     }
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE name = ?").bind(name).fetch_optional(&mut **tx).await.map_err(db_err)?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
     let id = match found {
         Some(id) => id,
         None => sqlx::query_scalar("INSERT INTO projects (name, import_id) VALUES (?, ?) RETURNING id")
@@ -38,7 +42,15 @@ async fn project_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, name:
     Ok(id)
 }
 
-async fn building_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, project: i64, name: &str, floors: i32, lift: bool, import_id: i64) -> Result<i64> {
+async fn building_id(
+    tx: &mut Transaction<'_, Sqlite>,
+    places: &mut Places,
+    project: i64,
+    name: &str,
+    floors: i32,
+    lift: bool,
+    import_id: i64,
+) -> Result<i64> {
     let key = (project, name.to_string());
     if let Some(id) = places.buildings.get(&key) {
         return Ok(*id);
@@ -51,113 +63,115 @@ async fn building_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, proj
         .map_err(db_err)?;
     let id = match found {
         Some(id) => id,
-        None => sqlx::query_scalar("INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) VALUES (?, ?, ?, ?, ?) RETURNING id")
-            .bind(project)
-            .bind(name)
-            .bind(floors)
-            .bind(i64::from(lift))
-            .bind(import_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?,
+        None => sqlx::query_scalar(
+            "INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(project)
+        .bind(name)
+        .bind(floors)
+        .bind(i64::from(lift))
+        .bind(import_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?,
     };
     places.buildings.insert(key, id);
     Ok(id)
-}
-
-async fn find_unit(tx: &mut Transaction<'_, Sqlite>, key: &UnitKey) -> Result<Option<i64>> {
-    sqlx::query_scalar("SELECT u.id FROM units u JOIN buildings b ON b.id = u.building_id JOIN projects p ON p.id = u.project_id WHERE p.name = ? AND b.name = ? AND u.number = ?")
-        .bind(&key.project)
-        .bind(&key.building)
-        .bind(&key.number)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)
 }
 
 fn row_err(sheet: &str, row: u32, column: &str, message: String) -> RowError {
     RowError { sheet: sheet.into(), row, column: column.into(), message }
 }
 
+/// Bound parameters per statement stay well under SQLite's limit (32,766).
+const CHUNK: usize = 400;
+
+/// Existing units whose project is named in the plan, by key.
+async fn existing_units(tx: &mut Transaction<'_, Sqlite>, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
+    let mut out = HashMap::new();
+    for chunk in projects.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT u.id, p.name AS project, b.name AS building, u.number FROM units u JOIN buildings b ON b.id = u.building_id JOIN projects p ON p.id = u.project_id WHERE p.name IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for p in chunk {
+            sep.push_bind(p.to_string());
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut **tx).await.map_err(db_err)? {
+            let key = UnitKey {
+                project: r.try_get("project").map_err(db_err)?,
+                building: r.try_get("building").map_err(db_err)?,
+                number: r.try_get("number").map_err(db_err)?,
+            };
+            out.insert(key, r.try_get("id").map_err(db_err)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Which of `values` already exist in `column` of `table` (and match `extra`).
+async fn existing_values(tx: &mut Transaction<'_, Sqlite>, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in values.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Sqlite>::new(select);
+        let mut sep = qb.separated(", ");
+        for v in chunk {
+            sep.push_bind(v.clone());
+        }
+        qb.push(")");
+        let rows: Vec<String> = qb.build_query_scalar().fetch_all(&mut **tx).await.map_err(db_err)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Write a plan in one transaction. Every row is checked against the database first (unit
     /// already there, contract number taken, unit with a live contract, contract on an unknown
     /// unit); if any row fails, nothing is written and every failure comes back.
+    ///
+    /// Rows are written in multi-row statements (a 10,000-unit list is a few hundred statements).
     pub async fn apply_import(&self, actor: &Actor, file_name: &str, plan: &ImportPlan) -> Result<ImportCheck> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let import_id: i64 = sqlx::query_scalar("INSERT INTO imports (file_name, unit_count, contract_count, user_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id")
-            .bind(file_name)
-            .bind(count(plan.units.len()))
-            .bind(count(plan.contracts.len()))
-            .bind(actor.user_id)
-            .bind(&actor.at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
         let mut errors = Vec::new();
-        let mut places = Places { projects: HashMap::new(), buildings: HashMap::new() };
-        let mut unit_ids: HashMap<&UnitKey, i64> = HashMap::new();
+
+        // 1. Check everything against the database.
+        let mut project_names: Vec<&str> = plan.units.iter().map(|u| u.key.project.as_str()).chain(plan.contracts.iter().map(|c| c.key.project.as_str())).collect();
+        project_names.sort_unstable();
+        project_names.dedup();
+        let existing = existing_units(&mut tx, &project_names).await?;
         for u in &plan.units {
-            if find_unit(&mut tx, &u.key).await?.is_some() {
+            if existing.contains_key(&u.key) {
                 errors.push(row_err(UNIT_SHEET, u.row, "房号", format!("房屋 {} {} {} 已存在", u.key.project, u.key.building, u.key.number)));
-                continue;
             }
-            if !errors.is_empty() {
-                continue; // keep checking, stop writing
-            }
-            let p = project_id(&mut tx, &mut places, &u.key.project, import_id).await?;
-            let b = building_id(&mut tx, &mut places, p, &u.key.building, u.floors, u.has_elevator, import_id).await?;
-            let opt = |f: &str, v: Option<rust_decimal::Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
-            let row = sqlx::query(
-                "INSERT INTO units (project_id, building_id, number, floor, property_type, forecast_gross_area, forecast_internal_area, surveyed_gross_area, surveyed_internal_area, status, import_id)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(p)
-            .bind(b)
-            .bind(&u.key.number)
-            .bind(u.floor)
-            .bind(u.property_type.as_str())
-            .bind(to_hundredths("forecast_gross_area", u.forecast_gross_area)?)
-            .bind(opt("forecast_internal_area", u.forecast_internal_area)?)
-            .bind(opt("surveyed_gross_area", u.surveyed_gross_area)?)
-            .bind(opt("surveyed_internal_area", u.surveyed_internal_area)?)
-            .bind(u.status.as_str())
-            .bind(import_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let id: i64 = row.try_get("id").map_err(db_err)?;
-            unit_ids.insert(&u.key, id);
-            let after = serde_json::json!({ "project": u.key.project, "building": u.key.building, "number": u.key.number, "import_id": import_id });
-            audit::write(&mut tx, actor, "unit", id, "import", None::<&()>, Some(&after)).await?;
         }
-        let mut written = 0i64;
+        let in_plan: HashSet<&UnitKey> = plan.units.iter().map(|u| &u.key).collect();
+        let numbers: Vec<String> = plan.contracts.iter().map(|c| c.contract.number.clone()).collect();
+        let taken = existing_values(&mut tx, "SELECT number FROM contracts WHERE number IN (", &numbers).await?;
+        let existing_ids: Vec<String> = plan.contracts.iter().filter_map(|c| existing.get(&c.key)).map(|id| id.to_string()).collect();
+        let live = existing_values(&mut tx, "SELECT CAST(unit_id AS TEXT) FROM contracts WHERE status = 'live' AND unit_id IN (", &existing_ids).await?;
+        let mut seen_units: HashMap<&UnitKey, &str> = HashMap::new();
         for c in &plan.contracts {
-            let unit_id = match unit_ids.get(&c.key) {
-                Some(id) => Some(*id),
-                None => find_unit(&mut tx, &c.key).await?,
-            };
-            let Some(unit_id) = unit_id else {
-                errors.push(row_err(BUYER_SHEET, c.first_row, "房号", format!("找不到房屋 {} {} {}（须先在房源表中）", c.key.project, c.key.building, c.key.number)));
-                continue;
-            };
-            if !errors.is_empty() {
-                // Still report contract-level conflicts, without writing.
-                let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE number = ?").bind(&c.contract.number).fetch_one(&mut *tx).await.map_err(db_err)?;
-                if taken > 0 {
-                    errors.push(row_err(BUYER_SHEET, c.first_row, "合同编号", format!("合同编号“{}”已存在", c.contract.number)));
-                }
-                continue;
+            let (row, n) = (c.first_row, &c.contract.number);
+            if taken.contains(n) {
+                errors.push(row_err(BUYER_SHEET, row, "合同编号", format!("合同编号“{n}”已存在")));
             }
-            let input = domain::model::ContractInput { unit_id, ..c.contract.clone() };
-            match insert_contract(&mut tx, actor, &input, Some(import_id)).await {
-                Ok(_) => written += 1,
-                Err(e) if e.code == domain::ErrorCode::Conflict => {
-                    let column = if e.field.as_deref() == Some("number") { "合同编号" } else { "房号" };
-                    errors.push(row_err(BUYER_SHEET, c.first_row, column, e.message));
+            match existing.get(&c.key) {
+                Some(id) if live.contains(&id.to_string()) => {
+                    errors.push(row_err(BUYER_SHEET, row, "房号", format!("房屋 {} 已有有效合同，须先解除原合同", c.key.number)));
                 }
-                Err(e) => return Err(e),
+                None if !in_plan.contains(&c.key) => errors.push(row_err(
+                    BUYER_SHEET,
+                    row,
+                    "房号",
+                    format!("找不到房屋 {} {} {}（须先在房源表中）", c.key.project, c.key.building, c.key.number),
+                )),
+                _ => {}
+            }
+            if let Some(other) = seen_units.insert(&c.key, n) {
+                errors.push(row_err(BUYER_SHEET, row, "房号", format!("同一房屋在本文件中有两份合同（{other} 与 {n}）")));
             }
         }
         if !errors.is_empty() {
@@ -165,10 +179,176 @@ impl Store {
             errors.sort_by(|a, b| (a.sheet.as_str(), a.row).cmp(&(b.sheet.as_str(), b.row)));
             return Ok(ImportCheck::Refused(errors));
         }
-        let summary = serde_json::json!({ "file_name": file_name, "units": plan.units.len(), "contracts": written });
-        audit::write(&mut tx, actor, "import", import_id, "import", None::<&()>, Some(&summary)).await?;
+
+        // 2. Write: the import record, places, units.
+        let import_id: i64 = sqlx::query_scalar(
+            "INSERT INTO imports (file_name, unit_count, contract_count, user_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(file_name)
+        .bind(count(plan.units.len()))
+        .bind(count(plan.contracts.len()))
+        .bind(actor.user_id)
+        .bind(&actor.at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let mut places = Places { projects: HashMap::new(), buildings: HashMap::new() };
+        let mut rows = Vec::with_capacity(plan.units.len());
+        for u in &plan.units {
+            let p = project_id(&mut tx, &mut places, &u.key.project, import_id).await?;
+            let b = building_id(&mut tx, &mut places, p, &u.key.building, u.floors, u.has_elevator, import_id).await?;
+            let opt = |f: &str, v: Option<rust_decimal::Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
+            rows.push((
+                p,
+                b,
+                u,
+                to_hundredths("forecast_gross_area", u.forecast_gross_area)?,
+                opt("forecast_internal_area", u.forecast_internal_area)?,
+                opt("surveyed_gross_area", u.surveyed_gross_area)?,
+                opt("surveyed_internal_area", u.surveyed_internal_area)?,
+            ));
+        }
+        for chunk in rows.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO units (project_id, building_id, number, floor, property_type, forecast_gross_area, forecast_internal_area, surveyed_gross_area, surveyed_internal_area, status, import_id) ",
+            );
+            qb.push_values(chunk, |mut q, (p, b, u, fg, fi, sg, si)| {
+                q.push_bind(*p)
+                    .push_bind(*b)
+                    .push_bind(u.key.number.clone())
+                    .push_bind(u.floor)
+                    .push_bind(u.property_type.as_str())
+                    .push_bind(*fg)
+                    .push_bind(*fi)
+                    .push_bind(*sg)
+                    .push_bind(*si)
+                    .push_bind(u.status.as_str())
+                    .push_bind(import_id);
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        let mut unit_ids: HashMap<UnitKey, i64> = existing;
+        let building_key: HashMap<i64, (String, String)> = places
+            .buildings
+            .iter()
+            .map(|((p, b), id)| {
+                let project = places.projects.iter().find(|(_, pid)| *pid == p).map(|(n, _)| n.clone()).unwrap_or_default();
+                (*id, (project, b.clone()))
+            })
+            .collect();
+        let mut audit_lines: Vec<audit::Line> = Vec::with_capacity(plan.units.len() + plan.contracts.len() + 1);
+        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
+            let (id, b, number): (i64, i64, String) = (r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?, r.try_get(2).map_err(db_err)?);
+            let (project, building) = building_key.get(&b).cloned().unwrap_or_default();
+            let after = serde_json::json!({ "project": project, "building": building, "number": number, "import_id": import_id });
+            audit_lines.push(("unit", id, "import", None, Some(after.to_string())));
+            unit_ids.insert(UnitKey { project, building, number }, id);
+        }
+
+        // 3. Buyers: reuse those already known by ID (refreshing contact details), insert the rest.
+        let mut buyer_ids: HashMap<(IdType, String), i64> = HashMap::new();
+        let id_numbers: Vec<String> = plan.contracts.iter().flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.clone())).collect();
+        for chunk in id_numbers.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT id, id_type, id_number FROM buyers WHERE id_number IN (");
+            let mut sep = qb.separated(", ");
+            for v in chunk {
+                sep.push_bind(v.clone());
+            }
+            qb.push(")");
+            for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                let t: String = r.try_get(1).map_err(db_err)?;
+                if let Some(t) = IdType::parse(&t) {
+                    buyer_ids.insert((t, r.try_get(2).map_err(db_err)?), r.try_get(0).map_err(db_err)?);
+                }
+            }
+        }
+        let mut new_buyers: Vec<&BuyerInput> = Vec::new();
+        let mut queued: HashSet<(IdType, &str)> = HashSet::new();
+        for p in plan.contracts.iter().flat_map(|c| c.contract.parties.iter()) {
+            let b = &p.buyer;
+            if buyer_ids.contains_key(&(b.id_type, b.id_number.clone())) {
+                upsert_buyer(&mut tx, actor, b, None).await?; // refresh contact details, audited
+            } else if queued.insert((b.id_type, b.id_number.as_str())) {
+                new_buyers.push(b);
+            }
+        }
+        for chunk in new_buyers.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ");
+            qb.push_values(chunk, |mut q, b| {
+                q.push_bind(b.name.clone())
+                    .push_bind(b.id_type.as_str())
+                    .push_bind(b.id_number.clone())
+                    .push_bind(id_tail(&b.id_number))
+                    .push_bind(b.phone.clone())
+                    .push_bind(domain::phone::tail(&b.phone))
+                    .push_bind(b.address.clone())
+                    .push_bind(import_id);
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
+            let t: String = r.try_get(1).map_err(db_err)?;
+            if let Some(t) = IdType::parse(&t) {
+                buyer_ids.insert((t, r.try_get(2).map_err(db_err)?), r.try_get(0).map_err(db_err)?);
+            }
+        }
+
+        // 4. Contracts, their parties, unit statuses.
+        let mut contract_rows = Vec::with_capacity(plan.contracts.len());
+        for c in &plan.contracts {
+            let unit_id = *unit_ids.get(&c.key).ok_or_else(|| AppError::internal("unit resolved above"))?;
+            contract_rows.push((unit_id, &c.contract, to_hundredths("total_price", c.contract.total_price)?, to_hundredths("unit_price", c.contract.unit_price)?));
+        }
+        for chunk in contract_rows.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id) ",
+            );
+            qb.push_values(chunk, |mut q, (unit_id, c, total, unit)| {
+                q.push_bind(c.number.clone())
+                    .push_bind(*unit_id)
+                    .push_bind(c.signed_on.to_string())
+                    .push_bind(*total)
+                    .push_bind(*unit)
+                    .push_bind(c.pricing_basis.as_str())
+                    .push_bind(c.payment_method.as_str())
+                    .push_bind(c.filing_status.as_str())
+                    .push_bind("live")
+                    .push_bind(import_id);
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        let mut contract_ids: HashMap<String, i64> = HashMap::new();
+        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
+            contract_ids.insert(r.try_get(1).map_err(db_err)?, r.try_get(0).map_err(db_err)?);
+        }
+        let mut parties = Vec::new();
+        for (unit_id, c, _, _) in &contract_rows {
+            let id = *contract_ids.get(&c.number).ok_or_else(|| AppError::internal("contract inserted above"))?;
+            for (pos, p) in c.parties.iter().enumerate() {
+                let buyer = *buyer_ids.get(&(p.buyer.id_type, p.buyer.id_number.clone())).ok_or_else(|| AppError::internal("buyer inserted above"))?;
+                parties.push((id, count(pos), buyer, to_hundredths("share", p.share)?));
+            }
+            let snapshot = ContractInput { unit_id: *unit_id, ..(*c).clone() }.snapshot(ContractStatus::Live);
+            audit_lines.push(("contract", id, "import", None, Some(serde_json::to_string(&snapshot).map_err(AppError::internal)?)));
+        }
+        for chunk in parties.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO contract_parties (contract_id, position, buyer_id, share) ");
+            qb.push_values(chunk, |mut q, (c, pos, b, share)| {
+                q.push_bind(*c).push_bind(*pos).push_bind(*b).push_bind(*share);
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE status = 'available' AND id IN (SELECT unit_id FROM contracts WHERE import_id = ?)")
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+
+        let summary = serde_json::json!({ "file_name": file_name, "units": plan.units.len(), "contracts": plan.contracts.len() });
+        audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
+        audit::write_many(&mut tx, actor, &audit_lines).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok(ImportCheck::Written { import_id, units: count(plan.units.len()), contracts: written })
+        Ok(ImportCheck::Written { import_id, units: count(plan.units.len()), contracts: count(plan.contracts.len()) })
     }
 
     /// Remove everything an import created, as one transaction.
@@ -196,27 +376,44 @@ impl Store {
         .await
         .map_err(db_err)?;
         if let Some(n) = foreign {
-            return Err(AppError::conflict(format!("导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销")));
+            return Err(AppError::conflict(format!(
+                "导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销"
+            )));
         }
-        let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)?;
+        let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?")
+            .bind(import_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
         for id in &contracts {
-            audit::write(&mut tx, actor, "contract", *id, "undo_import", Some(&serde_json::json!({ "import_id": import_id })), None::<&()>).await?;
+            audit::write(
+                &mut tx,
+                actor,
+                "contract",
+                *id,
+                "undo_import",
+                Some(&serde_json::json!({ "import_id": import_id })),
+                None::<&()>,
+            )
+            .await?;
         }
         let units: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(concat!(unit_select!(), " WHERE u.import_id = ?"))
-        .bind(import_id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
+            .bind(import_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
         for r in &units {
             let u: Unit = unit_from(r)?;
             audit::write(&mut tx, actor, "unit", u.id, "undo_import", Some(&u), None::<&()>).await?;
         }
         // Units of this import whose contracts were imported too: restore statuses of pre-existing units.
-        let restore: Vec<i64> = sqlx::query_scalar("SELECT unit_id FROM contracts WHERE import_id = ?1 AND unit_id NOT IN (SELECT id FROM units WHERE import_id = ?1)")
-            .bind(import_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let restore: Vec<i64> = sqlx::query_scalar(
+            "SELECT unit_id FROM contracts WHERE import_id = ?1 AND unit_id NOT IN (SELECT id FROM units WHERE import_id = ?1)",
+        )
+        .bind(import_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
         for q in [
             "DELETE FROM contract_parties WHERE contract_id IN (SELECT id FROM contracts WHERE import_id = ?1)",
             "DELETE FROM contracts WHERE import_id = ?1",

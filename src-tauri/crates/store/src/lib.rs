@@ -78,7 +78,11 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.map_err(db_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
         let store = Store { pool };
         let mut report = OpenReport::default();
         let applied = store.applied_versions().await?;
@@ -94,17 +98,29 @@ impl Store {
                 .map_err(db_err)?;
             report.backup = Some(backup);
         }
-        MIGRATOR.run(&store.pool).await.map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
+        MIGRATOR
+            .run(&store.pool)
+            .await
+            .map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
         report.applied = pending;
         Ok((store, report))
     }
 
     /// A private in-memory database, migrated (tests and benchmarks).
     pub async fn open_in_memory() -> Result<Store> {
-        let opts = SqliteConnectOptions::from_str("sqlite::memory:").map_err(db_err)?.foreign_keys(true);
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(db_err)?
+            .foreign_keys(true);
         // One connection: every connection to :memory: is its own database.
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.map_err(db_err)?;
-        MIGRATOR.run(&pool).await.map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
         Ok(Store { pool })
     }
 

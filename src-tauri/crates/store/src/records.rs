@@ -73,7 +73,8 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &UnitQuery) {
     if let Some(s) = q.search_text() {
         // Prefix ranges instead of LIKE, so the indexes serve them on every backend.
         let upper = format!("{s}\u{10FFFF}");
-        qb.push(" AND u.id IN (SELECT id FROM units WHERE number >= ").push_bind(s.to_string());
+        qb.push(" AND u.id IN (SELECT id FROM units WHERE number >= ")
+            .push_bind(s.to_string());
         qb.push(" AND number < ").push_bind(upper.clone());
         qb.push(" UNION SELECT c.unit_id FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id AND c.status = 'live' WHERE cp.buyer_id IN (SELECT id FROM buyers WHERE name >= ");
         qb.push_bind(s.to_string()).push(" AND name < ").push_bind(upper);
@@ -86,6 +87,12 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &UnitQuery) {
     }
 }
 
+/// The last four characters of an ID number ("证件尾号"), used for searching.
+pub(crate) fn id_tail(id_number: &str) -> String {
+    let chars: Vec<char> = id_number.chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
 /// Insert or refresh a buyer identified by (id type, id number); returns the id.
 pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
     let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = ? AND id_number = ?")
@@ -94,7 +101,6 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
-    let id_tail: String = b.id_number.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     match existing {
         Some(r) => {
             let old = buyer_from(&r)?;
@@ -108,8 +114,17 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                let masked = |x: &Buyer| Buyer { id_number: domain::mask::id_number(&x.id_number), phone: domain::mask::phone(&x.phone), ..x.clone() };
-                let new = Buyer { name: b.name.clone(), phone: b.phone.clone(), address: b.address.clone(), ..old.clone() };
+                let masked = |x: &Buyer| Buyer {
+                    id_number: domain::mask::id_number(&x.id_number),
+                    phone: domain::mask::phone(&x.phone),
+                    ..x.clone()
+                };
+                let new = Buyer {
+                    name: b.name.clone(),
+                    phone: b.phone.clone(),
+                    address: b.address.clone(),
+                    ..old.clone()
+                };
                 audit::write(tx, actor, "buyer", old.id, "update", Some(&masked(&old)), Some(&masked(&new))).await?;
             }
             Ok(old.id)
@@ -121,7 +136,7 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
             .bind(&b.name)
             .bind(b.id_type.as_str())
             .bind(&b.id_number)
-            .bind(id_tail)
+            .bind(id_tail(&b.id_number))
             .bind(&b.phone)
             .bind(phone::tail(&b.phone))
             .bind(&b.address)
@@ -137,7 +152,12 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
 /// Insert a validated contract and its parties; returns the id.
 ///
 /// Errors: `Conflict` on a duplicate number or when the unit already has a live contract.
-pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, c: &ContractInput, import_id: Option<i64>) -> Result<i64> {
+pub(crate) async fn insert_contract(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    c: &ContractInput,
+    import_id: Option<i64>,
+) -> Result<i64> {
     check_contract_free(tx, c, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id)
@@ -161,11 +181,26 @@ pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Sqlite>, actor: &Ac
         .execute(&mut **tx)
         .await
         .map_err(db_err)?;
-    audit::write(tx, actor, "contract", id, if import_id.is_some() { "import" } else { "create" }, None::<&()>, Some(&c.snapshot(ContractStatus::Live))).await?;
+    audit::write(
+        tx,
+        actor,
+        "contract",
+        id,
+        if import_id.is_some() { "import" } else { "create" },
+        None::<&()>,
+        Some(&c.snapshot(ContractStatus::Live)),
+    )
+    .await?;
     Ok(id)
 }
 
-async fn insert_parties(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, contract_id: i64, c: &ContractInput, import_id: Option<i64>) -> Result<()> {
+async fn insert_parties(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    contract_id: i64,
+    c: &ContractInput,
+    import_id: Option<i64>,
+) -> Result<()> {
     for (pos, p) in c.parties.iter().enumerate() {
         let buyer_id = upsert_buyer(tx, actor, &p.buyer, import_id).await?;
         sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES (?, ?, ?, ?)")
@@ -207,9 +242,18 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
 
 impl Store {
     pub async fn projects(&self) -> Result<Vec<Project>> {
-        let rows = sqlx::query("SELECT id, name, address FROM projects ORDER BY name").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT id, name, address FROM projects ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter()
-            .map(|r| Ok(Project { id: r.try_get("id").map_err(db_err)?, name: r.try_get("name").map_err(db_err)?, address: r.try_get("address").map_err(db_err)? }))
+            .map(|r| {
+                Ok(Project {
+                    id: r.try_get("id").map_err(db_err)?,
+                    name: r.try_get("name").map_err(db_err)?,
+                    address: r.try_get("address").map_err(db_err)?,
+                })
+            })
             .collect()
     }
 
@@ -241,7 +285,10 @@ impl Store {
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_err)?;
         let mut qb = QueryBuilder::<Sqlite>::new(unit_select!());
         push_filters(&mut qb, q);
-        qb.push(" ORDER BY u.project_id, u.building_id, u.number LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        qb.push(" ORDER BY u.project_id, u.building_id, u.number LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
         let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
         let units: Vec<Unit> = rows.iter().map(unit_from).collect::<Result<_>>()?;
         if units.is_empty() {
@@ -306,7 +353,12 @@ impl Store {
             .map_err(db_err)?;
         let parties = prow
             .iter()
-            .map(|p| Ok(ContractParty { buyer: buyer_from(p)?, share: from_hundredths(p.try_get("share").map_err(db_err)?) }))
+            .map(|p| {
+                Ok(ContractParty {
+                    buyer: buyer_from(p)?,
+                    share: from_hundredths(p.try_get("share").map_err(db_err)?),
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let signed: String = r.try_get("signed_on").map_err(db_err)?;
         Ok(Contract {
@@ -364,9 +416,22 @@ impl Store {
         .map_err(db_err)?
         .rows_affected();
         not_stale(n, "合同")?;
-        sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?").bind(id).execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         insert_parties(&mut tx, actor, id, c, None).await?;
-        audit::write(&mut tx, actor, "contract", id, "update", Some(&before.snapshot()), Some(&c.snapshot(before.status))).await?;
+        audit::write(
+            &mut tx,
+            actor,
+            "contract",
+            id,
+            "update",
+            Some(&before.snapshot()),
+            Some(&c.snapshot(before.status)),
+        )
+        .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(())
     }
@@ -375,20 +440,25 @@ impl Store {
     pub async fn cancel_contract(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
         let before = self.contract(id).await?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let n = sqlx::query("UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'")
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'",
+        )
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
         not_stale(n, "合同")?;
         sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
             .bind(before.unit_id)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        let after = domain::model::ContractSnapshot { status: ContractStatus::Cancelled, ..before.snapshot() };
+        let after = domain::model::ContractSnapshot {
+            status: ContractStatus::Cancelled,
+            ..before.snapshot()
+        };
         audit::write(&mut tx, actor, "contract", id, "cancel", Some(&before.snapshot()), Some(&after)).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(())

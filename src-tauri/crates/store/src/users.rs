@@ -34,7 +34,10 @@ fn info(r: &sqlx::sqlite::SqliteRow) -> Result<UserInfo> {
 impl Store {
     /// People who can sign in (the command line's system account is not one).
     pub async fn count_users(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'").fetch_one(&self.pool).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
     }
 
     /// The account the `handover` command line writes as (it cannot sign in: its hash is `!`).
@@ -47,7 +50,10 @@ impl Store {
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        let rec = self.user_by_username(username).await?.ok_or_else(|| AppError::internal("system user missing"))?;
+        let rec = self
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| AppError::internal("system user missing"))?;
         Ok(UserInfo { role, ..rec.info })
     }
 
@@ -58,7 +64,10 @@ impl Store {
     pub async fn create_user(&self, actor: &Actor, new: &NewUser, only_if_none: bool) -> Result<UserInfo> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         if only_if_none {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'").fetch_one(&mut *tx).await.map_err(db_err)?;
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
             if n > 0 {
                 return Err(AppError::conflict("管理员已创建，请直接登录"));
             }
@@ -82,8 +91,21 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-        let user = UserInfo { id, username: new.username.clone(), display_name: new.display_name.clone(), role: new.role, active: true };
-        let actor = if actor.user_id.is_none() && only_if_none { Actor { user_id: Some(id), ..actor.clone() } } else { actor.clone() };
+        let user = UserInfo {
+            id,
+            username: new.username.clone(),
+            display_name: new.display_name.clone(),
+            role: new.role,
+            active: true,
+        };
+        let actor = if actor.user_id.is_none() && only_if_none {
+            Actor {
+                user_id: Some(id),
+                ..actor.clone()
+            }
+        } else {
+            actor.clone()
+        };
         audit::write(&mut tx, &actor, "user", id, "create", None::<&UserInfo>, Some(&user)).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(user)
@@ -95,11 +117,20 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-        row.map(|r| Ok(UserRecord { info: info(&r)?, password_hash: r.try_get("password_hash").map_err(db_err)? })).transpose()
+        row.map(|r| {
+            Ok(UserRecord {
+                info: info(&r)?,
+                password_hash: r.try_get("password_hash").map_err(db_err)?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<UserInfo>> {
-        let rows = sqlx::query("SELECT * FROM users WHERE password_hash <> '!' ORDER BY id").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM users WHERE password_hash <> '!' ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(info).collect()
     }
 
@@ -108,7 +139,11 @@ impl Store {
     /// Errors: `NotFound`; `Conflict` when it would leave no active administrator.
     pub async fn update_user(&self, actor: &Actor, id: i64, role: Role, active: bool, password_hash: Option<&str>) -> Result<UserInfo> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let row = sqlx::query("SELECT * FROM users WHERE id = ?").bind(id).fetch_optional(&mut *tx).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
         let before = info(&row.ok_or_else(|| AppError::not_found("用户"))?)?;
         sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
             .bind(role.as_str())
@@ -125,8 +160,16 @@ impl Store {
         if admins == 0 {
             return Err(AppError::conflict("至少需要保留一位启用的系统管理员"));
         }
-        let after = UserInfo { role, active, ..before.clone() };
-        let action = if password_hash.is_some() { "update_with_password" } else { "update" };
+        let after = UserInfo {
+            role,
+            active,
+            ..before.clone()
+        };
+        let action = if password_hash.is_some() {
+            "update_with_password"
+        } else {
+            "update"
+        };
         audit::write(&mut tx, actor, "user", id, action, Some(&before), Some(&after)).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(after)
