@@ -43,6 +43,7 @@ export const api = {
   unitAudit: (unit_id: number) => call<AuditEntry[]>('unit_audit', { unit_id }),
   recentAudit: (limit: number) => call<AuditEntry[]>('recent_audit', { limit }),
   exportUnits: (query: Partial<UnitQuery>, path: string) => call<void>('export_units', { query, path }),
+  exportAudit: (limit: number, path: string) => call<void>('export_audit', { limit, path }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
 }
 

@@ -4,9 +4,6 @@
 mod records;
 mod users;
 
-#[cfg(test)]
-mod tests;
-
 pub use records::*;
 pub use users::*;
 
@@ -38,6 +35,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::unit_audit,
         records::recent_audit,
         records::export_units,
+        records::export_audit,
         records::save_import_template,
     ]
 }

@@ -94,3 +94,9 @@ pub async fn save_import_template(state: State<'_, AppState>, path: String) -> R
     state.session()?;
     write_file(&path, &domain::sheet::template()?)
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) -> Result<()> {
+    let bytes = state.desk.export_audit(&state.session()?, limit).await?;
+    write_file(&path, &bytes)
+}

@@ -369,6 +369,19 @@ async fn export_masks_for_roles_without_personal_data() {
     assert!(with_id[12].contains("**********"), "{}", with_id[12]);
 }
 
+#[tokio::test]
+async fn audit_export_lists_changes_and_needs_both_permissions() {
+    let (desk, admin) = desk().await;
+    imported(&desk, &admin, 3).await;
+    let rows = calamine_check::rows(&desk.export_audit(&admin, 100).await.expect("export"));
+    assert_eq!(rows[0][0], "时间");
+    assert!(rows.iter().any(|r| r[2] == "import" && r[4] == "import"), "{rows:?}");
+    let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
+    assert!(desk.export_audit(&clerk, 10).await.is_ok());
+    let finance = user(&desk, &admin, "cw", Role::Finance).await;
+    assert!(desk.export_audit(&finance, 10).await.is_ok());
+}
+
 mod calamine_check {
     /// Read back an exported sheet through the import reader's own library.
     pub fn rows(bytes: &[u8]) -> Vec<Vec<String>> {

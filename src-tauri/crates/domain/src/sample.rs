@@ -3,7 +3,7 @@
 
 use crate::id_number::check_char;
 use crate::model::PropertyType;
-use crate::sheet::{write_workbook, ExportTable, BUYER_COLUMNS, BUYER_SHEET, UNIT_COLUMNS, UNIT_SHEET};
+use crate::sheet::import_workbook;
 use crate::Result;
 
 const SURNAMES: &[&str] = &[
@@ -128,20 +128,7 @@ pub fn workbook_numbered(project: &str, units: usize, contract_prefix: &str) -> 
             }
         }
     }
-    let uh: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
-    let bh: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
-    write_workbook(&[
-        ExportTable {
-            sheet: UNIT_SHEET,
-            headers: &uh,
-            rows: unit_rows,
-        },
-        ExportTable {
-            sheet: BUYER_SHEET,
-            headers: &bh,
-            rows: buyer_rows,
-        },
-    ])
+    import_workbook(unit_rows, buyer_rows)
 }
 
 #[cfg(test)]

@@ -511,22 +511,19 @@ pub fn write_workbook(tables: &[ExportTable<'_>]) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(xerr)
 }
 
-/// An empty import template with both sheets and their headers.
-pub fn template() -> Result<Vec<u8>> {
+/// An import workbook: a 房源表 and a 买受人表 with the given text rows (in column order).
+pub fn import_workbook(unit_rows: Vec<Vec<String>>, buyer_rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     let unit_headers: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
     let buyer_headers: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
     write_workbook(&[
-        ExportTable {
-            sheet: UNIT_SHEET,
-            headers: &unit_headers,
-            rows: vec![],
-        },
-        ExportTable {
-            sheet: BUYER_SHEET,
-            headers: &buyer_headers,
-            rows: vec![],
-        },
+        ExportTable { sheet: UNIT_SHEET, headers: &unit_headers, rows: unit_rows },
+        ExportTable { sheet: BUYER_SHEET, headers: &buyer_headers, rows: buyer_rows },
     ])
+}
+
+/// An empty import template with both sheets and their headers.
+pub fn template() -> Result<Vec<u8>> {
+    import_workbook(vec![], vec![])
 }
 
 /// Every cell of the first sheet as text (tests and diagnostics).
@@ -551,22 +548,8 @@ mod tests {
     }
 
     fn workbook(units: Vec<Vec<&str>>, buyers: Vec<Vec<&str>>) -> Vec<u8> {
-        let uh: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
-        let bh: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
         let conv = |rows: Vec<Vec<&str>>| rows.into_iter().map(|r| r.into_iter().map(String::from).collect()).collect();
-        write_workbook(&[
-            ExportTable {
-                sheet: UNIT_SHEET,
-                headers: &uh,
-                rows: conv(units),
-            },
-            ExportTable {
-                sheet: BUYER_SHEET,
-                headers: &bh,
-                rows: conv(buyers),
-            },
-        ])
-        .expect("workbook")
+        import_workbook(conv(units), conv(buyers)).expect("workbook")
     }
 
     const UNIT_OK: [&str; 12] = ["翠湖苑", "1栋", "18", "有", "1-101", "1", "住宅", "89.50", "72.30", "", "", "已售"];

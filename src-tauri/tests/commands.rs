@@ -1,6 +1,6 @@
 //! The commands over Tauri's mock runtime: real IPC requests, no window, a temporary database.
 
-use crate::state::AppState;
+use handover_desk_lib::state::AppState;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -8,7 +8,7 @@ use tauri::WebviewWindow;
 
 fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let desk = tauri::async_runtime::block_on(desk::Desk::in_memory(desk::system_clock())).expect("desk");
-    let app = crate::builder(mock_builder())
+    let app = handover_desk_lib::builder(mock_builder())
         .manage(AppState::new(desk))
         .build(mock_context(noop_assets()))
         .expect("app");
