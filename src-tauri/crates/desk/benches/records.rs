@@ -62,7 +62,8 @@ fn search(c: &mut Criterion) {
     let (desk, s) = rt.block_on(fresh(dir.path(), "search.db"));
     // 100,000 units in ten projects of 10,000.
     for p in 0..10 {
-        let bytes = domain::sample::workbook_numbered(&format!("基准花园{p}期"), 10_000, &format!("P{p}-")).unwrap_or_else(|e| panic!("{e}"));
+        let bytes =
+            domain::sample::workbook_numbered(&format!("基准花园{p}期"), 10_000, &format!("P{p}-")).unwrap_or_else(|e| panic!("{e}"));
         let r = rt
             .block_on(desk.import_workbook(&s, "bench.xlsx", &bytes))
             .unwrap_or_else(|e| panic!("{e}"));

@@ -211,7 +211,15 @@ impl Desk {
             rows: rows
                 .into_iter()
                 .map(|a| {
-                    vec![a.at, a.username, a.entity, a.entity_id.to_string(), a.action, a.before.unwrap_or_default(), a.after.unwrap_or_default()]
+                    vec![
+                        a.at,
+                        a.username,
+                        a.entity,
+                        a.entity_id.to_string(),
+                        a.action,
+                        a.before.unwrap_or_default(),
+                        a.after.unwrap_or_default(),
+                    ]
                 })
                 .collect(),
         }])

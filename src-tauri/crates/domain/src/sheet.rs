@@ -516,8 +516,16 @@ pub fn import_workbook(unit_rows: Vec<Vec<String>>, buyer_rows: Vec<Vec<String>>
     let unit_headers: Vec<&str> = UNIT_COLUMNS.iter().map(|c| c.0).collect();
     let buyer_headers: Vec<&str> = BUYER_COLUMNS.iter().map(|c| c.0).collect();
     write_workbook(&[
-        ExportTable { sheet: UNIT_SHEET, headers: &unit_headers, rows: unit_rows },
-        ExportTable { sheet: BUYER_SHEET, headers: &buyer_headers, rows: buyer_rows },
+        ExportTable {
+            sheet: UNIT_SHEET,
+            headers: &unit_headers,
+            rows: unit_rows,
+        },
+        ExportTable {
+            sheet: BUYER_SHEET,
+            headers: &buyer_headers,
+            rows: buyer_rows,
+        },
     ])
 }
 

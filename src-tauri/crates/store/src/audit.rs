@@ -90,7 +90,8 @@ pub(crate) type Line = (&'static str, i64, &'static str, Option<String>, Option<
 /// Append many lines in few statements (imports write tens of thousands).
 pub(crate) async fn write_many(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, lines: &[Line]) -> Result<()> {
     for chunk in lines.chunks(500) {
-        let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
+        let mut qb =
+            sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
         qb.push_values(chunk, |mut b, (entity, id, action, before, after)| {
             b.push_bind(actor.at.clone())
                 .push_bind(actor.user_id)

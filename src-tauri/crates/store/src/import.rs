@@ -80,7 +80,12 @@ async fn building_id(
 }
 
 fn row_err(sheet: &str, row: u32, column: &str, message: String) -> RowError {
-    RowError { sheet: sheet.into(), row, column: column.into(), message }
+    RowError {
+        sheet: sheet.into(),
+        row,
+        column: column.into(),
+        message,
+    }
 }
 
 /// Bound parameters per statement stay well under SQLite's limit (32,766).
@@ -138,20 +143,40 @@ impl Store {
         let mut errors = Vec::new();
 
         // 1. Check everything against the database.
-        let mut project_names: Vec<&str> = plan.units.iter().map(|u| u.key.project.as_str()).chain(plan.contracts.iter().map(|c| c.key.project.as_str())).collect();
+        let mut project_names: Vec<&str> = plan
+            .units
+            .iter()
+            .map(|u| u.key.project.as_str())
+            .chain(plan.contracts.iter().map(|c| c.key.project.as_str()))
+            .collect();
         project_names.sort_unstable();
         project_names.dedup();
         let existing = existing_units(&mut tx, &project_names).await?;
         for u in &plan.units {
             if existing.contains_key(&u.key) {
-                errors.push(row_err(UNIT_SHEET, u.row, "房号", format!("房屋 {} {} {} 已存在", u.key.project, u.key.building, u.key.number)));
+                errors.push(row_err(
+                    UNIT_SHEET,
+                    u.row,
+                    "房号",
+                    format!("房屋 {} {} {} 已存在", u.key.project, u.key.building, u.key.number),
+                ));
             }
         }
         let in_plan: HashSet<&UnitKey> = plan.units.iter().map(|u| &u.key).collect();
         let numbers: Vec<String> = plan.contracts.iter().map(|c| c.contract.number.clone()).collect();
         let taken = existing_values(&mut tx, "SELECT number FROM contracts WHERE number IN (", &numbers).await?;
-        let existing_ids: Vec<String> = plan.contracts.iter().filter_map(|c| existing.get(&c.key)).map(|id| id.to_string()).collect();
-        let live = existing_values(&mut tx, "SELECT CAST(unit_id AS TEXT) FROM contracts WHERE status = 'live' AND unit_id IN (", &existing_ids).await?;
+        let existing_ids: Vec<String> = plan
+            .contracts
+            .iter()
+            .filter_map(|c| existing.get(&c.key))
+            .map(|id| id.to_string())
+            .collect();
+        let live = existing_values(
+            &mut tx,
+            "SELECT CAST(unit_id AS TEXT) FROM contracts WHERE status = 'live' AND unit_id IN (",
+            &existing_ids,
+        )
+        .await?;
         let mut seen_units: HashMap<&UnitKey, &str> = HashMap::new();
         for c in &plan.contracts {
             let (row, n) = (c.first_row, &c.contract.number);
@@ -160,7 +185,12 @@ impl Store {
             }
             match existing.get(&c.key) {
                 Some(id) if live.contains(&id.to_string()) => {
-                    errors.push(row_err(BUYER_SHEET, row, "房号", format!("房屋 {} 已有有效合同，须先解除原合同", c.key.number)));
+                    errors.push(row_err(
+                        BUYER_SHEET,
+                        row,
+                        "房号",
+                        format!("房屋 {} 已有有效合同，须先解除原合同", c.key.number),
+                    ));
                 }
                 None if !in_plan.contains(&c.key) => errors.push(row_err(
                     BUYER_SHEET,
@@ -171,7 +201,12 @@ impl Store {
                 _ => {}
             }
             if let Some(other) = seen_units.insert(&c.key, n) {
-                errors.push(row_err(BUYER_SHEET, row, "房号", format!("同一房屋在本文件中有两份合同（{other} 与 {n}）")));
+                errors.push(row_err(
+                    BUYER_SHEET,
+                    row,
+                    "房号",
+                    format!("同一房屋在本文件中有两份合同（{other} 与 {n}）"),
+                ));
             }
         }
         if !errors.is_empty() {
@@ -192,7 +227,10 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-        let mut places = Places { projects: HashMap::new(), buildings: HashMap::new() };
+        let mut places = Places {
+            projects: HashMap::new(),
+            buildings: HashMap::new(),
+        };
         let mut rows = Vec::with_capacity(plan.units.len());
         for u in &plan.units {
             let p = project_id(&mut tx, &mut places, &u.key.project, import_id).await?;
@@ -232,13 +270,27 @@ impl Store {
             .buildings
             .iter()
             .map(|((p, b), id)| {
-                let project = places.projects.iter().find(|(_, pid)| *pid == p).map(|(n, _)| n.clone()).unwrap_or_default();
+                let project = places
+                    .projects
+                    .iter()
+                    .find(|(_, pid)| *pid == p)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
                 (*id, (project, b.clone()))
             })
             .collect();
         let mut audit_lines: Vec<audit::Line> = Vec::with_capacity(plan.units.len() + plan.contracts.len() + 1);
-        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
-            let (id, b, number): (i64, i64, String) = (r.try_get(0).map_err(db_err)?, r.try_get(1).map_err(db_err)?, r.try_get(2).map_err(db_err)?);
+        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = ?")
+            .bind(import_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?
+        {
+            let (id, b, number): (i64, i64, String) = (
+                r.try_get(0).map_err(db_err)?,
+                r.try_get(1).map_err(db_err)?,
+                r.try_get(2).map_err(db_err)?,
+            );
             let (project, building) = building_key.get(&b).cloned().unwrap_or_default();
             let after = serde_json::json!({ "project": project, "building": building, "number": number, "import_id": import_id });
             audit_lines.push(("unit", id, "import", None, Some(after.to_string())));
@@ -247,7 +299,11 @@ impl Store {
 
         // 3. Buyers: reuse those already known by ID (refreshing contact details), insert the rest.
         let mut buyer_ids: HashMap<(IdType, String), i64> = HashMap::new();
-        let id_numbers: Vec<String> = plan.contracts.iter().flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.clone())).collect();
+        let id_numbers: Vec<String> = plan
+            .contracts
+            .iter()
+            .flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.clone()))
+            .collect();
         for chunk in id_numbers.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Sqlite>::new("SELECT id, id_type, id_number FROM buyers WHERE id_number IN (");
             let mut sep = qb.separated(", ");
@@ -273,7 +329,9 @@ impl Store {
             }
         }
         for chunk in new_buyers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ");
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ",
+            );
             qb.push_values(chunk, |mut q, b| {
                 q.push_bind(b.name.clone())
                     .push_bind(b.id_type.as_str())
@@ -286,7 +344,12 @@ impl Store {
             });
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
-        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
+        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = ?")
+            .bind(import_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?
+        {
             let t: String = r.try_get(1).map_err(db_err)?;
             if let Some(t) = IdType::parse(&t) {
                 buyer_ids.insert((t, r.try_get(2).map_err(db_err)?), r.try_get(0).map_err(db_err)?);
@@ -297,7 +360,12 @@ impl Store {
         let mut contract_rows = Vec::with_capacity(plan.contracts.len());
         for c in &plan.contracts {
             let unit_id = *unit_ids.get(&c.key).ok_or_else(|| AppError::internal("unit resolved above"))?;
-            contract_rows.push((unit_id, &c.contract, to_hundredths("total_price", c.contract.total_price)?, to_hundredths("unit_price", c.contract.unit_price)?));
+            contract_rows.push((
+                unit_id,
+                &c.contract,
+                to_hundredths("total_price", c.contract.total_price)?,
+                to_hundredths("unit_price", c.contract.unit_price)?,
+            ));
         }
         for chunk in contract_rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Sqlite>::new(
@@ -318,18 +386,37 @@ impl Store {
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         let mut contract_ids: HashMap<String, i64> = HashMap::new();
-        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = ?").bind(import_id).fetch_all(&mut *tx).await.map_err(db_err)? {
+        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = ?")
+            .bind(import_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?
+        {
             contract_ids.insert(r.try_get(1).map_err(db_err)?, r.try_get(0).map_err(db_err)?);
         }
         let mut parties = Vec::new();
         for (unit_id, c, _, _) in &contract_rows {
-            let id = *contract_ids.get(&c.number).ok_or_else(|| AppError::internal("contract inserted above"))?;
+            let id = *contract_ids
+                .get(&c.number)
+                .ok_or_else(|| AppError::internal("contract inserted above"))?;
             for (pos, p) in c.parties.iter().enumerate() {
-                let buyer = *buyer_ids.get(&(p.buyer.id_type, p.buyer.id_number.clone())).ok_or_else(|| AppError::internal("buyer inserted above"))?;
+                let buyer = *buyer_ids
+                    .get(&(p.buyer.id_type, p.buyer.id_number.clone()))
+                    .ok_or_else(|| AppError::internal("buyer inserted above"))?;
                 parties.push((id, count(pos), buyer, to_hundredths("share", p.share)?));
             }
-            let snapshot = ContractInput { unit_id: *unit_id, ..(*c).clone() }.snapshot(ContractStatus::Live);
-            audit_lines.push(("contract", id, "import", None, Some(serde_json::to_string(&snapshot).map_err(AppError::internal)?)));
+            let snapshot = ContractInput {
+                unit_id: *unit_id,
+                ..(*c).clone()
+            }
+            .snapshot(ContractStatus::Live);
+            audit_lines.push((
+                "contract",
+                id,
+                "import",
+                None,
+                Some(serde_json::to_string(&snapshot).map_err(AppError::internal)?),
+            ));
         }
         for chunk in parties.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO contract_parties (contract_id, position, buyer_id, share) ");
@@ -348,7 +435,11 @@ impl Store {
         audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
         audit::write_many(&mut tx, actor, &audit_lines).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok(ImportCheck::Written { import_id, units: count(plan.units.len()), contracts: count(plan.contracts.len()) })
+        Ok(ImportCheck::Written {
+            import_id,
+            units: count(plan.units.len()),
+            contracts: count(plan.contracts.len()),
+        })
     }
 
     /// Remove everything an import created, as one transaction.
