@@ -157,7 +157,7 @@ fn read_integer(s: &str) -> Option<u128> {
     if s.is_empty() {
         return Some(0);
     }
-    if let Some(i) = s.rfind('亿') {
+    if let Some(i) = s.find('亿') {
         return Some(read_integer(&s[..i])?.checked_mul(100_000_000)? + read_integer(&s[i + '亿'.len_utf8()..])?);
     }
     if let Some(i) = s.rfind('万') {
@@ -196,7 +196,8 @@ mod tests {
         assert_eq!(w("6007.14"), "陆仟零柒元壹角肆分");
         assert_eq!(w("1680.32"), "壹仟陆佰捌拾元零叁角贰分");
         assert_eq!(w("325.04"), "叁佰贰拾伍元零肆分");
-        assert_eq!(w("107000.53"), "壹拾万柒仟元伍角叁分");
+        // The official text allows 壹拾万柒仟元零伍角叁分 or 壹拾万零柒仟元伍角叁分; we write the first.
+        assert_eq!(w("107000.53"), "壹拾万柒仟元零伍角叁分");
     }
 
     #[test]
@@ -218,7 +219,17 @@ mod tests {
 
     #[test]
     fn reads_back() {
-        for s in ["6007.14", "1680.32", "325.04", "107000.53", "10005", "100010000", "0.05", "-140000.00", "9999999999999999.99"] {
+        for s in [
+            "6007.14",
+            "1680.32",
+            "325.04",
+            "107000.53",
+            "10005",
+            "100010000",
+            "0.05",
+            "-140000.00",
+            "9999999999999999.99",
+        ] {
             let d = Decimal::from_str(s).expect("d");
             assert_eq!(read(&w(s)), Some(d), "{s} → {}", w(s));
         }

@@ -35,9 +35,9 @@ pub struct Value<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub up_to: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::quoted")]
     pub rate: Decimal,
 }
 
@@ -63,11 +63,11 @@ pub struct FundStandard {
     pub from: NaiveDate,
     #[serde(default)]
     pub until: Option<NaiveDate>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub per_m2_with_lift: Option<Decimal>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub per_m2_without_lift: Option<Decimal>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub rate_of_price: Option<Decimal>,
     pub source: String,
     pub last_checked: NaiveDate,
@@ -80,9 +80,9 @@ pub struct TransactionFee {
     pub from: NaiveDate,
     #[serde(default)]
     pub until: Option<NaiveDate>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub residential_per_m2: Option<Decimal>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::quoted::option")]
     pub non_residential_rate: Option<Decimal>,
     pub source: String,
     pub last_checked: NaiveDate,
@@ -91,7 +91,7 @@ pub struct TransactionFee {
 /// Decimal values are quoted strings in the files.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Dec(#[serde(with = "rust_decimal::serde::str")] pub Decimal);
+pub struct Dec(#[serde(with = "crate::quoted")] pub Decimal);
 
 /// A region file as written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -167,20 +167,28 @@ impl RegionFile {
     ///
     /// Errors: `RuleFile` naming the file and TOML's own line/column message.
     pub fn parse(name: &str, text: &str) -> Result<RegionFile, FeeError> {
-        toml::from_str(text).map_err(|e| FeeError::RuleFile { file: name.to_string(), message: e.to_string() })
+        toml::from_str(text).map_err(|e| FeeError::RuleFile {
+            file: name.to_string(),
+            message: e.to_string(),
+        })
     }
 
     /// Each parameter as (name, versions' (from, until, source, last_checked)).
     fn parameters(&self) -> Vec<(&'static str, Vec<(NaiveDate, Option<NaiveDate>, String, NaiveDate)>)> {
         fn list<T: Dated>(v: &[T]) -> Vec<(NaiveDate, Option<NaiveDate>, String, NaiveDate)> {
-            v.iter().map(|x| (x.from(), x.until(), x.source().to_string(), x.last_checked())).collect()
+            v.iter()
+                .map(|x| (x.from(), x.until(), x.source().to_string(), x.last_checked()))
+                .collect()
         }
         vec![
             ("deed_tax_rate", list(&self.deed_tax_rate)),
             ("deed_tax_first_home", list(&self.deed_tax_first_home)),
             ("deed_tax_second_home", list(&self.deed_tax_second_home)),
             ("stamp_duty_rate", list(&self.stamp_duty_rate)),
-            ("stamp_duty_individual_housing_exempt", list(&self.stamp_duty_individual_housing_exempt)),
+            (
+                "stamp_duty_individual_housing_exempt",
+                list(&self.stamp_duty_individual_housing_exempt),
+            ),
             ("registration_fee_residential", list(&self.registration_fee_residential)),
             ("registration_fee_non_residential", list(&self.registration_fee_non_residential)),
             ("certificate_fee_additional", list(&self.certificate_fee_additional)),
@@ -195,7 +203,12 @@ impl RegionFile {
     pub fn check(&self, today: NaiveDate) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut finding = |parameter: &str, severity: &'static str, message: String| {
-            out.push(Finding { region: self.region.clone(), parameter: parameter.to_string(), severity, message })
+            out.push(Finding {
+                region: self.region.clone(),
+                parameter: parameter.to_string(),
+                severity,
+                message,
+            })
         };
         for (name, versions) in self.parameters() {
             for (i, (from, until, source, checked)) in versions.iter().enumerate() {
@@ -207,7 +220,11 @@ impl RegionFile {
                         finding(name, "error", format!("生效日期未按顺序排列或重叠：{from} 之后是 {}", next.0));
                     }
                     if until.is_some() {
-                        finding(name, "error", format!("{from} 起的版本设置了 until，但后面还有版本（会留下空档或重叠）"));
+                        finding(
+                            name,
+                            "error",
+                            format!("{from} 起的版本设置了 until，但后面还有版本（会留下空档或重叠）"),
+                        );
                     }
                 }
                 if let Some(u) = until {
@@ -223,7 +240,10 @@ impl RegionFile {
             }
         }
         let rate_ok = |d: Decimal| d >= Decimal::ZERO && d <= Decimal::ONE;
-        for (name, list) in [("deed_tax_first_home", &self.deed_tax_first_home), ("deed_tax_second_home", &self.deed_tax_second_home)] {
+        for (name, list) in [
+            ("deed_tax_first_home", &self.deed_tax_first_home),
+            ("deed_tax_second_home", &self.deed_tax_second_home),
+        ] {
             for b in list {
                 if b.provincial != b.brackets.is_empty() {
                     finding(name, "error", format!("{} 起的版本须二选一：brackets 或 provincial = true", b.from));
@@ -271,7 +291,10 @@ impl RuleBook {
     ///
     /// Errors: a shipped file that does not parse (a bug caught by the rule-file test).
     pub fn shipped() -> Result<RuleBook, FeeError> {
-        let files = SHIPPED.iter().map(|(n, t)| RegionFile::parse(n, t)).collect::<Result<Vec<_>, _>>()?;
+        let files = SHIPPED
+            .iter()
+            .map(|(n, t)| RegionFile::parse(n, t))
+            .collect::<Result<Vec<_>, _>>()?;
         RuleBook::from_files(files)
     }
 
@@ -286,7 +309,10 @@ impl RuleBook {
     }
 
     pub fn region(&self, code: &str) -> Result<&RegionFile, FeeError> {
-        self.regions.get(code).ok_or_else(|| FeeError::UnknownRegion { region: code.to_string(), known: self.codes().join(", ") })
+        self.regions.get(code).ok_or_else(|| FeeError::UnknownRegion {
+            region: code.to_string(),
+            known: self.codes().join(", "),
+        })
     }
 
     pub fn codes(&self) -> Vec<String> {
@@ -299,10 +325,16 @@ impl RuleBook {
 }
 
 fn resolve(raw: &BTreeMap<String, RegionFile>, name: &str, depth: usize) -> Result<RegionFile, FeeError> {
-    let f = raw.get(name).ok_or_else(|| FeeError::UnknownRegion { region: name.to_string(), known: raw.keys().cloned().collect::<Vec<_>>().join(", ") })?;
+    let f = raw.get(name).ok_or_else(|| FeeError::UnknownRegion {
+        region: name.to_string(),
+        known: raw.keys().cloned().collect::<Vec<_>>().join(", "),
+    })?;
     let Some(base_name) = &f.based_on else { return Ok(f.clone()) };
     if depth > 8 {
-        return Err(FeeError::RuleFile { file: name.to_string(), message: "based_on 形成循环".into() });
+        return Err(FeeError::RuleFile {
+            file: name.to_string(),
+            message: "based_on 形成循环".into(),
+        });
     }
     let base = resolve(raw, base_name, depth + 1)?;
     macro_rules! pick {
@@ -394,8 +426,14 @@ last_checked = "2026-11-01"
         let book = RuleBook::shipped().expect("book");
         let n = book.region("national").expect("n");
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        assert_eq!(in_force(&n.deed_tax_first_home, d("2024-11-30")).expect("v").brackets[0].up_to, Some(Decimal::from(90)));
-        assert_eq!(in_force(&n.deed_tax_first_home, d("2024-12-01")).expect("v").brackets[0].up_to, Some(Decimal::from(140)));
+        assert_eq!(
+            in_force(&n.deed_tax_first_home, d("2024-11-30")).expect("v").brackets[0].up_to,
+            Some(Decimal::from(90))
+        );
+        assert_eq!(
+            in_force(&n.deed_tax_first_home, d("2024-12-01")).expect("v").brackets[0].up_to,
+            Some(Decimal::from(140))
+        );
         assert!(in_force(&n.deed_tax_first_home, d("2016-02-21")).is_none());
     }
 }

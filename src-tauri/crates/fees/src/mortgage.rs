@@ -1,0 +1,115 @@
+//! Mortgage schedules (按揭): equal instalments (等额本息) and equal principal (等额本金).
+//!
+//! Monthly rate r = annual ÷ 12. Each payment is rounded once, as a whole, to the fen; each month's
+//! interest is balance × r rounded to the fen; principal = payment − interest; the last payment
+//! takes the residue so the principals sum exactly to the loan.
+
+use crate::{round_fen, FeeError};
+use rust_decimal::{Decimal, MathematicalOps};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    EqualInstallment,
+    EqualPrincipal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MortgageRequest {
+    #[serde(with = "crate::quoted")]
+    pub principal: Decimal,
+    /// e.g. "0.0305" for 3.05% a year.
+    #[serde(with = "crate::quoted")]
+    pub annual_rate: Decimal,
+    pub months: u32,
+    pub method: Method,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub month: u32,
+    #[serde(with = "crate::quoted")]
+    pub payment: Decimal,
+    #[serde(with = "crate::quoted")]
+    pub principal: Decimal,
+    #[serde(with = "crate::quoted")]
+    pub interest: Decimal,
+    /// Balance after this payment.
+    #[serde(with = "crate::quoted")]
+    pub balance: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    #[serde(with = "crate::quoted")]
+    pub first_payment: Decimal,
+    #[serde(with = "crate::quoted")]
+    pub last_payment: Decimal,
+    #[serde(with = "crate::quoted")]
+    pub total_interest: Decimal,
+    #[serde(with = "crate::quoted")]
+    pub total_payment: Decimal,
+    pub schedule: Vec<Payment>,
+}
+
+/// Errors: `Invalid` naming `principal`, `annual_rate` or `months`.
+pub fn schedule(r: &MortgageRequest) -> Result<Schedule, FeeError> {
+    if r.principal <= Decimal::ZERO || r.principal.normalize().scale() > 2 {
+        return Err(FeeError::invalid("principal", "贷款本金必须大于 0，最多两位小数"));
+    }
+    if r.principal > Decimal::new(1_000_000_000_000, 0) {
+        return Err(FeeError::invalid("principal", "贷款本金过大"));
+    }
+    if r.annual_rate < Decimal::ZERO || r.annual_rate > Decimal::new(36, 2) {
+        return Err(FeeError::invalid("annual_rate", "年利率应在 0 与 0.36 之间（如 0.0305）"));
+    }
+    if r.months == 0 || r.months > 600 {
+        return Err(FeeError::invalid("months", "贷款期数应在 1–600 个月之间"));
+    }
+    let p = r.principal;
+    let n = Decimal::from(r.months);
+    let rate = r.annual_rate / Decimal::from(12);
+    let level = match r.method {
+        Method::EqualInstallment if rate.is_zero() => Some(round_fen(p / n)),
+        Method::EqualInstallment => {
+            let g = (Decimal::ONE + rate)
+                .checked_powu(u64::from(r.months))
+                .ok_or_else(|| FeeError::invalid("months", "期数过多，无法计算"))?;
+            Some(round_fen(p * rate * g / (g - Decimal::ONE)))
+        }
+        Method::EqualPrincipal => None,
+    };
+    let mut balance = p;
+    let mut rows = Vec::with_capacity(r.months as usize);
+    for month in 1..=r.months {
+        let interest = round_fen(balance * rate);
+        let (payment, principal) = if month == r.months {
+            (balance + interest, balance)
+        } else {
+            let payment = match level {
+                Some(m) => m,
+                None => round_fen(p / n + balance * rate),
+            };
+            (payment, payment - interest)
+        };
+        balance -= principal;
+        rows.push(Payment {
+            month,
+            payment,
+            principal,
+            interest,
+            balance,
+        });
+    }
+    let total_interest = rows.iter().map(|x| x.interest).sum();
+    let total_payment = rows.iter().map(|x| x.payment).sum();
+    Ok(Schedule {
+        first_payment: rows.first().map(|x| x.payment).unwrap_or_default(),
+        last_payment: rows.last().map(|x| x.payment).unwrap_or_default(),
+        total_interest,
+        total_payment,
+        schedule: rows,
+    })
+}
