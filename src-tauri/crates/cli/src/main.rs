@@ -15,8 +15,8 @@ struct Cli {
     /// Database file (created and migrated if missing). Default: the app's own database.
     #[arg(long, global = true)]
     db: Option<PathBuf>,
-    /// Print results and errors as JSON.
-    #[arg(long, global = true)]
+    /// Print results and errors as JSON (also accepted after the `units`/`imports` subcommands).
+    #[arg(long)]
     json: bool,
     /// Role to act as; masking of ID numbers and phones follows it.
     #[arg(long = "as-role", global = true, value_enum, default_value = "manager")]
@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// Purchase fees: quotes, area settlement, mortgage schedules, capitals, rule files.
+    Fees {
+        #[command(subcommand)]
+        command: FeesCommand,
+    },
     /// Import history and undo.
     Imports {
         #[command(subcommand)]
@@ -62,7 +67,11 @@ enum Command {
 enum UnitsCommand {
     /// Import a 房源表 / 买受人表 workbook (.xlsx): all rows are checked first; nothing is written
     /// if any row is wrong.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// List units (one page).
     List {
         /// Unit number prefix, buyer name prefix, phone, phone tail or ID tail.
@@ -76,6 +85,8 @@ enum UnitsCommand {
         page: u32,
         #[arg(long, default_value_t = 50)]
         page_size: u32,
+        #[arg(long)]
+        json: bool,
     },
     /// Export every matching unit to .xlsx.
     Export {
@@ -96,15 +107,66 @@ enum UnitsCommand {
 }
 
 #[derive(Subcommand)]
+enum FeesCommand {
+    /// Itemised purchase-fee quote. The request is JSON (decimals as strings) from FILE, or stdin with `-`.
+    Quote {
+        #[arg(long = "json", value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Area-difference settlement (商品房销售管理办法 第二十条).
+    Area {
+        #[arg(long = "json", value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Mortgage schedule (equal_installment or equal_principal).
+    Mortgage {
+        #[arg(long = "json", value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// An amount in Chinese capitals (人民币大写).
+    Capitals { amount: String },
+    /// Fee rule files.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check every shipped rule file: dates ordered without gaps or overlaps, every value sourced,
+    /// values not re-checked for over a year flagged. Exits non-zero on errors (not on stale values).
+    Check {
+        /// The day to judge staleness on (default: today).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// The shipped regions.
+    List,
+}
+
+#[derive(Subcommand)]
 enum ImportsCommand {
     /// List past imports.
-    List,
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Undo one import as a whole.
     Undo { id: i64 },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.json |= match &cli.command {
+        Command::Units {
+            command: UnitsCommand::Import { json, .. } | UnitsCommand::List { json, .. },
+        } => *json,
+        Command::Imports {
+            command: ImportsCommand::List { json },
+        } => *json,
+        _ => false,
+    };
     let json = cli.json;
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -149,8 +211,81 @@ fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -
 }
 
 /// Ok(true): done; Ok(false): refused, with the refusal already printed; Err: print the error.
+/// The fee commands need no database: pure functions over the embedded rule files.
+fn run_fees(command: &FeesCommand) -> Result<bool, fees::FeeError> {
+    use fees::{area, mortgage, quote, rules::RuleBook};
+    let read = |path: &PathBuf| -> Result<String, fees::FeeError> {
+        let mut text = String::new();
+        if path.as_os_str() == "-" {
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| fees::FeeError::invalid("json", format!("无法读取标准输入：{e}")))?;
+        } else {
+            text =
+                std::fs::read_to_string(path).map_err(|e| fees::FeeError::invalid("json", format!("无法读取 {}：{e}", path.display())))?;
+        }
+        Ok(text)
+    };
+    let out = |v: serde_json::Value| println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    match command {
+        FeesCommand::Quote { file } => {
+            let book = RuleBook::shipped()?;
+            let q = quote::quote(&book, &fees::parse_json(&read(file)?)?)?;
+            out(serde_json::to_value(q).unwrap_or_default());
+        }
+        FeesCommand::Area { file } => out(serde_json::to_value(area::settle(&fees::parse_json(&read(file)?)?)?).unwrap_or_default()),
+        FeesCommand::Mortgage { file } => {
+            out(serde_json::to_value(mortgage::schedule(&fees::parse_json(&read(file)?)?)?).unwrap_or_default())
+        }
+        FeesCommand::Capitals { amount } => {
+            let d = rust_decimal::Decimal::from_str_exact(amount.trim())
+                .map_err(|_| fees::FeeError::invalid("amount", format!("“{amount}”不是有效金额")))?;
+            println!(
+                "{}",
+                fees::capitals::write(d).ok_or_else(|| fees::FeeError::invalid("amount", "金额超出可书写范围"))?
+            );
+        }
+        FeesCommand::Rules {
+            command: RulesCommand::List,
+        } => {
+            for r in RuleBook::shipped()?.regions() {
+                println!("{}\t{}", r.region, r.name);
+            }
+        }
+        FeesCommand::Rules {
+            command: RulesCommand::Check { today },
+        } => {
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let mut errors = 0;
+            for (name, text) in fees::rules::SHIPPED {
+                let file = fees::rules::RegionFile::parse(name, text)?;
+                let findings = file.check(today);
+                errors += findings.iter().filter(|f| f.severity == "error").count();
+                if findings.is_empty() {
+                    println!("{name}: ok");
+                }
+                for f in findings {
+                    println!("{name}: [{}] {}: {}", f.severity, f.parameter, f.message);
+                }
+            }
+            RuleBook::shipped()?;
+            return Ok(errors == 0);
+        }
+    }
+    Ok(true)
+}
+
 async fn run(cli: Cli) -> Result<bool, AppError> {
     let json = cli.json;
+    if let Command::Fees { command } = &cli.command {
+        return match run_fees(command) {
+            Ok(ok) => Ok(ok),
+            Err(e) => {
+                // Fee errors are always JSON: finance staff's scripts read them.
+                println!("{}", serde_json::json!({ "error": e.body() }));
+                Ok(false)
+            }
+        };
+    }
     // Commands that need no database.
     if let Command::Units {
         command: UnitsCommand::Template { out },
@@ -169,7 +304,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
     let s = desk.cli_session(cli.role.into()).await?;
     match cli.command {
         Command::Units { command } => match command {
-            UnitsCommand::Import { file } => {
+            UnitsCommand::Import { file, .. } => {
                 let bytes = std::fs::read(&file).map_err(|e| AppError::io(format!("{}：{e}", file.display())))?;
                 let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
                 let outcome = desk.import_workbook(&s, &name, &bytes).await?;
@@ -204,6 +339,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 property_type,
                 page,
                 page_size,
+                ..
             } => {
                 let q = UnitQuery {
                     search,
@@ -249,8 +385,9 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             }
             UnitsCommand::Template { .. } | UnitsCommand::Sample { .. } => Ok(true),
         },
+        Command::Fees { .. } => Ok(true),
         Command::Imports { command } => match command {
-            ImportsCommand::List => {
+            ImportsCommand::List { .. } => {
                 let list = desk.imports(&s).await?;
                 if json {
                     return print_json(&list).map(|_| true);

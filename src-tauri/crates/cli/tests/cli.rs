@@ -67,3 +67,123 @@ fn import_list_search_and_errors() {
     assert!(handover(&db, &["imports", "undo", &id]).status.success());
     assert_eq!(json(&handover(&db, &["units", "list", "--json"]))["total"], 0);
 }
+
+fn fees(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .env("RUST_BACKTRACE", "0")
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+const QUOTE: &str = r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","homes_owned":0,"gross_area":"89.50","price":"1500000.00","vat_rate":"0.09","elevator":true,"certificates":1,"maintenance_fund":{"per_m2":"65.00"}}"#;
+
+#[test]
+fn fees_quote_area_mortgage_capitals() {
+    let o = fees(&["fees", "quote", "--json", "-"], QUOTE);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let q = json(&o);
+    let items = q["items"].as_array().expect("items");
+    let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().expect("code")).collect();
+    assert_eq!(
+        codes,
+        [
+            "deed_tax",
+            "stamp_duty",
+            "registration_fee",
+            "certificate_fee",
+            "maintenance_fund",
+            "transaction_fee"
+        ]
+    );
+    assert_eq!(items[0]["amount"], "13761.47");
+    assert_eq!(items[0]["rate"], "0.01");
+    assert!(items[0]["explanation"].as_str().expect("text").contains("89.50㎡ ≤ 140㎡"));
+    assert_eq!(items[1]["amount"], "0.00");
+    assert!(items[1]["explanation"].as_str().expect("text").contains("免征"));
+    assert_eq!(q["total"], "19658.97");
+    assert_eq!(q["total_in_capitals"], "壹万玖仟陆佰伍拾捌元玖角柒分");
+
+    // The same request from a file.
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("q.json");
+    std::fs::write(&file, QUOTE).expect("write");
+    assert_eq!(
+        json(&fees(&["fees", "quote", "--json", file.to_str().expect("path")], ""))["total"],
+        "19658.97"
+    );
+
+    let a = json(&fees(
+        &["fees", "area", "--json", "-"],
+        r#"{"contract_area":"100.00","actual_area":"95.00","unit_price":"20000.00"}"#,
+    ));
+    assert_eq!(
+        (
+            a["error_ratio_percent"].as_str(),
+            a["buyer_may_cancel"].as_bool(),
+            a["amount"].as_str()
+        ),
+        (Some("-5.00"), Some(true), Some("-140000.00"))
+    );
+
+    let m = json(&fees(
+        &["fees", "mortgage", "--json", "-"],
+        r#"{"principal":"1000000.00","annual_rate":"0.0305","months":360,"method":"equal_installment"}"#,
+    ));
+    assert_eq!(m["first_payment"], "4243.05");
+    assert_eq!(m["schedule"].as_array().expect("rows").len(), 360);
+    let m = json(&fees(
+        &["fees", "mortgage", "--json", "-"],
+        r#"{"principal":"1000000.00","annual_rate":"0.0305","months":360,"method":"equal_principal"}"#,
+    ));
+    assert_eq!(m["first_payment"], "5319.44");
+
+    let o = fees(&["fees", "capitals", "6007.14"], "");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "陆仟零柒元壹角肆分");
+}
+
+#[test]
+fn fees_bad_requests_exit_non_zero_with_a_typed_error() {
+    for (body, code, field) in [
+        (QUOTE.replace("\"89.50\"", "\"-89.50\""), "invalid", "gross_area"),
+        (QUOTE.replace("\"national\"", "\"atlantis\""), "unknown_region", "region"),
+        (QUOTE.replace("2025-03-01", "2010-01-01"), "no_rule_in_force", "contract_date"),
+        (
+            QUOTE.replace("\"homes_owned\":0,", "").replace("\"price\":\"1500000.00\",", ""),
+            "invalid",
+            "price",
+        ),
+        (QUOTE.replace("\"1500000.00\"", "\"lots\""), "invalid", "price"),
+        ("not json at all".to_string(), "invalid", ""),
+    ] {
+        let o = fees(&["fees", "quote", "--json", "-"], &body);
+        assert!(!o.status.success(), "{body}");
+        assert!(
+            o.stderr.is_empty() || !String::from_utf8_lossy(&o.stderr).contains("panicked"),
+            "no panic"
+        );
+        let v = json(&o);
+        assert_eq!(v["error"]["code"], code, "{body}");
+        assert_eq!(v["error"]["field"].as_str().unwrap_or(""), field, "{body}");
+        assert!(!v["error"]["message"].as_str().unwrap_or("").is_empty());
+    }
+    let o = fees(&["fees", "capitals", "abc"], "");
+    assert!(!o.status.success());
+    assert_eq!(json(&o)["error"]["field"], "amount");
+}
+
+#[test]
+fn fees_rules_check_passes_on_shipped_files() {
+    let o = fees(&["fees", "rules", "check", "--today", "2026-11-23"], "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.ends_with(": ok")).count(),
+        6
+    );
+}

@@ -152,7 +152,10 @@ pub fn in_force<T: Dated>(versions: &[T], date: NaiveDate) -> Option<&T> {
     }
 }
 
-/// A problem found by [`check`].
+/// A version's (from, until, source, last checked), for the checks.
+type Period = (NaiveDate, Option<NaiveDate>, String, NaiveDate);
+
+/// A problem found by [`RegionFile::check`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub region: String,
@@ -174,8 +177,8 @@ impl RegionFile {
     }
 
     /// Each parameter as (name, versions' (from, until, source, last_checked)).
-    fn parameters(&self) -> Vec<(&'static str, Vec<(NaiveDate, Option<NaiveDate>, String, NaiveDate)>)> {
-        fn list<T: Dated>(v: &[T]) -> Vec<(NaiveDate, Option<NaiveDate>, String, NaiveDate)> {
+    fn parameters(&self) -> Vec<(&'static str, Vec<Period>)> {
+        fn list<T: Dated>(v: &[T]) -> Vec<Period> {
             v.iter()
                 .map(|x| (x.from(), x.until(), x.source().to_string(), x.last_checked()))
                 .collect()
