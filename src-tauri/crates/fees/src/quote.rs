@@ -102,11 +102,36 @@ pub struct QuoteItem {
     pub source: String,
     /// Exempt or not charged: the amount is 0.00 and the explanation names why.
     pub exempt: bool,
+    /// Set when a clerk replaced the computed amount (the tax office's assessment is final).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Override>,
+}
+
+/// A clerk's replacement of one line's amount: who, when, why, and what was computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    #[serde(with = "crate::quoted")]
+    pub computed: Decimal,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A requested override: the line's code, the amount to print, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineOverride {
+    pub code: String,
+    #[serde(with = "crate::quoted")]
+    pub amount: Decimal,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub region: String,
+    /// Which rules were used: the region code and a fingerprint of its resolved rule file.
+    pub rules_version: String,
     pub contract_date: NaiveDate,
     pub items: Vec<QuoteItem>,
     /// The sum of the items' amounts.
@@ -253,6 +278,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         explanation: format!("{why}；{vat_note}"),
         source,
         exempt: false,
+        overridden: None,
     });
 
     // 2. Stamp duty.
@@ -269,6 +295,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             explanation: "个人购买住房，免征印花税".into(),
             source: e.source.clone(),
             exempt: true,
+            overridden: None,
         },
         _ => QuoteItem {
             code: "stamp_duty".into(),
@@ -280,6 +307,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             explanation: format!("产权转移书据，按不含增值税价款的 {}", percent(stamp.value.0)),
             source: stamp.source.clone(),
             exempt: false,
+            overridden: None,
         },
     });
 
@@ -305,6 +333,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         explanation: reg_why,
         source: reg.source.clone(),
         exempt: false,
+        overridden: None,
     });
 
     // 4. Certificate fee: the first certificate is included.
@@ -329,6 +358,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         },
         source: cert.source.clone(),
         exempt: r.certificates == 1,
+        overridden: None,
     });
 
     // 5. Maintenance fund.
@@ -348,6 +378,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 explanation: format!("住宅，建筑面积 {area}㎡ × {} 元/㎡", per.normalize()),
                 source: t.source.clone(),
                 exempt: false,
+                overridden: None,
             }
         }
         Some(t) if !r.property_type.is_residential() && t.non_residential_rate.is_some() => {
@@ -362,6 +393,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 explanation: format!("非住宅，按成交价的 {}", percent(rate)),
                 source: t.source.clone(),
                 exempt: false,
+                overridden: None,
             }
         }
         _ => QuoteItem {
@@ -374,6 +406,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             explanation: format!("{}未规定向买受人收取交易手续费", region.name),
             source: "计价格〔2002〕121号（各地自定，多数城市已不向买受人收取）".into(),
             exempt: true,
+            overridden: None,
         },
     });
 
@@ -381,11 +414,45 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
     let total_in_capitals = capitals::write(total).ok_or_else(|| FeeError::invalid("price", "金额过大"))?;
     Ok(Quote {
         region: r.region.clone(),
+        rules_version: book.version(&r.region)?,
         contract_date: date,
         items,
         total,
         total_in_capitals,
     })
+}
+
+/// Replace line amounts with a clerk's figures. Each needs a reason; the computed amount, who and
+/// when are kept on the line, and the total (and its capitals) are the sum of the printed lines.
+///
+/// Errors: `Invalid` naming `overrides[i].code` (no such line), `.amount` (negative or more than
+/// two places) or `.reason` (empty).
+pub fn apply_overrides(mut q: Quote, overrides: &[LineOverride], by: &str, at: &str) -> Result<Quote, FeeError> {
+    for (i, o) in overrides.iter().enumerate() {
+        let field = |f: &str| format!("overrides[{i}].{f}");
+        if o.reason.trim().is_empty() {
+            return Err(FeeError::invalid(field("reason"), "修改金额须填写原因（如：以税务机关核定为准）"));
+        }
+        if o.amount < Decimal::ZERO || o.amount.normalize().scale() > 2 {
+            return Err(FeeError::invalid(field("amount"), "金额不能为负，最多两位小数"));
+        }
+        let item = q
+            .items
+            .iter_mut()
+            .find(|x| x.code == o.code)
+            .ok_or_else(|| FeeError::invalid(field("code"), format!("没有名为 {} 的收费项目", o.code)))?;
+        let computed = item.overridden.as_ref().map(|x| x.computed).unwrap_or(item.amount);
+        item.amount = round_fen(o.amount);
+        item.overridden = Some(Override {
+            computed,
+            reason: o.reason.trim().to_string(),
+            by: by.to_string(),
+            at: at.to_string(),
+        });
+    }
+    q.total = q.items.iter().map(|i| i.amount).sum();
+    q.total_in_capitals = capitals::write(q.total).ok_or_else(|| FeeError::invalid("overrides", "金额过大"))?;
+    Ok(q)
 }
 
 fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<QuoteItem, FeeError> {
@@ -406,6 +473,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
         explanation,
         source,
         exempt,
+        overridden: None,
     };
     const SOURCE: &str = "住宅专项维修资金管理办法（建设部 财政部令第165号）第七条";
     if matches!(r.property_type, PropertyType::Parking | PropertyType::Storage) && r.maintenance_fund.is_none() {

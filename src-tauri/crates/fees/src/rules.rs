@@ -287,6 +287,22 @@ impl RegionFile {
 #[derive(Debug, Clone)]
 pub struct RuleBook {
     regions: BTreeMap<String, RegionFile>,
+    raw: BTreeMap<String, RegionFile>,
+    versions: BTreeMap<String, String>,
+}
+
+/// `code@` + FNV-1a 64 of the resolved file as JSON (stable across builds, unlike std's hasher).
+fn fingerprint(code: &str, r: &RegionFile) -> Result<String, FeeError> {
+    let text = serde_json::to_string(r).map_err(|e| FeeError::RuleFile {
+        file: code.into(),
+        message: e.to_string(),
+    })?;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    Ok(format!("{code}@{h:016x}"))
 }
 
 impl RuleBook {
@@ -308,7 +324,11 @@ impl RuleBook {
         for name in raw.keys() {
             regions.insert(name.clone(), resolve(&raw, name, 0)?);
         }
-        Ok(RuleBook { regions })
+        let versions = regions
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), fingerprint(k, v)?)))
+            .collect::<Result<_, FeeError>>()?;
+        Ok(RuleBook { regions, raw, versions })
     }
 
     pub fn region(&self, code: &str) -> Result<&RegionFile, FeeError> {
@@ -316,6 +336,29 @@ impl RuleBook {
             region: code.to_string(),
             known: self.codes().join(", "),
         })
+    }
+
+    /// `region@fingerprint`: changes whenever any value the region resolves to changes, so a saved
+    /// quote records exactly which rules produced it.
+    pub fn version(&self, code: &str) -> Result<String, FeeError> {
+        self.region(code)?;
+        Ok(self.versions.get(code).cloned().unwrap_or_default())
+    }
+
+    /// Replace or add regions (edited files), resolving `based_on` again.
+    ///
+    /// Errors: as [`RuleBook::from_files`].
+    pub fn with_files(&self, files: Vec<RegionFile>) -> Result<RuleBook, FeeError> {
+        let mut raw: BTreeMap<String, RegionFile> = self.raw.clone();
+        for f in files {
+            raw.insert(f.region.clone(), f);
+        }
+        RuleBook::from_files(raw.into_values().collect())
+    }
+
+    /// The region as written (before `based_on` is resolved), for editing.
+    pub fn raw(&self, code: &str) -> Option<&RegionFile> {
+        self.raw.get(code)
     }
 
     pub fn codes(&self) -> Vec<String> {

@@ -181,3 +181,60 @@ fn bad_requests_are_refused_with_the_field_named() {
         assert!(!body.message.is_empty());
     }
 }
+
+#[test]
+fn overrides_keep_the_computed_amount_and_the_total_follows_the_printed_lines() {
+    use handover_fees::quote::{apply_overrides, LineOverride};
+    let book = RuleBook::shipped().expect("rules");
+    let r: QuoteRequest = handover_fees::parse_json(r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"89.50","price":"1500000.00","elevator":true,"maintenance_fund":{"per_m2":"65.00"}}"#).expect("request");
+    let q = quote(&book, &r).expect("quote");
+    assert!(q.rules_version.starts_with("national@"));
+    let o = [LineOverride {
+        code: "deed_tax".into(),
+        amount: d("13760.00"),
+        reason: "以税务机关核定为准".into(),
+    }];
+    let q2 = apply_overrides(q.clone(), &o, "cw", "2026-11-23T10:00:00+08:00").expect("override");
+    let line = &q2.items[0];
+    assert_eq!(line.amount, d("13760.00"));
+    assert_eq!(line.overridden.as_ref().expect("marked").computed, d("13761.47"));
+    assert_eq!(q2.total, d("19657.50"));
+    assert_eq!(q2.total_in_capitals, "壹万玖仟陆佰伍拾柒元伍角整");
+    let no_reason = [LineOverride {
+        reason: " ".into(),
+        ..o[0].clone()
+    }];
+    assert_eq!(
+        apply_overrides(q.clone(), &no_reason, "cw", "t").expect_err("reason").field(),
+        Some("overrides[0].reason")
+    );
+    let unknown = [LineOverride {
+        code: "bribe".into(),
+        ..o[0].clone()
+    }];
+    assert_eq!(
+        apply_overrides(q, &unknown, "cw", "t").expect_err("code").field(),
+        Some("overrides[0].code")
+    );
+}
+
+#[test]
+fn a_rule_change_changes_the_version_but_not_a_saved_quote() {
+    let book = RuleBook::shipped().expect("rules");
+    let r: QuoteRequest = handover_fees::parse_json(r#"{"region":"seed-example","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"100.00","price":"1000000.00","elevator":true}"#).expect("request");
+    let saved = serde_json::to_string(&quote(&book, &r).expect("quote")).expect("json");
+    let mut edited = book.raw("seed-example").expect("raw").clone();
+    edited.maintenance_fund[0].per_m2_with_lift = Some(d("70.00"));
+    let book2 = book.with_files(vec![edited]).expect("edited");
+    let q2 = quote(&book2, &r).expect("quote");
+    assert_ne!(q2.rules_version, book.version("seed-example").expect("v"));
+    assert_eq!(
+        q2.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
+        d("7000.00")
+    );
+    let reprinted: handover_fees::quote::Quote = serde_json::from_str(&saved).expect("reprint");
+    assert_eq!(
+        reprinted.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
+        d("6500.00")
+    );
+}
