@@ -6,7 +6,7 @@ export type AppError = { code: ErrorCode, message: string, field?: string, };
 
 export type Role = "clerk" | "manager" | "finance" | "admin";
 
-export type Permission = "view_records" | "edit_records" | "import_records" | "export_records" | "view_personal_data" | "view_audit" | "manage_users";
+export type Permission = "view_records" | "edit_records" | "import_records" | "export_records" | "view_personal_data" | "view_audit" | "manage_users" | "quote_fees" | "manage_fee_rules";
 
 export type Session = { user_id: number, username: string, display_name: string, role: Role, };
 
@@ -117,6 +117,112 @@ export type RowError = { sheet: string,
 row: number, column: string, message: string, };
 
 export type ContractEdit = { id: number, version: number, contract: ContractInput, };
+
+export type FeePropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
+
+export type BuyerType = "individual" | "company";
+
+export type FundOverride = { per_m2?: string | null, rate?: string | null, };
+
+export type QuoteRequest = { region: string, 
+/**
+ * The contract date: the rules in force that day apply (契税法 Art. 9).
+ */
+contract_date: string, property_type: FeePropertyType, buyer_type: BuyerType, 
+/**
+ * Homes the buyer's family already owns in that city (0 = this is the first).
+ */
+homes_owned: number, gross_area: string, 
+/**
+ * Contract price including VAT.
+ */
+price: string, vat_rate: string, elevator: boolean, 
+/**
+ * Title certificates issued (co-owners may each hold one).
+ */
+certificates: number, maintenance_fund?: FundOverride | null, };
+
+export type QuoteItem = { code: string, name: string, 
+/**
+ * What the rate applies to (price excl. VAT, area, cases), if anything.
+ */
+base: string | null, rate: string | null, 
+/**
+ * A fixed amount per unit (yuan per m², per case, per certificate).
+ */
+unit_amount: string | null, amount: string, explanation: string, source: string, 
+/**
+ * Exempt or not charged: the amount is 0.00 and the explanation names why.
+ */
+exempt: boolean, 
+/**
+ * Set when a clerk replaced the computed amount (the tax office's assessment is final).
+ */
+overridden?: Override | null, };
+
+export type Override = { computed: string, reason: string, by: string, at: string, };
+
+export type LineOverride = { code: string, amount: string, reason: string, };
+
+export type Quote = { region: string, 
+/**
+ * Which rules were used: the region code and a fingerprint of its resolved rule file.
+ */
+rules_version: string, contract_date: string, items: Array<QuoteItem>, 
+/**
+ * The sum of the items' amounts.
+ */
+total: string, total_in_capitals: string, };
+
+export type AreaRequest = { contract_area: string, actual_area: string, unit_price: string, };
+
+export type AreaLine = { name: string, area: string, unit_price: string, 
+/**
+ * Positive: the buyer pays; negative: the developer refunds; zero: borne by the developer.
+ */
+amount: string, explanation: string, };
+
+export type AreaSettlement = { 
+/**
+ * (actual − contracted) ÷ contracted × 100, rounded to two places for display.
+ */
+error_ratio_percent: string, difference: string, buyer_may_cancel: boolean, 
+/**
+ * The sum of the lines: positive = the buyer pays, negative = the developer refunds.
+ */
+amount: string, lines: Array<AreaLine>, source: string, };
+
+export type MortgageMethod = "equal_installment" | "equal_principal";
+
+export type MortgageRequest = { principal: string, 
+/**
+ * e.g. "0.0305" for 3.05% a year.
+ */
+annual_rate: string, months: number, method: MortgageMethod, };
+
+export type MortgagePayment = { month: number, payment: string, principal: string, interest: string, 
+/**
+ * Balance after this payment.
+ */
+balance: string, };
+
+export type MortgageSchedule = { first_payment: string, last_payment: string, total_interest: string, total_payment: string, schedule: Array<MortgagePayment>, };
+
+export type RuleFinding = { region: string, parameter: string, 
+/**
+ * `error` (the file is wrong) or `stale` (not re-checked for more than a year).
+ */
+severity: string, message: string, };
+
+export type RegionInfo = { code: string, name: string, based_on: string | null, rules_version: string, 
+/**
+ * Edited in the app (the latest saved version is in force), rather than as shipped.
+ */
+edited: boolean, };
+
+export type SavedQuote = { id: number, contract_id: number, request: QuoteRequest, quote: Quote, created_at: string, created_by: string, };
+
+export type RuleFileVersion = { id: number, region: string, created_at: string, created_by: string, };
 
 export type SetupStatus = { 
 /**

@@ -25,6 +25,11 @@ pub fn typescript() -> String {
         Page<UnitListItem>, BuyerInput, PartyInput, ContractInput, UnitEdit, UserInfo, AuditEntry, ImportRecord,
         ImportOutcome, domain::sheet::RowError,
         crate::records::ContractEdit,
+        fees::quote::PropertyType, fees::quote::BuyerType, fees::quote::FundOverride, fees::quote::QuoteRequest,
+        fees::quote::QuoteItem, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
+        fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,
+        fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
+        fees::rules::Finding, crate::fees::RegionInfo, crate::fees::SavedQuote, crate::fees::RuleFileVersion,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
     );
     let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");

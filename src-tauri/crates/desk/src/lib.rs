@@ -3,6 +3,7 @@
 //! role on the way out. The Tauri shell and the `handover` CLI are thin adapters over [`Desk`].
 
 pub mod bindings;
+pub mod fees;
 pub mod records;
 mod users;
 
@@ -34,11 +35,22 @@ use chrono::Offset;
 pub struct Desk {
     store: Store,
     clock: Clock,
+    /// Fee rules in force: the shipped files plus finance's latest edits (replaced on each edit).
+    rules: Arc<std::sync::RwLock<Arc<::fees::rules::RuleBook>>>,
 }
 
 impl Desk {
+    /// Services over a store with the shipped fee rules (call [`Desk::open`] or
+    /// [`Desk::in_memory`] to also load the rule edits saved in the database).
     pub fn new(store: Store, clock: Clock) -> Self {
-        Desk { store, clock }
+        // The shipped files are checked by tests; should one ever fail to parse, quotes report
+        // "unknown region" instead of the app failing to start.
+        let book = ::fees::rules::RuleBook::shipped().unwrap_or_default();
+        Desk {
+            store,
+            clock,
+            rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
+        }
     }
 
     /// Open the database file (created and migrated if needed) with the system clock.
@@ -46,14 +58,18 @@ impl Desk {
     /// Errors: as [`Store::open`].
     pub async fn open(path: &Path) -> domain::Result<Desk> {
         let (store, _) = Store::open(path).await?;
-        Ok(Desk::new(store, system_clock()))
+        let desk = Desk::new(store, system_clock());
+        desk.load_rules().await?;
+        Ok(desk)
     }
 
     /// A private in-memory database (tests, demos).
     ///
     /// Errors: `Storage` if SQLite cannot start.
     pub async fn in_memory(clock: Clock) -> domain::Result<Desk> {
-        Ok(Desk::new(Store::open_in_memory().await?, clock))
+        let desk = Desk::new(Store::open_in_memory().await?, clock);
+        desk.load_rules().await?;
+        Ok(desk)
     }
 
     pub fn store(&self) -> &Store {

@@ -388,3 +388,98 @@ mod calamine_check {
         domain::sheet::debug_rows(bytes).expect("readable")
     }
 }
+
+#[tokio::test]
+async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
+    let (desk, admin) = desk().await;
+    imported(&desk, &admin, 3).await;
+    let sold = desk
+        .search_units(
+            &admin,
+            &UnitQuery {
+                status: Some(UnitStatus::Sold),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list")
+        .items[0]
+        .clone();
+    let contract = desk.unit_detail(&admin, sold.unit.id).await.expect("detail").contracts[0].clone();
+    let mut req = desk.contract_quote_defaults(&admin, contract.id).await.expect("defaults");
+    assert_eq!(req.price, contract.total_price);
+    assert_eq!(req.certificates as usize, contract.parties.len());
+    req.region = "seed-example".into();
+    let overrides = [::fees::quote::LineOverride {
+        code: "deed_tax".into(),
+        amount: rust_decimal::Decimal::from(14000),
+        reason: "税务机关核定".into(),
+    }];
+    let saved = desk
+        .save_contract_quote(&admin, contract.id, &req, &overrides)
+        .await
+        .expect("saved");
+    assert_eq!(saved.quote.items[0].overridden.as_ref().expect("override").by, "admin");
+    let fund_before = saved
+        .quote
+        .items
+        .iter()
+        .find(|i| i.code == "maintenance_fund")
+        .expect("fund")
+        .amount;
+
+    // Finance raises the local standard: new quotes change, the saved one reprints as it was.
+    let finance = user(&desk, &admin, "cw", Role::Finance).await;
+    let text = desk
+        .region_rules_text(&finance, "seed-example")
+        .await
+        .expect("text")
+        .replace("\"65.00\"", "\"80.00\"");
+    assert!(desk
+        .check_region_rules(&finance, &text)
+        .expect("check")
+        .iter()
+        .all(|f| f.severity != "error"));
+    let info = desk.save_region_rules(&finance, &text).await.expect("saved rules");
+    assert!(info.edited);
+    assert_ne!(info.rules_version, saved.quote.rules_version);
+    let fresh = desk.quote_fees(&finance, &req).expect("quote");
+    assert_ne!(
+        fresh.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
+        fund_before
+    );
+    let reprinted = desk.contract_quotes(&admin, contract.id).await.expect("saved quotes");
+    assert_eq!(reprinted[0].quote, saved.quote, "a saved quote reprints identically");
+    assert_eq!(desk.region_rules_history(&admin, "seed-example").await.expect("history").len(), 1);
+
+    // A broken edit is refused with the reason; the manager may not edit rules or quote.
+    let broken = text.replace("from = \"2016-01-01\"", "from = \"2016-01-01\"\nbogus = 1");
+    assert_eq!(
+        desk.save_region_rules(&finance, &broken)
+            .await
+            .expect_err("unknown key")
+            .field
+            .as_deref(),
+        Some("toml")
+    );
+    let manager = user(&desk, &admin, "wy", Role::Manager).await;
+    assert_eq!(
+        desk.save_region_rules(&manager, &text).await.expect_err("manager").code,
+        ErrorCode::Forbidden
+    );
+    assert_eq!(desk.quote_fees(&manager, &req).expect_err("manager").code, ErrorCode::Forbidden);
+    // The edit survives a restart: a new Desk over the same store loads it.
+    let reopened = Desk::new(desk.store().clone(), clock());
+    reopened.load_rules().await.expect("load");
+    assert_eq!(
+        reopened
+            .fee_regions(&admin)
+            .await
+            .expect("regions")
+            .iter()
+            .find(|r| r.code == "seed-example")
+            .expect("r")
+            .rules_version,
+        info.rules_version
+    );
+}

@@ -43,7 +43,7 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    pub const PERMISSIONS: [Permission; 7] = [
+    pub const PERMISSIONS: [Permission; 9] = [
         Permission::ViewRecords,
         Permission::EditRecords,
         Permission::ImportRecords,
@@ -51,6 +51,8 @@ impl Role {
         Permission::ViewPersonalData,
         Permission::ViewAudit,
         Permission::ManageUsers,
+        Permission::QuoteFees,
+        Permission::ManageFeeRules,
     ];
 
     /// Everything this role may do (the UI hides what it may not; the services refuse it anyway).
@@ -65,10 +67,13 @@ impl Role {
             Role::Admin => true,
             Role::Clerk => matches!(
                 p,
-                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit
+                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit | QuoteFees
             ),
             Role::Manager => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewAudit),
-            Role::Finance => matches!(p, ViewRecords | ExportRecords | ViewPersonalData | ViewAudit),
+            Role::Finance => matches!(
+                p,
+                ViewRecords | ExportRecords | ViewPersonalData | ViewAudit | QuoteFees | ManageFeeRules
+            ),
         }
     }
 }
@@ -85,6 +90,10 @@ pub enum Permission {
     ViewPersonalData,
     ViewAudit,
     ManageUsers,
+    /// Compute fee quotes, save them against contracts, override a line with a reason.
+    QuoteFees,
+    /// Add or edit a region's fee rules.
+    ManageFeeRules,
 }
 
 /// What the UI gets on sign-in: the session and what its role may do.

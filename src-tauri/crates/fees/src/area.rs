@@ -9,39 +9,51 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct AreaRequest {
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub contract_area: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub actual_area: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub unit_price: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AreaLine {
     pub name: String,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub area: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub unit_price: Decimal,
     /// Positive: the buyer pays; negative: the developer refunds; zero: borne by the developer.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub explanation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AreaSettlement {
     /// (actual − contracted) ÷ contracted × 100, rounded to two places for display.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub error_ratio_percent: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub difference: Decimal,
     pub buyer_may_cancel: bool,
     /// The sum of the lines: positive = the buyer pays, negative = the developer refunds.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub lines: Vec<AreaLine>,
     pub source: String,

@@ -9,6 +9,8 @@ use rust_decimal::{Decimal, MathematicalOps};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MortgageMethod"))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     EqualInstallment,
@@ -16,40 +18,55 @@ pub enum Method {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct MortgageRequest {
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub principal: Decimal,
     /// e.g. "0.0305" for 3.05% a year.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub annual_rate: Decimal,
     pub months: u32,
     pub method: Method,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MortgagePayment"))]
 pub struct Payment {
     pub month: u32,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub payment: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub principal: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub interest: Decimal,
     /// Balance after this payment.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub balance: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MortgageSchedule"))]
 pub struct Schedule {
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub first_payment: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub last_payment: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_interest: Decimal,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_payment: Decimal,
     pub schedule: Vec<Payment>,
 }

@@ -7,6 +7,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "FeePropertyType"))]
 #[serde(rename_all = "snake_case")]
 pub enum PropertyType {
     Residential,
@@ -32,6 +34,7 @@ impl PropertyType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum BuyerType {
     Individual,
@@ -40,11 +43,14 @@ pub enum BuyerType {
 
 /// The local maintenance-fund standard entered by the clerk, overriding the region's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct FundOverride {
     #[serde(default, with = "crate::quoted::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub per_m2: Option<Decimal>,
     #[serde(default, with = "crate::quoted::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub rate: Option<Decimal>,
 }
 
@@ -57,6 +63,7 @@ fn default_certificates() -> u32 {
 
 /// What a quote needs. Decimals are JSON strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub region: String,
@@ -68,11 +75,14 @@ pub struct QuoteRequest {
     #[serde(default)]
     pub homes_owned: u32,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub gross_area: Decimal,
     /// Contract price including VAT.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub price: Decimal,
     #[serde(default = "default_vat", with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub vat_rate: Decimal,
     #[serde(default)]
     pub elevator: bool,
@@ -85,18 +95,23 @@ pub struct QuoteRequest {
 
 /// One printed line of a quote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuoteItem {
     pub code: String,
     pub name: String,
     /// What the rate applies to (price excl. VAT, area, cases), if anything.
     #[serde(with = "crate::quoted::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub base: Option<Decimal>,
     #[serde(with = "crate::quoted::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub rate: Option<Decimal>,
     /// A fixed amount per unit (yuan per m², per case, per certificate).
     #[serde(with = "crate::quoted::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub unit_amount: Option<Decimal>,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub explanation: String,
     pub source: String,
@@ -109,8 +124,10 @@ pub struct QuoteItem {
 
 /// A clerk's replacement of one line's amount: who, when, why, and what was computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Override {
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub computed: Decimal,
     pub reason: String,
     pub by: String,
@@ -119,15 +136,18 @@ pub struct Override {
 
 /// A requested override: the line's code, the amount to print, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LineOverride {
     pub code: String,
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quote {
     pub region: String,
     /// Which rules were used: the region code and a fingerprint of its resolved rule file.
@@ -136,6 +156,7 @@ pub struct Quote {
     pub items: Vec<QuoteItem>,
     /// The sum of the items' amounts.
     #[serde(with = "crate::quoted")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total: Decimal,
     pub total_in_capitals: String,
 }

@@ -157,6 +157,8 @@ type Period = (NaiveDate, Option<NaiveDate>, String, NaiveDate);
 
 /// A problem found by [`RegionFile::check`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RuleFinding"))]
 pub struct Finding {
     pub region: String,
     pub parameter: String,
@@ -284,7 +286,7 @@ impl RegionFile {
 }
 
 /// All regions, with `based_on` resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleBook {
     regions: BTreeMap<String, RegionFile>,
     raw: BTreeMap<String, RegionFile>,

@@ -471,6 +471,15 @@ impl Store {
                 "导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销"
             )));
         }
+        let quoted: Option<String> =
+            sqlx::query_scalar("SELECT c.number FROM fee_quotes q JOIN contracts c ON c.id = q.contract_id WHERE c.import_id = ? LIMIT 1")
+                .bind(import_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if let Some(n) = quoted {
+            return Err(AppError::conflict(format!("导入的合同已保存了税费测算（如 {n}），不能整体撤销")));
+        }
         let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?")
             .bind(import_id)
             .fetch_all(&mut *tx)

@@ -10,10 +10,12 @@
 //! Nothing here reads the clock: the acting user and the instant come in as an [`Actor`].
 
 mod audit;
+mod fees;
 mod import;
 mod records;
 mod users;
 
+pub use fees::{RuleEdit, StoredQuote};
 pub use import::ImportCheck;
 pub use users::{NewUser, UserRecord};
 

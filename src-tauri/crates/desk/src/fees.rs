@@ -1,0 +1,303 @@
+//! Purchase fees in the app: quotes (free or for a contract, saved with the rule version used),
+//! area settlement, mortgage schedules, and finance's editing of regions' rule files.
+
+use crate::Desk;
+use domain::model::PropertyType as UnitType;
+use domain::role::{Permission, Session};
+use domain::sheet::ExportTable;
+use domain::{AppError, ErrorCode, Result};
+use fees::area::{AreaRequest, AreaSettlement};
+use fees::mortgage::{MortgageRequest, Schedule};
+use fees::quote::{BuyerType, LineOverride, PropertyType, Quote, QuoteRequest};
+use fees::rules::{Finding, RegionFile, RuleBook};
+use fees::FeeError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A region as the fee screens list it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RegionInfo {
+    pub code: String,
+    pub name: String,
+    pub based_on: Option<String>,
+    pub rules_version: String,
+    /// Edited in the app (the latest saved version is in force), rather than as shipped.
+    pub edited: bool,
+}
+
+/// A quote saved against a contract: the request, the quote as printed, who and when.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SavedQuote {
+    pub id: i64,
+    pub contract_id: i64,
+    pub request: QuoteRequest,
+    pub quote: Quote,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A saved version of a region's rule file.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RuleFileVersion {
+    pub id: i64,
+    pub region: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// Fee-engine errors as the app's `{ code, message, field }`.
+pub fn app_error(e: FeeError) -> AppError {
+    let field = e.field().map(str::to_string);
+    let code = match e {
+        FeeError::RuleFile { .. } => ErrorCode::Invalid,
+        _ => ErrorCode::Invalid,
+    };
+    AppError {
+        code,
+        message: e.to_string(),
+        field: field.or_else(|| Some("toml".into())).filter(|f| !f.is_empty()),
+    }
+}
+
+fn to_fen(d: rust_decimal::Decimal) -> Result<i64> {
+    domain::amount::to_hundredths("total", d)
+}
+
+impl Desk {
+    /// Build the rule book from the shipped files plus the latest edit of each region.
+    pub(crate) async fn load_rules(&self) -> Result<()> {
+        let edits = self.store.rule_edits().await?;
+        let mut latest: std::collections::BTreeMap<String, String> = Default::default();
+        for e in edits {
+            latest.insert(e.region, e.toml);
+        }
+        let files = latest
+            .iter()
+            .map(|(name, text)| RegionFile::parse(name, text))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(app_error)?;
+        let book = RuleBook::shipped().map_err(app_error)?.with_files(files).map_err(app_error)?;
+        *self.rules.write().map_err(|_| AppError::internal("rules lock"))? = std::sync::Arc::new(book);
+        Ok(())
+    }
+
+    fn book(&self) -> Result<std::sync::Arc<RuleBook>> {
+        Ok(self.rules.read().map_err(|_| AppError::internal("rules lock"))?.clone())
+    }
+
+    pub async fn fee_regions(&self, s: &Session) -> Result<Vec<RegionInfo>> {
+        s.require(Permission::ViewRecords)?;
+        let book = self.book()?;
+        let edited: std::collections::BTreeSet<String> = self.store.rule_edits().await?.into_iter().map(|e| e.region).collect();
+        book.regions()
+            .map(|r| {
+                Ok(RegionInfo {
+                    code: r.region.clone(),
+                    name: r.name.clone(),
+                    based_on: r.based_on.clone(),
+                    rules_version: book.version(&r.region).map_err(app_error)?,
+                    edited: edited.contains(&r.region),
+                })
+            })
+            .collect()
+    }
+
+    /// A quote with the rules in force on the contract date (nothing is saved).
+    pub fn quote_fees(&self, s: &Session, req: &QuoteRequest) -> Result<Quote> {
+        s.require(Permission::QuoteFees)?;
+        fees::quote::quote(&*self.book()?, req).map_err(app_error)
+    }
+
+    /// A quote request pre-filled from a contract: its date, price, the unit's area (surveyed if
+    /// known) and type, the building's lift, one certificate per party.
+    pub async fn contract_quote_defaults(&self, s: &Session, contract_id: i64) -> Result<QuoteRequest> {
+        s.require(Permission::QuoteFees)?;
+        let c = self.store.contract(contract_id).await?;
+        let u = self.store.unit(c.unit_id).await?;
+        let lift = self
+            .store
+            .buildings(u.project_id)
+            .await?
+            .into_iter()
+            .find(|b| b.id == u.building_id)
+            .map(|b| b.has_elevator)
+            .unwrap_or(true);
+        Ok(QuoteRequest {
+            region: "national".into(),
+            contract_date: c.signed_on,
+            property_type: match u.property_type {
+                UnitType::Residential => PropertyType::Residential,
+                UnitType::Commercial => PropertyType::Commercial,
+                UnitType::Office => PropertyType::Office,
+                UnitType::Parking => PropertyType::Parking,
+                UnitType::Storage => PropertyType::Storage,
+            },
+            buyer_type: if c.parties.iter().any(|p| p.buyer.id_type == domain::model::IdType::BusinessLicense) {
+                BuyerType::Company
+            } else {
+                BuyerType::Individual
+            },
+            homes_owned: 0,
+            gross_area: u.surveyed_gross_area.unwrap_or(u.forecast_gross_area),
+            price: c.total_price,
+            vat_rate: rust_decimal::Decimal::new(9, 2),
+            elevator: lift,
+            certificates: u32::try_from(c.parties.len().max(1)).unwrap_or(1),
+            maintenance_fund: None,
+        })
+    }
+
+    /// Compute, apply the clerk's overrides, and save against the contract with the rule version.
+    pub async fn save_contract_quote(
+        &self,
+        s: &Session,
+        contract_id: i64,
+        req: &QuoteRequest,
+        overrides: &[LineOverride],
+    ) -> Result<SavedQuote> {
+        s.require(Permission::QuoteFees)?;
+        let at = self.now().to_rfc3339();
+        let q = fees::quote::quote(&*self.book()?, req).map_err(app_error)?;
+        let q = fees::quote::apply_overrides(q, overrides, &s.username, &at).map_err(app_error)?;
+        let request = serde_json::to_string(req).map_err(AppError::internal)?;
+        let quote = serde_json::to_string(&q).map_err(AppError::internal)?;
+        let id = self
+            .store
+            .save_fee_quote(&self.actor(s), contract_id, &request, &quote, &q.rules_version, to_fen(q.total)?)
+            .await?;
+        Ok(SavedQuote {
+            id,
+            contract_id,
+            request: req.clone(),
+            quote: q,
+            created_at: at,
+            created_by: s.username.clone(),
+        })
+    }
+
+    /// Saved quotes of a contract exactly as they were saved (they reprint identically).
+    pub async fn contract_quotes(&self, s: &Session, contract_id: i64) -> Result<Vec<SavedQuote>> {
+        s.require(Permission::ViewRecords)?;
+        self.store
+            .fee_quotes(contract_id)
+            .await?
+            .into_iter()
+            .map(|q| {
+                Ok(SavedQuote {
+                    id: q.id,
+                    contract_id: q.contract_id,
+                    request: serde_json::from_str(&q.request).map_err(AppError::internal)?,
+                    quote: serde_json::from_str(&q.quote).map_err(AppError::internal)?,
+                    created_at: q.created_at,
+                    created_by: q.created_by,
+                })
+            })
+            .collect()
+    }
+
+    pub fn area_settlement(&self, s: &Session, req: &AreaRequest) -> Result<AreaSettlement> {
+        s.require(Permission::ViewRecords)?;
+        fees::area::settle(req).map_err(app_error)
+    }
+
+    pub fn mortgage_schedule(&self, s: &Session, req: &MortgageRequest) -> Result<Schedule> {
+        s.require(Permission::ViewRecords)?;
+        fees::mortgage::schedule(req).map_err(app_error)
+    }
+
+    /// The schedule as an .xlsx (期数, 月供, 本金, 利息, 剩余本金, with totals).
+    pub fn export_mortgage(&self, s: &Session, req: &MortgageRequest) -> Result<Vec<u8>> {
+        s.require(Permission::ExportRecords)?;
+        let sch = fees::mortgage::schedule(req).map_err(app_error)?;
+        let mut rows: Vec<Vec<String>> = sch
+            .schedule
+            .iter()
+            .map(|p| {
+                vec![
+                    p.month.to_string(),
+                    p.payment.to_string(),
+                    p.principal.to_string(),
+                    p.interest.to_string(),
+                    p.balance.to_string(),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "合计".into(),
+            sch.total_payment.to_string(),
+            req.principal.to_string(),
+            sch.total_interest.to_string(),
+            String::new(),
+        ]);
+        domain::sheet::write_workbook(&[ExportTable {
+            sheet: "还款计划",
+            headers: &["期数", "月供", "本金", "利息", "剩余本金"],
+            rows,
+        }])
+    }
+
+    /// The rule file of a region as it is in force (the latest edit, or as shipped).
+    pub async fn region_rules_text(&self, s: &Session, code: &str) -> Result<String> {
+        s.require(Permission::ViewRecords)?;
+        if let Some(e) = self.store.rule_edits().await?.into_iter().rev().find(|e| e.region == code) {
+            return Ok(e.toml);
+        }
+        fees::rules::SHIPPED
+            .iter()
+            .find(|(n, _)| *n == code)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| AppError::not_found("地区"))
+    }
+
+    /// Check a rule file without saving: parse errors, then the rule checks (on today's date).
+    pub fn check_region_rules(&self, s: &Session, toml: &str) -> Result<Vec<Finding>> {
+        s.require(Permission::ManageFeeRules)?;
+        let f = RegionFile::parse("edit", toml).map_err(app_error)?;
+        Ok(f.check(self.today()))
+    }
+
+    /// Save a new version of a region's rule file (history kept), after checking it. Only errors
+    /// block saving; stale values are reported but allowed.
+    pub async fn save_region_rules(&self, s: &Session, toml: &str) -> Result<RegionInfo> {
+        s.require(Permission::ManageFeeRules)?;
+        let f = RegionFile::parse("edit", toml).map_err(app_error)?;
+        let code = f.region.trim().to_string();
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            return Err(AppError::invalid("toml", "region 只能使用小写字母、数字和 -"));
+        }
+        if let Some(e) = f.check(self.today()).into_iter().find(|x| x.severity == "error") {
+            return Err(AppError::invalid("toml", format!("{}：{}", e.parameter, e.message)));
+        }
+        // Resolve against the current book first, so a broken `based_on` is refused before saving.
+        let book = self.book()?.with_files(vec![f]).map_err(app_error)?;
+        self.store.add_rule_edit(&self.actor(s), &code, toml).await?;
+        *self.rules.write().map_err(|_| AppError::internal("rules lock"))? = std::sync::Arc::new(book);
+        let book = self.book()?;
+        let r = book.region(&code).map_err(app_error)?;
+        Ok(RegionInfo {
+            code: code.clone(),
+            name: r.name.clone(),
+            based_on: r.based_on.clone(),
+            rules_version: book.version(&code).map_err(app_error)?,
+            edited: true,
+        })
+    }
+
+    pub async fn region_rules_history(&self, s: &Session, code: &str) -> Result<Vec<RuleFileVersion>> {
+        s.require(Permission::ViewRecords)?;
+        Ok(self
+            .store
+            .rule_edits()
+            .await?
+            .into_iter()
+            .rev()
+            .filter(|e| e.region == code)
+            .map(|e| RuleFileVersion {
+                id: e.id,
+                region: e.region,
+                created_at: e.created_at,
+                created_by: e.created_by,
+            })
+            .collect())
+    }
+}

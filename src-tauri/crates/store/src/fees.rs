@@ -1,0 +1,142 @@
+//! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
+//! (which know the fee engine) produce and read it.
+
+use crate::{audit, db_err, Actor, Store};
+use domain::{AppError, Result};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// A stored quote as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredQuote {
+    pub id: i64,
+    pub contract_id: i64,
+    pub request: String,
+    pub quote: String,
+    pub rules_version: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// One saved version of a region's rule file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleEdit {
+    pub id: i64,
+    pub region: String,
+    pub toml: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+impl Store {
+    /// Save a quote against a contract, audited.
+    ///
+    /// Errors: `NotFound` when the contract does not exist.
+    pub async fn save_fee_quote(
+        &self,
+        actor: &Actor,
+        contract_id: i64,
+        request: &str,
+        quote: &str,
+        rules_version: &str,
+        total_fen: i64,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE id = ?")
+            .bind(contract_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        exists.ok_or_else(|| AppError::not_found("合同"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(contract_id)
+        .bind(request)
+        .bind(quote)
+        .bind(rules_version)
+        .bind(total_fen)
+        .bind(&actor.at)
+        .bind(&actor.username)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let after = serde_json::json!({ "contract_id": contract_id, "rules_version": rules_version, "total_fen": total_fen });
+        audit::write(&mut tx, actor, "fee_quote", id, "create", None::<&()>, Some(&after)).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    /// Saved quotes of a contract, newest first.
+    pub async fn fee_quotes(&self, contract_id: i64) -> Result<Vec<StoredQuote>> {
+        let rows = sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = ? ORDER BY id DESC")
+            .bind(contract_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredQuote {
+                    id: r.try_get("id").map_err(db_err)?,
+                    contract_id: r.try_get("contract_id").map_err(db_err)?,
+                    request: r.try_get("request").map_err(db_err)?,
+                    quote: r.try_get("quote").map_err(db_err)?,
+                    rules_version: r.try_get("rules_version").map_err(db_err)?,
+                    created_at: r.try_get("created_at").map_err(db_err)?,
+                    created_by: r.try_get("created_by").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Append a new version of a region's rule file (history is never overwritten), audited.
+    pub async fn add_rule_edit(&self, actor: &Actor, region: &str, toml: &str) -> Result<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let before: Option<String> = sqlx::query_scalar("SELECT toml FROM fee_rule_edits WHERE region = ? ORDER BY id DESC LIMIT 1")
+            .bind(region)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO fee_rule_edits (region, toml, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id")
+                .bind(region)
+                .bind(toml)
+                .bind(&actor.at)
+                .bind(&actor.username)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let wrap = |t: &str| serde_json::json!({ "region": region, "toml": t });
+        audit::write(
+            &mut tx,
+            actor,
+            "fee_rules",
+            id,
+            "update",
+            before.as_deref().map(wrap).as_ref(),
+            Some(&wrap(toml)),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    /// Every saved rule-file version, oldest first.
+    pub async fn rule_edits(&self) -> Result<Vec<RuleEdit>> {
+        let rows = sqlx::query("SELECT * FROM fee_rule_edits ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RuleEdit {
+                    id: r.try_get("id").map_err(db_err)?,
+                    region: r.try_get("region").map_err(db_err)?,
+                    toml: r.try_get("toml").map_err(db_err)?,
+                    created_at: r.try_get("created_at").map_err(db_err)?,
+                    created_by: r.try_get("created_by").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+}
