@@ -97,3 +97,31 @@ fn sign_in_flow_and_typed_errors_over_ipc() {
     let e = invoke(&w, "sign_in", json!({ "req": { "username": "admin", "password": "wrong one" } })).expect_err("bad password");
     assert_eq!(e["code"], "bad_credentials");
 }
+
+#[test]
+fn fee_quote_over_ipc_with_decimals_as_strings() {
+    let (_app, w) = app();
+    invoke(
+        &w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
+    )
+    .expect("admin");
+    let request = json!({ "region": "national", "contract_date": "2025-03-01", "property_type": "residential", "buyer_type": "individual",
+        "homes_owned": 0, "gross_area": "89.50", "price": "1500000.00", "vat_rate": "0.09", "elevator": true, "certificates": 1,
+        "maintenance_fund": { "per_m2": "65.00" } });
+    let q = invoke(&w, "quote_fees", json!({ "request": request })).expect("quote");
+    assert_eq!(q["total"], "19658.97");
+    assert_eq!(q["total_in_capitals"], "壹万玖仟陆佰伍拾捌元玖角柒分");
+    let mut no_fund = request.clone();
+    no_fund.as_object_mut().expect("object").remove("maintenance_fund");
+    let e = invoke(&w, "quote_fees", json!({ "request": no_fund })).expect_err("asks for the local standard");
+    assert_eq!(e["field"], "maintenance_fund");
+    let m = invoke(
+        &w,
+        "mortgage_schedule",
+        json!({ "request": { "principal": "1000000.00", "annual_rate": "0.0305", "months": 360, "method": "equal_principal" } }),
+    )
+    .expect("mortgage");
+    assert_eq!(m["first_payment"], "5319.44");
+}

@@ -1,9 +1,11 @@
 //! Tauri commands: each unpacks state, calls one service, and returns `{ code, message, field? }`
 //! on failure. Arguments are snake_case on both sides.
 
+mod fees;
 mod records;
 mod users;
 
+pub use fees::*;
 pub use records::*;
 pub use users::*;
 
@@ -37,5 +39,17 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::export_units,
         records::export_audit,
         records::save_import_template,
+        fees::fee_regions,
+        fees::quote_fees,
+        fees::contract_quote_defaults,
+        fees::save_contract_quote,
+        fees::contract_quotes,
+        fees::area_settlement,
+        fees::mortgage_schedule,
+        fees::export_mortgage,
+        fees::region_rules_text,
+        fees::check_region_rules,
+        fees::save_region_rules,
+        fees::region_rules_history,
     ]
 }

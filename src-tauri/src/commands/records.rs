@@ -5,7 +5,7 @@ use domain::model::*;
 use domain::{AppError, Result};
 use tauri::State;
 
-fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
     let path = std::path::Path::new(path);
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes).map_err(|e| AppError::io(format!("{}：{e}", path.display())))?;

@@ -1,0 +1,77 @@
+use crate::state::AppState;
+use desk::fees::{RegionInfo, RuleFileVersion, SavedQuote};
+use domain::Result;
+use fees::area::{AreaRequest, AreaSettlement};
+use fees::mortgage::{MortgageRequest, Schedule};
+use fees::quote::{LineOverride, Quote, QuoteRequest};
+use fees::rules::Finding;
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn fee_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>> {
+    state.desk.fee_regions(&state.session()?).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn quote_fees(state: State<'_, AppState>, request: QuoteRequest) -> Result<Quote> {
+    state.desk.quote_fees(&state.session()?, &request)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn contract_quote_defaults(state: State<'_, AppState>, contract_id: i64) -> Result<QuoteRequest> {
+    state.desk.contract_quote_defaults(&state.session()?, contract_id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_contract_quote(
+    state: State<'_, AppState>,
+    contract_id: i64,
+    request: QuoteRequest,
+    overrides: Vec<LineOverride>,
+) -> Result<SavedQuote> {
+    state
+        .desk
+        .save_contract_quote(&state.session()?, contract_id, &request, &overrides)
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn contract_quotes(state: State<'_, AppState>, contract_id: i64) -> Result<Vec<SavedQuote>> {
+    state.desk.contract_quotes(&state.session()?, contract_id).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn area_settlement(state: State<'_, AppState>, request: AreaRequest) -> Result<AreaSettlement> {
+    state.desk.area_settlement(&state.session()?, &request)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mortgage_schedule(state: State<'_, AppState>, request: MortgageRequest) -> Result<Schedule> {
+    state.desk.mortgage_schedule(&state.session()?, &request)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_mortgage(state: State<'_, AppState>, request: MortgageRequest, path: String) -> Result<()> {
+    let bytes = state.desk.export_mortgage(&state.session()?, &request)?;
+    super::records::write_file(&path, &bytes)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn region_rules_text(state: State<'_, AppState>, code: String) -> Result<String> {
+    state.desk.region_rules_text(&state.session()?, &code).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_region_rules(state: State<'_, AppState>, toml: String) -> Result<Vec<Finding>> {
+    state.desk.check_region_rules(&state.session()?, &toml)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_region_rules(state: State<'_, AppState>, toml: String) -> Result<RegionInfo> {
+    state.desk.save_region_rules(&state.session()?, &toml).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn region_rules_history(state: State<'_, AppState>, code: String) -> Result<Vec<RuleFileVersion>> {
+    state.desk.region_rules_history(&state.session()?, &code).await
+}
