@@ -78,4 +78,20 @@ test('first start, sign in, import the sample list, find a unit by buyer, edit i
   assert.match(text, /合同 #\d+ 修改/)
   assert.match(text, /1500000\.00/)
   await s.screenshot('unit-detail')
+
+  // Quote the purchase fees for this contract: the national rules publish no maintenance-fund
+  // table, so the app asks for the local standard; then save the quote and see it listed.
+  await s.click(await s.find('button[data-test="contract-fees"]'))
+  await s.click(await s.waitFor('button[data-test="fee-calc"]'))
+  await s.waitFor('.el-alert', (t) => t.includes('没有公布维修资金标准'))
+  await s.click(await s.find('label.el-radio:has(input[value="per_m2"])'))
+  await s.type(await s.waitFor('input[data-test="fee-fund"]'), '65.00')
+  await s.click(await s.find('button[data-test="fee-calc"]'))
+  // 1,490,000 ÷ 1.09 = 1,366,972.48 × 1% = 13,669.72; + 80 + 10 (second certificate) + 89.50 × 65 = 5,817.50
+  await s.waitFor('[data-test="quote-total"]', (t) => t.includes('19,577.22'))
+  assert.equal(await s.text(await s.find('[data-test="quote-capitals"]')), '壹万玖仟伍佰柒拾柒元贰角贰分')
+  assert.match(await s.text(await s.find('[data-test="quote-line-deed_tax"]')), /家庭首套，建筑面积 89\.50㎡ ≤ 140㎡，税率 1%/)
+  await s.click(await s.find('button[data-test="fee-save"]'))
+  await s.waitFor('.el-collapse-item', (t) => t.includes('合计 19,577.22 元'))
+  await s.screenshot('fees')
 })

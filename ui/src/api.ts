@@ -1,6 +1,8 @@
 // Typed calls to the Rust commands. Every failure is an AppError { code, message, field? }.
 import { invoke } from '@tauri-apps/api/core'
 import type {
+  AreaRequest, AreaSettlement, LineOverride, MortgageRequest, MortgageSchedule, Quote, QuoteRequest,
+  RegionInfo, RuleFileVersion, RuleFinding, SavedQuote,
   AppError, AuditEntry, Building, Contract, ContractEdit, ContractInput, FirstAdmin, ImportOutcome,
   ImportRecord, NewUserRequest, Page, Project, SetupStatus, SignedIn, Unit, UnitDetail, UnitEdit,
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
@@ -44,6 +46,19 @@ export const api = {
   recentAudit: (limit: number) => call<AuditEntry[]>('recent_audit', { limit }),
   exportUnits: (query: Partial<UnitQuery>, path: string) => call<void>('export_units', { query, path }),
   exportAudit: (limit: number, path: string) => call<void>('export_audit', { limit, path }),
+  feeRegions: () => call<RegionInfo[]>('fee_regions'),
+  quoteFees: (request: QuoteRequest, overrides: LineOverride[] = []) => call<Quote>('quote_fees', { request, overrides }),
+  contractQuoteDefaults: (contract_id: number) => call<QuoteRequest>('contract_quote_defaults', { contract_id }),
+  saveContractQuote: (contract_id: number, request: QuoteRequest, overrides: LineOverride[]) =>
+    call<SavedQuote>('save_contract_quote', { contract_id, request, overrides }),
+  contractQuotes: (contract_id: number) => call<SavedQuote[]>('contract_quotes', { contract_id }),
+  areaSettlement: (request: AreaRequest) => call<AreaSettlement>('area_settlement', { request }),
+  mortgageSchedule: (request: MortgageRequest) => call<MortgageSchedule>('mortgage_schedule', { request }),
+  exportMortgage: (request: MortgageRequest, path: string) => call<void>('export_mortgage', { request, path }),
+  regionRulesText: (code: string) => call<string>('region_rules_text', { code }),
+  checkRegionRules: (toml: string) => call<RuleFinding[]>('check_region_rules', { toml }),
+  saveRegionRules: (toml: string) => call<RegionInfo>('save_region_rules', { toml }),
+  regionRulesHistory: (code: string) => call<RuleFileVersion[]>('region_rules_history', { code }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
 }
 

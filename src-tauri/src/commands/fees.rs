@@ -13,8 +13,8 @@ pub async fn fee_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>> 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn quote_fees(state: State<'_, AppState>, request: QuoteRequest) -> Result<Quote> {
-    state.desk.quote_fees(&state.session()?, &request)
+pub async fn quote_fees(state: State<'_, AppState>, request: QuoteRequest, overrides: Option<Vec<LineOverride>>) -> Result<Quote> {
+    state.desk.quote_fees(&state.session()?, &request, &overrides.unwrap_or_default())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -102,10 +102,12 @@ impl Desk {
             .collect()
     }
 
-    /// A quote with the rules in force on the contract date (nothing is saved).
-    pub fn quote_fees(&self, s: &Session, req: &QuoteRequest) -> Result<Quote> {
+    /// A quote with the rules in force on the contract date and the clerk's overrides applied
+    /// (nothing is saved).
+    pub fn quote_fees(&self, s: &Session, req: &QuoteRequest, overrides: &[LineOverride]) -> Result<Quote> {
         s.require(Permission::QuoteFees)?;
-        fees::quote::quote(&*self.book()?, req).map_err(app_error)
+        let q = fees::quote::quote(&*self.book()?, req).map_err(app_error)?;
+        fees::quote::apply_overrides(q, overrides, &s.username, &self.now().to_rfc3339()).map_err(app_error)
     }
 
     /// A quote request pre-filled from a contract: its date, price, the unit's area (surveyed if

@@ -443,7 +443,7 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
     let info = desk.save_region_rules(&finance, &text).await.expect("saved rules");
     assert!(info.edited);
     assert_ne!(info.rules_version, saved.quote.rules_version);
-    let fresh = desk.quote_fees(&finance, &req).expect("quote");
+    let fresh = desk.quote_fees(&finance, &req, &[]).expect("quote");
     assert_ne!(
         fresh.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
         fund_before
@@ -467,7 +467,10 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         desk.save_region_rules(&manager, &text).await.expect_err("manager").code,
         ErrorCode::Forbidden
     );
-    assert_eq!(desk.quote_fees(&manager, &req).expect_err("manager").code, ErrorCode::Forbidden);
+    assert_eq!(
+        desk.quote_fees(&manager, &req, &[]).expect_err("manager").code,
+        ErrorCode::Forbidden
+    );
     // The edit survives a restart: a new Desk over the same store loads it.
     let reopened = Desk::new(desk.store().clone(), clock());
     reopened.load_rules().await.expect("load");
