@@ -224,6 +224,10 @@ export type SavedQuote = { id: number, contract_id: number, request: QuoteReques
 
 export type RuleFileVersion = { id: number, region: string, created_at: string, created_by: string, };
 
+export type RequoteReport = { saved: number, failed: Array<RequoteFailure>, };
+
+export type RequoteFailure = { contract_number: string, message: string, };
+
 export type SetupStatus = { 
 /**
  * No user exists yet: the app must ask for the administrator's password first.

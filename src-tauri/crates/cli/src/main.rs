@@ -125,6 +125,17 @@ enum FeesCommand {
     },
     /// An amount in Chinese capitals (人民币大写).
     Capitals { amount: String },
+    /// Re-quote every live contract of a project and save the quotes (one transaction).
+    Requote {
+        /// Project name.
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        region: String,
+        /// The local maintenance-fund standard in yuan per m², when the region publishes none.
+        #[arg(long)]
+        fund_per_m2: Option<String>,
+    },
     /// Fee rule files.
     Rules {
         #[command(subcommand)]
@@ -210,6 +221,32 @@ fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -
         .transpose()
 }
 
+async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&str>) -> Result<bool, AppError> {
+    let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
+    let desk = Desk::open(&path).await?;
+    let s = desk.cli_session(Role::Finance).await?;
+    let project_id = desk
+        .projects(&s)
+        .await?
+        .into_iter()
+        .find(|p| p.name == project)
+        .map(|p| p.id)
+        .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
+    let fund = fund_per_m2
+        .map(|v| {
+            rust_decimal::Decimal::from_str_exact(v.trim())
+                .map(|d| fees::quote::FundOverride {
+                    per_m2: Some(d),
+                    rate: None,
+                })
+                .map_err(|_| AppError::invalid("fund_per_m2", format!("“{v}”不是有效金额")))
+        })
+        .transpose()?;
+    let report = desk.requote_project(&s, project_id, region, fund).await?;
+    println!("{}", serde_json::to_string_pretty(&report).map_err(AppError::internal)?);
+    Ok(report.failed.is_empty())
+}
+
 /// Ok(true): done; Ok(false): refused, with the refusal already printed; Err: print the error.
 /// The fee commands need no database: pure functions over the embedded rule files.
 fn run_fees(command: &FeesCommand) -> Result<bool, fees::FeeError> {
@@ -244,6 +281,7 @@ fn run_fees(command: &FeesCommand) -> Result<bool, fees::FeeError> {
                 fees::capitals::write(d).ok_or_else(|| fees::FeeError::invalid("amount", "金额超出可书写范围"))?
             );
         }
+        FeesCommand::Requote { .. } => return Ok(true), // needs the database: handled in `run`
         FeesCommand::Rules {
             command: RulesCommand::List,
         } => {
@@ -277,6 +315,14 @@ fn run_fees(command: &FeesCommand) -> Result<bool, fees::FeeError> {
 async fn run(cli: Cli) -> Result<bool, AppError> {
     let json = cli.json;
     if let Command::Fees { command } = &cli.command {
+        if let FeesCommand::Requote {
+            project,
+            region,
+            fund_per_m2,
+        } = command
+        {
+            return requote(&cli, project, region, fund_per_m2.as_deref()).await;
+        }
         return match run_fees(command) {
             Ok(ok) => Ok(ok),
             Err(e) => {

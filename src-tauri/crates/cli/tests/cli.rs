@@ -187,3 +187,35 @@ fn fees_rules_check_passes_on_shipped_files() {
         6
     );
 }
+
+#[test]
+fn fees_requote_a_project_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("h.db");
+    let sample = dir.path().join("s.xlsx");
+    assert!(handover(&db, &["units", "sample", sample.to_str().expect("p"), "--units", "20"])
+        .status
+        .success());
+    assert!(handover(&db, &["units", "import", sample.to_str().expect("p")]).status.success());
+    let o = handover(
+        &db,
+        &[
+            "fees",
+            "requote",
+            "--project",
+            "示例花园",
+            "--region",
+            "national",
+            "--fund-per-m2",
+            "65.00",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(json(&o)["saved"], 14);
+    let o = handover(&db, &["fees", "requote", "--project", "示例花园", "--region", "national"]);
+    assert!(
+        !o.status.success(),
+        "no maintenance-fund standard: every contract fails and is named"
+    );
+    assert_eq!(json(&o)["failed"].as_array().expect("failed").len(), 14);
+}

@@ -106,5 +106,27 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, import, search);
+fn requote(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (desk, s) = rt.block_on(fresh(dir.path(), "requote.db"));
+    // 14,286 units, 70% sold: 10,000 live contracts in one project.
+    let bytes = domain::sample::workbook("重算花园", 14_284).unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(desk.import_workbook(&s, "bench.xlsx", &bytes))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let project = rt.block_on(desk.projects(&s)).unwrap_or_else(|e| panic!("{e}"))[0].id;
+    let mut g = c.benchmark_group("fees");
+    g.sample_size(10);
+    g.bench_function("requote_and_save_10k_contracts", |b| {
+        b.iter(|| {
+            let r = rt
+                .block_on(desk.requote_project(&s, project, "seed-example", None))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.saved, 10_000);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, import, search, requote);
 criterion_main!(benches);

@@ -81,7 +81,7 @@ impl Desk {
         Ok(())
     }
 
-    fn book(&self) -> Result<std::sync::Arc<RuleBook>> {
+    pub(crate) fn book(&self) -> Result<std::sync::Arc<RuleBook>> {
         Ok(self.rules.read().map_err(|_| AppError::internal("rules lock"))?.clone())
     }
 
@@ -301,5 +301,82 @@ impl Desk {
                 created_by: e.created_by,
             })
             .collect())
+    }
+}
+
+/// The outcome of re-quoting a project: how many were saved, and which contracts could not be
+/// quoted and why (the others are saved regardless).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RequoteReport {
+    pub saved: i64,
+    pub failed: Vec<RequoteFailure>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RequoteFailure {
+    pub contract_number: String,
+    pub message: String,
+}
+
+impl Desk {
+    /// Quote every live contract of a project with `region`'s rules (and the given local
+    /// maintenance-fund standard, if any) and save all the quotes in one transaction.
+    pub async fn requote_project(
+        &self,
+        s: &Session,
+        project_id: i64,
+        region: &str,
+        fund: Option<fees::quote::FundOverride>,
+    ) -> Result<RequoteReport> {
+        s.require(Permission::QuoteFees)?;
+        let book = self.book()?;
+        book.region(region).map_err(app_error)?;
+        let mut rows = Vec::new();
+        let mut failed = Vec::new();
+        for b in self.store.quote_basis(project_id).await? {
+            let req = QuoteRequest {
+                region: region.to_string(),
+                contract_date: b.signed_on,
+                property_type: UnitType::parse(&b.property_type)
+                    .map(|t| match t {
+                        UnitType::Residential => PropertyType::Residential,
+                        UnitType::Commercial => PropertyType::Commercial,
+                        UnitType::Office => PropertyType::Office,
+                        UnitType::Parking => PropertyType::Parking,
+                        UnitType::Storage => PropertyType::Storage,
+                    })
+                    .unwrap_or(PropertyType::Residential),
+                buyer_type: if b.company_buyer {
+                    BuyerType::Company
+                } else {
+                    BuyerType::Individual
+                },
+                homes_owned: 0,
+                gross_area: b.gross_area,
+                price: b.total_price,
+                vat_rate: rust_decimal::Decimal::new(9, 2),
+                elevator: b.has_elevator,
+                certificates: u32::try_from(b.parties.max(1)).unwrap_or(1),
+                maintenance_fund: fund,
+            };
+            match fees::quote::quote(&book, &req) {
+                Ok(q) => rows.push((
+                    b.contract_id,
+                    serde_json::to_string(&req).map_err(AppError::internal)?,
+                    serde_json::to_string(&q).map_err(AppError::internal)?,
+                    q.rules_version.clone(),
+                    to_fen(q.total)?,
+                )),
+                Err(e) => failed.push(RequoteFailure {
+                    contract_number: b.contract_number,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        let saved = self.store.save_fee_quotes(&self.actor(s), &rows).await?;
+        Ok(RequoteReport {
+            saved: i64::try_from(saved).unwrap_or(i64::MAX),
+            failed,
+        })
     }
 }

@@ -486,3 +486,34 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         info.rules_version
     );
 }
+
+#[tokio::test]
+async fn a_project_is_requoted_in_one_go_and_failures_are_named() {
+    let (desk, admin) = desk().await;
+    imported(&desk, &admin, 30).await;
+    let project = desk.projects(&admin).await.expect("projects")[0].id;
+    let report = desk.requote_project(&admin, project, "seed-example", None).await.expect("requote");
+    assert_eq!(report.saved, 21);
+    assert!(report.failed.is_empty());
+    let national = desk.requote_project(&admin, project, "national", None).await.expect("requote");
+    assert_eq!(
+        national.saved, 0,
+        "national has no maintenance-fund table: every contract needs the local standard"
+    );
+    assert_eq!(national.failed.len(), 21);
+    assert!(national.failed[0].message.contains("维修资金"));
+    let some = desk
+        .search_units(
+            &admin,
+            &UnitQuery {
+                status: Some(UnitStatus::Sold),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list")
+        .items[0]
+        .clone();
+    let c = desk.unit_detail(&admin, some.unit.id).await.expect("d").contracts[0].id;
+    assert_eq!(desk.contract_quotes(&admin, c).await.expect("quotes").len(), 1);
+}

@@ -140,3 +140,98 @@ impl Store {
             .collect()
     }
 }
+
+/// What a quote needs from a live contract, its unit and building (for batch re-quoting).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteBasis {
+    pub contract_id: i64,
+    pub contract_number: String,
+    pub signed_on: chrono::NaiveDate,
+    pub total_price: rust_decimal::Decimal,
+    pub property_type: String,
+    pub gross_area: rust_decimal::Decimal,
+    pub has_elevator: bool,
+    pub parties: i64,
+    pub company_buyer: bool,
+}
+
+/// One quote to save in [`Store::save_fee_quotes`]: contract, request JSON, quote JSON, rule version, total in fen.
+pub type NewQuote = (i64, String, String, String, i64);
+
+impl Store {
+    /// The quote basis of every live contract in a project.
+    pub async fn quote_basis(&self, project_id: i64) -> Result<Vec<QuoteBasis>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.number, c.signed_on, c.total_price, u.property_type, COALESCE(u.surveyed_gross_area, u.forecast_gross_area) AS area,
+                    b.has_elevator,
+                    (SELECT COUNT(*) FROM contract_parties cp WHERE cp.contract_id = c.id) AS parties,
+                    (SELECT COUNT(*) FROM contract_parties cp JOIN buyers x ON x.id = cp.buyer_id WHERE cp.contract_id = c.id AND x.id_type = 'business_license') AS companies
+             FROM contracts c JOIN units u ON u.id = c.unit_id JOIN buildings b ON b.id = u.building_id
+             WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let signed: String = r.try_get("signed_on").map_err(db_err)?;
+                Ok(QuoteBasis {
+                    contract_id: r.try_get("id").map_err(db_err)?,
+                    contract_number: r.try_get("number").map_err(db_err)?,
+                    signed_on: signed.parse().map_err(|_| AppError::internal(format!("bad date {signed}")))?,
+                    total_price: domain::amount::from_hundredths(r.try_get("total_price").map_err(db_err)?),
+                    property_type: r.try_get("property_type").map_err(db_err)?,
+                    gross_area: domain::amount::from_hundredths(r.try_get("area").map_err(db_err)?),
+                    has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
+                    parties: r.try_get("parties").map_err(db_err)?,
+                    company_buyer: r.try_get::<i64, _>("companies").map_err(db_err)? > 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Save many quotes in one transaction (multi-row statements), with one audit line each.
+    pub async fn save_fee_quotes(&self, actor: &Actor, quotes: &[NewQuote]) -> Result<usize> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        for chunk in quotes.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",
+            );
+            qb.push_values(chunk, |mut b, (contract, request, quote, version, total)| {
+                b.push_bind(*contract)
+                    .push_bind(request.clone())
+                    .push_bind(quote.clone())
+                    .push_bind(version.clone())
+                    .push_bind(*total)
+                    .push_bind(actor.at.clone())
+                    .push_bind(actor.username.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        let ids: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, contract_id, rules_version, total FROM fee_quotes WHERE created_at = ? AND created_by = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(&actor.at)
+        .bind(&actor.username)
+        .bind(i64::try_from(quotes.len()).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let lines: Vec<audit::Line> = ids
+            .into_iter()
+            .map(|(id, contract, version, total)| {
+                (
+                    "fee_quote",
+                    id,
+                    "create",
+                    None,
+                    Some(serde_json::json!({ "contract_id": contract, "rules_version": version, "total_fen": total }).to_string()),
+                )
+            })
+            .collect();
+        audit::write_many(&mut tx, actor, &lines).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(quotes.len())
+    }
+}

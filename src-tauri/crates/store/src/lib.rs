@@ -15,7 +15,7 @@ mod import;
 mod records;
 mod users;
 
-pub use fees::{RuleEdit, StoredQuote};
+pub use fees::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
 pub use users::{NewUser, UserRecord};
 
