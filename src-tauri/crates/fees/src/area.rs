@@ -74,6 +74,9 @@ pub fn settle(r: &AreaRequest) -> Result<AreaSettlement, FeeError> {
         if v.normalize().scale() > 2 {
             return Err(FeeError::invalid(field, format!("{label}最多保留两位小数")));
         }
+        if v > Decimal::new(1_000_000_000, 0) {
+            return Err(FeeError::invalid(field, format!("{label}超出合理范围")));
+        }
     }
     let (c, a, u) = (r.contract_area, r.actual_area, r.unit_price);
     let d = a - c;

@@ -186,6 +186,13 @@ fn check_request(r: &QuoteRequest) -> Result<(), FeeError> {
     };
     positive("gross_area", "建筑面积", r.gross_area)?;
     positive("price", "合同总价", r.price)?;
+    // Bounds far above any real sale keep every product well inside Decimal's range.
+    if r.gross_area > Decimal::new(1_000_000, 0) {
+        return Err(FeeError::invalid("gross_area", "建筑面积超出合理范围（≤ 1,000,000㎡）"));
+    }
+    if r.price > Decimal::new(1_000_000_000_000, 0) {
+        return Err(FeeError::invalid("price", "合同总价超出合理范围（≤ 1 万亿元）"));
+    }
     if r.vat_rate < Decimal::ZERO || r.vat_rate >= Decimal::ONE {
         return Err(FeeError::invalid("vat_rate", "增值税税率应在 0 与 1 之间（如 0.09）"));
     }
@@ -203,7 +210,12 @@ fn check_request(r: &QuoteRequest) -> Result<(), FeeError> {
                     "维修资金标准请二选一：per_m2（元/㎡）或 rate（房价比例）",
                 ));
             }
-            (Some(p), None) if p < Decimal::ZERO => return Err(FeeError::invalid("maintenance_fund.per_m2", "维修资金标准不能为负")),
+            (Some(p), None) if p < Decimal::ZERO || p > Decimal::new(100_000, 0) => {
+                return Err(FeeError::invalid(
+                    "maintenance_fund.per_m2",
+                    "维修资金标准应在 0–100,000 元/㎡ 之间",
+                ));
+            }
             (None, Some(x)) if x < Decimal::ZERO || x > Decimal::ONE => {
                 return Err(FeeError::invalid("maintenance_fund.rate", "维修资金比例应在 0 与 1 之间"));
             }
