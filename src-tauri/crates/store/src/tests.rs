@@ -27,51 +27,32 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let (store, report) = Store::open(&path).await.expect("reopen");
     assert!(report.backup.is_none());
     assert_eq!(report.applied, 0);
-    // Pretend the file is one migration behind: the next open backs it up first.
+    // Rewind the latest migration (0002: the fee tables), as if this file came from the previous
+    // release. Opening it again must back it up first, then migrate it, keeping the data.
+    let latest = Store::schema_version();
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
-        .bind(Store::schema_version())
+        .bind(latest)
         .execute(&store.pool)
         .await
         .expect("rewind");
-    sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (0, 'older', '2026-01-01', 1, x'00', 0)")
-        .execute(&store.pool)
-        .await
-        .expect("fake older version");
-    for t in ["audit_log_no_update", "audit_log_no_delete"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {t}")))
-            .execute(&store.pool)
-            .await
-            .expect("drop");
-    }
-    for t in [
-        "contract_parties",
-        "contracts",
-        "buyers",
-        "units",
-        "buildings",
-        "projects",
-        "audit_log",
-    ] {
+    for t in ["fee_quotes", "fee_rule_edits"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {t}")))
             .execute(&store.pool)
             .await
             .expect("drop");
     }
-    sqlx::query("DELETE FROM users WHERE username <> 'cli'")
-        .execute(&store.pool)
-        .await
-        .expect("keep users");
-    sqlx::query("DROP TABLE imports").execute(&store.pool).await.expect("drop");
-    sqlx::query("DROP TABLE users").execute(&store.pool).await.expect("drop");
     store.close().await;
-    // The fake version 0 is unknown to this build, so the migration itself fails — after the
-    // backup was taken, which is the point: the file as it was is safe beside the database.
-    let e = Store::open(&path).await.err().expect("unknown applied version refused");
-    assert_eq!(e.code, domain::ErrorCode::Storage);
-    let backup = path.with_extension("pre-migration-v0.bak");
+    let (store, report) = Store::open(&path).await.expect("migrates");
+    assert_eq!(report.applied, 1);
+    let backup = report.backup.expect("backup taken");
+    assert_eq!(backup, path.with_extension(format!("pre-migration-v{}.bak", latest - 1)));
     assert!(backup.exists(), "{}", backup.display());
-    let size = std::fs::metadata(&backup).expect("meta").len();
-    assert!(size > 0);
+    assert!(
+        store.system_user("cli", "命令行", domain::role::Role::Admin, "t").await.is_ok(),
+        "data kept"
+    );
+    let (old, _) = Store::open(&backup).await.expect("the backup is a database of its own");
+    assert_eq!(old.count_users().await.expect("users"), 0, "only the system account, as before");
 }
 
 #[tokio::test]
