@@ -136,6 +136,11 @@ enum FeesCommand {
         #[arg(long)]
         fund_per_m2: Option<String>,
     },
+    /// The quotes saved on a contract, exactly as saved.
+    Saved {
+        #[arg(long)]
+        contract: String,
+    },
     /// Fee rule files.
     Rules {
         #[command(subcommand)]
@@ -281,7 +286,7 @@ fn run_fees(command: &FeesCommand) -> Result<bool, fees::FeeError> {
                 fees::capitals::write(d).ok_or_else(|| fees::FeeError::invalid("amount", "金额超出可书写范围"))?
             );
         }
-        FeesCommand::Requote { .. } => return Ok(true), // needs the database: handled in `run`
+        FeesCommand::Requote { .. } | FeesCommand::Saved { .. } => return Ok(true), // need the database: handled in `run`
         FeesCommand::Rules {
             command: RulesCommand::List,
         } => {
@@ -322,6 +327,12 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
         } = command
         {
             return requote(&cli, project, region, fund_per_m2.as_deref()).await;
+        }
+        if let FeesCommand::Saved { contract } = command {
+            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
+            let s = desk.cli_session(Role::Finance).await?;
+            print_json(&desk.contract_quotes_by_number(&s, contract).await?)?;
+            return Ok(true);
         }
         return match run_fees(command) {
             Ok(ok) => Ok(ok),

@@ -212,6 +212,10 @@ fn fees_requote_a_project_from_the_command_line() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert_eq!(json(&o)["saved"], 14);
+    let saved = json(&handover(&db, &["fees", "saved", "--contract", "HT000001"]));
+    assert_eq!(saved.as_array().expect("list").len(), 1);
+    assert_eq!(saved[0]["quote"]["items"][4]["code"], "maintenance_fund");
+    assert!(saved[0]["quote"]["rules_version"].as_str().expect("v").starts_with("national@"));
     let o = handover(&db, &["fees", "requote", "--project", "示例花园", "--region", "national"]);
     assert!(
         !o.status.success(),

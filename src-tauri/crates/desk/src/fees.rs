@@ -177,6 +177,18 @@ impl Desk {
         })
     }
 
+    /// Saved quotes of the contract with this number.
+    ///
+    /// Errors: `NotFound` when no contract has the number.
+    pub async fn contract_quotes_by_number(&self, s: &Session, number: &str) -> Result<Vec<SavedQuote>> {
+        let id = self
+            .store
+            .contract_id_by_number(number.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("合同“{number}”")))?;
+        self.contract_quotes(s, id).await
+    }
+
     /// Saved quotes of a contract exactly as they were saved (they reprint identically).
     pub async fn contract_quotes(&self, s: &Session, contract_id: i64) -> Result<Vec<SavedQuote>> {
         s.require(Permission::ViewRecords)?;

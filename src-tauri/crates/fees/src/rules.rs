@@ -27,6 +27,9 @@ pub struct Value<T> {
     #[serde(default)]
     pub until: Option<NaiveDate>,
     pub value: T,
+    /// What the value measures: `rate` (a fraction of a base), `yuan_per_case`,
+    /// `yuan_per_certificate`, or `flag`.
+    pub unit: String,
     pub source: String,
     pub last_checked: NaiveDate,
 }
@@ -271,6 +274,43 @@ impl RegionFile {
                 }
             }
         }
+        let units: [(&str, Vec<&str>, &str); 6] = [
+            (
+                "deed_tax_rate",
+                self.deed_tax_rate.iter().map(|v| v.unit.as_str()).collect(),
+                "rate",
+            ),
+            (
+                "stamp_duty_rate",
+                self.stamp_duty_rate.iter().map(|v| v.unit.as_str()).collect(),
+                "rate",
+            ),
+            (
+                "stamp_duty_individual_housing_exempt",
+                self.stamp_duty_individual_housing_exempt.iter().map(|v| v.unit.as_str()).collect(),
+                "flag",
+            ),
+            (
+                "registration_fee_residential",
+                self.registration_fee_residential.iter().map(|v| v.unit.as_str()).collect(),
+                "yuan_per_case",
+            ),
+            (
+                "registration_fee_non_residential",
+                self.registration_fee_non_residential.iter().map(|v| v.unit.as_str()).collect(),
+                "yuan_per_case",
+            ),
+            (
+                "certificate_fee_additional",
+                self.certificate_fee_additional.iter().map(|v| v.unit.as_str()).collect(),
+                "yuan_per_certificate",
+            ),
+        ];
+        for (name, found, want) in units {
+            if let Some(bad) = found.iter().find(|u| **u != want) {
+                finding(name, "error", format!("单位应为 {want}，文件中为 {bad}"));
+            }
+        }
         for v in self.deed_tax_rate.iter().chain(&self.stamp_duty_rate) {
             if !rate_ok(v.value.0) {
                 finding("rate", "error", format!("{} 起的税率 {} 不在 0–1 之间", v.from, v.value.0));
@@ -434,7 +474,7 @@ mod tests {
     fn unknown_keys_and_bad_files_are_refused() {
         let e = RegionFile::parse("x", "region = \"x\"\nname = \"X\"\nmystery = 1\n").expect_err("unknown key");
         assert!(e.to_string().contains("mystery"), "{e}");
-        let e = RegionFile::parse("x", "region = \"x\"\nname = \"X\"\n[[deed_tax_rate]]\nfrom = \"2020-01-01\"\nvalue = 0.03\nsource = \"s\"\nlast_checked = \"2026-01-01\"\n")
+        let e = RegionFile::parse("x", "region = \"x\"\nname = \"X\"\n[[deed_tax_rate]]\nfrom = \"2020-01-01\"\nvalue = 0.03\nunit = \"rate\"\nsource = \"s\"\nlast_checked = \"2026-01-01\"\n")
             .expect_err("unquoted decimal");
         assert!(matches!(e, FeeError::RuleFile { .. }));
     }
@@ -447,11 +487,13 @@ name = "X"
 [[deed_tax_rate]]
 from = "2020-01-01"
 value = "0.03"
+unit = "rate"
 source = "A"
 last_checked = "2024-01-01"
 [[deed_tax_rate]]
 from = "2019-01-01"
 value = "0.04"
+unit = "yuan_per_case"
 source = " "
 last_checked = "2026-11-01"
 [[deed_tax_first_home]]
@@ -467,6 +509,7 @@ last_checked = "2026-11-01"
         assert!(has("缺少法律依据"), "{found:?}");
         assert!(found.iter().any(|x| x.severity == "stale"), "{found:?}");
         assert!(has("最后一档不应有 up_to"), "{found:?}");
+        assert!(has("单位应为 rate"), "{found:?}");
     }
 
     #[test]

@@ -67,6 +67,15 @@ impl Store {
         Ok(id)
     }
 
+    /// A contract's id by its number.
+    pub async fn contract_id_by_number(&self, number: &str) -> Result<Option<i64>> {
+        sqlx::query_scalar("SELECT id FROM contracts WHERE number = ?")
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
     /// Saved quotes of a contract, newest first.
     pub async fn fee_quotes(&self, contract_id: i64) -> Result<Vec<StoredQuote>> {
         let rows = sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = ? ORDER BY id DESC")
