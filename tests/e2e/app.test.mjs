@@ -94,4 +94,43 @@ test('first start, sign in, import the sample list, find a unit by buyer, edit i
   await s.click(await s.find('button[data-test="fee-save"]'))
   await s.waitFor('.el-collapse-item', (t) => t.includes('合计 19,577.22 元'))
   await s.screenshot('fees')
+
+  // Finance work: add a region with its maintenance-fund standard on the rule form.
+  await s.click(await s.find('[data-test="nav-rules"]'))
+  await s.click(await s.waitFor('button[data-test="rules-add-version"]'))
+  const dialog = '.el-dialog'
+  await s.waitFor(dialog, (t) => t.includes('新增规则版本'))
+  const inputs = async () => s.findAll(`${dialog} input.el-input__inner`)
+  let fields = await inputs()
+  await s.type(fields[0], 'hangzhou') // 地区代码
+  await s.waitFor(dialog, (t) => t.includes('地区名称'))
+  fields = await inputs()
+  await s.type(fields[1], '杭州市')
+  const byPlaceholder = async (text) => {
+    for (const id of await inputs()) {
+      const ph = await s.cmd('GET', `/element/${id}/attribute/placeholder`)
+      if (ph && ph.includes(text)) return id
+    }
+    throw new Error(`no input with placeholder ${text}`)
+  }
+  const labelled = async (label) => {
+    const items = await s.findAll(`${dialog} .el-form-item`)
+    for (const item of items) {
+      if ((await s.text(item)).startsWith(label)) {
+        const r = await s.cmd('POST', `/element/${item}/element`, { using: 'css selector', value: 'input.el-input__inner' })
+        return Object.values(r)[0]
+      }
+    }
+    throw new Error(`no field ${label}`)
+  }
+  await s.type(await labelled('有电梯 元/㎡'), '90.00')
+  await s.type(await labelled('无电梯 元/㎡'), '60.00')
+  await s.type(await byPlaceholder('文件名与文号'), '杭州市住房保障和房产管理局 维修资金交存标准')
+  await s.click(await s.find('button[data-test="rules-version-save"]'))
+  await s.waitFor('.el-menu-item', (t) => t.includes('杭州市'))
+  await s.waitFor('textarea[data-test="rules-text"]')
+  const rules = await s.exec('return document.querySelector(\'textarea[data-test="rules-text"]\').value')
+  assert.match(rules, /per_m2_with_lift = "90.00"/)
+  assert.match(rules, /based_on = "national"/)
+  await s.screenshot('rules')
 })

@@ -2,7 +2,7 @@
 import { invoke } from '@tauri-apps/api/core'
 import type {
   AreaRequest, AreaSettlement, LineOverride, MortgageRequest, MortgageSchedule, Quote, QuoteRequest,
-  RegionInfo, RuleFileVersion, RuleFinding, SavedQuote,
+  RegionInfo, RuleFileVersion, RuleFinding, SavedQuote, VersionInput,
   AppError, AuditEntry, Building, Contract, ContractEdit, ContractInput, FirstAdmin, ImportOutcome,
   ImportRecord, NewUserRequest, Page, Project, SetupStatus, SignedIn, Unit, UnitDetail, UnitEdit,
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
@@ -58,6 +58,7 @@ export const api = {
   regionRulesText: (code: string) => call<string>('region_rules_text', { code }),
   checkRegionRules: (toml: string) => call<RuleFinding[]>('check_region_rules', { toml }),
   saveRegionRules: (toml: string) => call<RegionInfo>('save_region_rules', { toml }),
+  addRuleVersion: (code: string, name: string | null, input: VersionInput) => call<RegionInfo>('add_rule_version', { code, name, input }),
   regionRulesHistory: (code: string) => call<RuleFileVersion[]>('region_rules_history', { code }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
 }

@@ -214,6 +214,18 @@ export type RuleFinding = { region: string, parameter: string,
  */
 severity: string, message: string, };
 
+export type StepInput = { up_to: string | null, rate: string, };
+
+export type VersionInput = { 
+/**
+ * `deed_tax_rate`, `deed_tax_first_home`, …, `maintenance_fund`, `transaction_fee`.
+ */
+parameter: string, from: string, source: string, last_checked: string, 
+/**
+ * Single-value parameters: a decimal, or `true`/`false` for the exemption flag.
+ */
+value: string | null, brackets: Array<StepInput>, provincial: boolean, per_m2_with_lift: string | null, per_m2_without_lift: string | null, rate_of_price: string | null, residential_per_m2: string | null, non_residential_rate: string | null, };
+
 export type RegionInfo = { code: string, name: string, based_on: string | null, rules_version: string, 
 /**
  * Edited in the app (the latest saved version is in force), rather than as shipped.
@@ -259,5 +271,7 @@ export const PaymentMethodLabels: Record<PaymentMethod, string> = { one_off: "�
 export const FilingStatusLabels: Record<FilingStatus, string> = { not_filed: "未备案", signed: "已网签", filed: "已备案" };
 
 export const ContractStatusLabels: Record<ContractStatus, string> = { live: "有效", cancelled: "已解除" };
+
+export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契税适用税率", deed_tax_first_home: "家庭首套住房契税（按面积分档）", deed_tax_second_home: "家庭第二套住房契税（按面积分档）", stamp_duty_rate: "印花税税率", stamp_duty_individual_housing_exempt: "个人买卖住房免征印花税", registration_fee_residential: "住宅登记费（元/件）", registration_fee_non_residential: "非住宅登记费（元/件）", certificate_fee_additional: "每增加一本证书工本费（元）", maintenance_fund: "住宅专项维修资金标准", transaction_fee: "交易手续费" };
 
 export const RoleLabels: Record<Role, string> = { clerk: "置业顾问/客服专员", manager: "物业/客服主管", finance: "财务", admin: "系统管理员" };

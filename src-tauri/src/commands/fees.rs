@@ -75,3 +75,13 @@ pub async fn save_region_rules(state: State<'_, AppState>, toml: String) -> Resu
 pub async fn region_rules_history(state: State<'_, AppState>, code: String) -> Result<Vec<RuleFileVersion>> {
     state.desk.region_rules_history(&state.session()?, &code).await
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_rule_version(
+    state: State<'_, AppState>,
+    code: String,
+    name: Option<String>,
+    input: fees::rules::VersionInput,
+) -> Result<RegionInfo> {
+    state.desk.add_rule_version(&state.session()?, &code, name.as_deref(), &input).await
+}

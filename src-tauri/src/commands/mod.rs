@@ -51,5 +51,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::check_region_rules,
         fees::save_region_rules,
         fees::region_rules_history,
+        fees::add_rule_version,
     ]
 }

@@ -29,7 +29,7 @@ pub fn typescript() -> String {
         fees::quote::QuoteItem, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
         fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,
         fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
-        fees::rules::Finding, crate::fees::RegionInfo, crate::fees::SavedQuote, crate::fees::RuleFileVersion, crate::fees::RequoteReport, crate::fees::RequoteFailure,
+        fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput, crate::fees::RegionInfo, crate::fees::SavedQuote, crate::fees::RuleFileVersion, crate::fees::RequoteReport, crate::fees::RequoteFailure,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
     );
     let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");
@@ -49,6 +49,11 @@ pub fn typescript() -> String {
         s.push_str(&labels);
         s.push_str("\n\n");
     }
+    let params: Vec<String> = fees::rules::PARAMETERS.iter().map(|(k, v)| format!("{k}: \"{v}\"")).collect();
+    s.push_str(&format!(
+        "export const FeeParameterLabels: Record<string, string> = {{ {} }};\n\n",
+        params.join(", ")
+    ));
     let roles: Vec<String> = domain::role::Role::ALL
         .iter()
         .map(|r| format!("{}: \"{}\"", r.as_str(), r.label()))

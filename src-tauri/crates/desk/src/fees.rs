@@ -297,6 +297,40 @@ impl Desk {
         })
     }
 
+    /// Add a dated version of one parameter to a region (a new region when `code` is not known
+    /// yet, then `name` is required and it is based on `national`), check it, and save it as a new
+    /// version of the region's file.
+    ///
+    /// Errors: `Invalid` naming the form field; `Forbidden` without `manage_fee_rules`.
+    pub async fn add_rule_version(
+        &self,
+        s: &Session,
+        code: &str,
+        name: Option<&str>,
+        input: &fees::rules::VersionInput,
+    ) -> Result<RegionInfo> {
+        s.require(Permission::ManageFeeRules)?;
+        let book = self.book()?;
+        let mut file = match book.raw(code) {
+            Some(f) => f.clone(),
+            None => {
+                let name = name
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .ok_or_else(|| AppError::invalid("name", "新地区须填写名称"))?;
+                RegionFile {
+                    region: code.trim().to_string(),
+                    name: name.to_string(),
+                    based_on: Some("national".into()),
+                    ..Default::default()
+                }
+            }
+        };
+        file.add_version(input).map_err(app_error)?;
+        let toml = file.to_toml().map_err(app_error)?;
+        self.save_region_rules(s, &toml).await
+    }
+
     pub async fn region_rules_history(&self, s: &Session, code: &str) -> Result<Vec<RuleFileVersion>> {
         s.require(Permission::ViewRecords)?;
         Ok(self

@@ -517,3 +517,58 @@ async fn a_project_is_requoted_in_one_go_and_failures_are_named() {
     let c = desk.unit_detail(&admin, some.unit.id).await.expect("d").contracts[0].id;
     assert_eq!(desk.contract_quotes(&admin, c).await.expect("quotes").len(), 1);
 }
+
+#[tokio::test]
+async fn finance_adds_a_dated_version_on_the_form_and_a_new_region() {
+    let (desk, admin) = desk().await;
+    let finance = user(&desk, &admin, "cw", Role::Finance).await;
+    let input = ::fees::rules::VersionInput {
+        parameter: "maintenance_fund".into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+        source: "某市住房和城乡建设局 维修资金交存标准".into(),
+        last_checked: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+        value: None,
+        brackets: vec![],
+        provincial: false,
+        per_m2_with_lift: Some("90.00".into()),
+        per_m2_without_lift: Some("60.00".into()),
+        rate_of_price: None,
+        residential_per_m2: None,
+        non_residential_rate: None,
+    };
+    assert_eq!(
+        desk.add_rule_version(&finance, "hangzhou", None, &input)
+            .await
+            .expect_err("name")
+            .field
+            .as_deref(),
+        Some("name")
+    );
+    let info = desk
+        .add_rule_version(&finance, "hangzhou", Some("杭州市"), &input)
+        .await
+        .expect("new region");
+    assert_eq!(info.based_on.as_deref(), Some("national"));
+    let req: ::fees::quote::QuoteRequest = ::fees::parse_json(r#"{"region":"hangzhou","contract_date":"2026-03-01","property_type":"residential","buyer_type":"individual","gross_area":"100.00","price":"3000000.00","elevator":true}"#).expect("req");
+    let q = desk.quote_fees(&finance, &req, &[]).expect("quote");
+    assert_eq!(
+        q.items
+            .iter()
+            .find(|i| i.code == "maintenance_fund")
+            .expect("fund")
+            .amount
+            .to_string(),
+        "9000.00"
+    );
+    let mut older = input.clone();
+    older.from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+    assert_eq!(
+        desk.add_rule_version(&finance, "hangzhou", None, &older)
+            .await
+            .expect_err("history")
+            .field
+            .as_deref(),
+        Some("from")
+    );
+    assert_eq!(desk.region_rules_history(&finance, "hangzhou").await.expect("history").len(), 1);
+}
