@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config curl file)
 if [ "$mode" = test ]; then
-  pkgs+=(xvfb webkit2gtk-driver)
+  pkgs+=(xvfb webkit2gtk-driver poppler-utils)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

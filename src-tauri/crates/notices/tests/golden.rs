@@ -1,0 +1,116 @@
+//! Golden tests: render with fixed inputs, then read the PDF back with poppler's `pdftotext` and
+//! `pdffonts` (installed by .ci/deps.sh): every field and amount is there, the font is an embedded
+//! subset, the file is small.
+
+use handover_notices::fee_statement::{money, render, sample};
+use std::process::Command;
+
+fn tool(name: &str, pdf: &[u8], args: &[&str]) -> String {
+    let dir = tempfile_dir();
+    let path = dir.join(format!("{name}-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new(name)
+        .args(args)
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is required (apt-get install poppler-utils): {e}"));
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join("handover-notices-tests");
+    std::fs::create_dir_all(&d).expect("tmp dir");
+    d
+}
+
+fn fonts(pdf: &[u8]) -> String {
+    let dir = tempfile_dir();
+    let path = dir.join(format!("fonts-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("pdffonts is required (poppler-utils): {e}"));
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn fee_statement_has_every_field_and_amount_and_a_subset_font() {
+    let s = sample();
+    assert_eq!(s.quote.items.len(), 6, "the sample quote computed");
+    let pdf = render(&s).expect("render");
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.len() < 120_000, "subset font keeps the file small: {} bytes", pdf.len());
+    let text = tool("pdftotext", &pdf, &["-layout", "-enc", "UTF-8"]);
+    for needle in [
+        "示例置业有限公司",
+        "购房税费明细单",
+        "示例花园",
+        "1栋 1-101",
+        "HT000001",
+        "王喆",
+        "李堃",
+        "契税",
+        "印花税",
+        "不动产登记费",
+        "证书工本费",
+        "住宅专项维修资金",
+        "交易手续费",
+        "买受人（签字）",
+        "第 1 页 / 共 1 页",
+    ] {
+        let squeeze = |t: &str| t.replace(char::is_whitespace, "");
+        assert!(squeeze(&text).contains(&squeeze(needle)), "missing {needle} in:\n{text}");
+    }
+    for item in &s.quote.items {
+        assert!(
+            text.contains(&money(item.amount)),
+            "amount {} of {} missing in:\n{text}",
+            money(item.amount),
+            item.name
+        );
+    }
+    assert!(text.contains(&money(s.quote.total)), "total missing");
+    assert!(
+        text.replace(char::is_whitespace, "").contains(&s.quote.total_in_capitals),
+        "capitals missing in:\n{text}"
+    );
+    let f = fonts(&pdf);
+    let line = f
+        .lines()
+        .find(|l| l.contains("NotoSansSC") || l.contains('+'))
+        .unwrap_or_else(|| panic!("no embedded font:\n{f}"));
+    assert!(line.contains('+'), "subset fonts are named XXXXXX+Name: {line}");
+    assert!(line.contains("yes"), "embedded: {line}");
+}
+
+#[test]
+fn three_copies_are_marked_and_long_text_wraps_onto_pages() {
+    let mut s = sample();
+    s.copies = 3;
+    s.owners = vec!["欧阳".repeat(30)];
+    let pdf = render(&s).expect("render");
+    let text = tool("pdftotext", &pdf, &["-enc", "UTF-8"]);
+    for mark in ["第一联 客户留存", "第二联 财务记账", "第三联 存档"] {
+        assert!(text.contains(mark), "{mark} missing");
+    }
+    assert!(
+        text.replace(char::is_whitespace, "").contains("共3页"),
+        "one page per copy:\n{text}"
+    );
+}
+
+#[test]
+fn missing_owner_and_unknown_characters_are_refused() {
+    let mut s = sample();
+    s.owners.clear();
+    assert_eq!(render(&s).expect_err("no owner").code(), "missing_data");
+    let mut s = sample();
+    s.owners = vec!["王\u{10FFFD}".into()];
+    let e = render(&s).expect_err("character outside the font");
+    assert_eq!(e.code(), "missing_glyph");
+    assert!(e.to_string().contains("U+10FFFD"));
+}
