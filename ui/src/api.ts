@@ -51,6 +51,8 @@ export const api = {
   contractQuoteDefaults: (contract_id: number) => call<QuoteRequest>('contract_quote_defaults', { contract_id }),
   saveContractQuote: (contract_id: number, request: QuoteRequest, overrides: LineOverride[]) =>
     call<SavedQuote>('save_contract_quote', { contract_id, request, overrides }),
+  saveFeeStatement: (contract_id: number, quote_id: number, copies: number, path: string) =>
+    call<void>('save_fee_statement', { contract_id, quote_id, copies, path }),
   contractQuotes: (contract_id: number) => call<SavedQuote[]>('contract_quotes', { contract_id }),
   areaSettlement: (request: AreaRequest) => call<AreaSettlement>('area_settlement', { request }),
   mortgageSchedule: (request: MortgageRequest) => call<MortgageSchedule>('mortgage_schedule', { request }),

@@ -85,3 +85,13 @@ pub async fn add_rule_version(
 ) -> Result<RegionInfo> {
     state.desk.add_rule_version(&state.session()?, &code, name.as_deref(), &input).await
 }
+
+/// Write the 税费明细单 of a saved quote to a path picked in the save dialog.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, quote_id: i64, copies: u8, path: String) -> Result<()> {
+    let pdf = state
+        .desk
+        .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
+        .await?;
+    super::records::write_file(&path, &pdf)
+}

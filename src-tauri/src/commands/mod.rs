@@ -52,5 +52,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::save_region_rules,
         fees::region_rules_history,
         fees::add_rule_version,
+        fees::save_fee_statement,
     ]
 }

@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: FeesCommand,
     },
+    /// Printed documents (PDF).
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
     /// Import history and undo.
     Imports {
         #[command(subcommand)]
@@ -162,6 +167,27 @@ enum RulesCommand {
 }
 
 #[derive(Subcommand)]
+enum NoticesCommand {
+    /// Render one document to a PDF file.
+    Render {
+        /// Document id. Available now: fee-statement (税费明细单).
+        #[arg(long)]
+        doc: String,
+        /// Use built-in sample data (for trying it out, and for tests).
+        #[arg(long)]
+        sample: bool,
+        /// The contract (by number) whose latest saved quote to print.
+        #[arg(long)]
+        contract: Option<String>,
+        /// Copies (联): 1, 2 or 3.
+        #[arg(long, default_value_t = 1)]
+        copies: u8,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum ImportsCommand {
     /// List past imports.
     List {
@@ -250,6 +276,32 @@ async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&st
     let report = desk.requote_project(&s, project_id, region, fund).await?;
     println!("{}", serde_json::to_string_pretty(&report).map_err(AppError::internal)?);
     Ok(report.failed.is_empty())
+}
+
+async fn render_notice(cli: &Cli, doc: &str, sample: bool, contract: Option<&str>, copies: u8, out: &Path) -> Result<bool, AppError> {
+    if doc != "fee-statement" {
+        return Err(AppError::invalid("doc", format!("文件“{doc}”尚未提供；目前可用：fee-statement")));
+    }
+    let pdf = match (sample, contract) {
+        (true, _) => {
+            let mut s = notices::fee_statement::sample();
+            s.copies = copies;
+            notices::fee_statement::render(&s).map_err(desk::fees::notice_error)?
+        }
+        (false, Some(number)) => {
+            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
+            let s = desk.cli_session(Role::Finance).await?;
+            desk.fee_statement_pdf_by_number(&s, number, copies).await?
+        }
+        (false, None) => {
+            return Err(AppError::invalid(
+                "contract",
+                "请用 --contract 指定合同编号，或用 --sample 打印示例",
+            ))
+        }
+    };
+    write_file(out, &pdf)?;
+    Ok(true)
 }
 
 /// Ok(true): done; Ok(false): refused, with the refusal already printed; Err: print the error.
@@ -356,6 +408,19 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
     {
         return write_file(out, &domain::sample::workbook(project, *units)?).map(|_| true);
     }
+    if let Command::Notices {
+        command:
+            NoticesCommand::Render {
+                doc,
+                sample,
+                contract,
+                copies,
+                out,
+            },
+    } = &cli.command
+    {
+        return render_notice(&cli, doc, *sample, contract.as_deref(), *copies, out).await;
+    }
     let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
     let desk = Desk::open(&path).await?;
     let s = desk.cli_session(cli.role.into()).await?;
@@ -442,7 +507,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             }
             UnitsCommand::Template { .. } | UnitsCommand::Sample { .. } => Ok(true),
         },
-        Command::Fees { .. } => Ok(true),
+        Command::Fees { .. } | Command::Notices { .. } => Ok(true),
         Command::Imports { command } => match command {
             ImportsCommand::List { .. } => {
                 let list = desk.imports(&s).await?;

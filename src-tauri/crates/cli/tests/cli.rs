@@ -216,6 +216,37 @@ fn fees_requote_a_project_from_the_command_line() {
     assert_eq!(saved.as_array().expect("list").len(), 1);
     assert_eq!(saved[0]["quote"]["items"][4]["code"], "maintenance_fund");
     assert!(saved[0]["quote"]["rules_version"].as_str().expect("v").starts_with("national@"));
+    let pdf = dir.path().join("statement.pdf");
+    let o = handover(
+        &db,
+        &[
+            "notices",
+            "render",
+            "--doc",
+            "fee-statement",
+            "--contract",
+            "HT000001",
+            "--out",
+            pdf.to_str().expect("p"),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF"));
+    let o = handover(
+        &db,
+        &[
+            "--json",
+            "notices",
+            "render",
+            "--doc",
+            "move-in-notice",
+            "--sample",
+            "--out",
+            pdf.to_str().expect("p"),
+        ],
+    );
+    assert!(!o.status.success());
+    assert_eq!(json(&o)["error"]["field"], "doc");
     let o = handover(&db, &["fees", "requote", "--project", "示例花园", "--region", "national"]);
     assert!(
         !o.status.success(),

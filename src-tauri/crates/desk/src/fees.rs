@@ -426,3 +426,58 @@ impl Desk {
         })
     }
 }
+
+impl Desk {
+    /// The 税费明细单 PDF of a saved quote (the latest when `quote_id` is none), as saved — it
+    /// prints the same figures as the screen showed, to the fen.
+    ///
+    /// Errors: `NotFound` (no saved quote), `Invalid` (a character the font lacks, missing data).
+    pub async fn fee_statement_pdf(&self, s: &Session, contract_id: i64, quote_id: Option<i64>, copies: u8) -> Result<Vec<u8>> {
+        s.require(Permission::ViewRecords)?;
+        let quotes = self.contract_quotes(s, contract_id).await?;
+        let saved = match quote_id {
+            Some(id) => quotes.into_iter().find(|q| q.id == id),
+            None => quotes.into_iter().next(),
+        }
+        .ok_or_else(|| AppError::not_found("已保存的税费测算"))?;
+        let contract = self.store.contract(contract_id).await?;
+        let unit = self.store.unit(contract.unit_id).await?;
+        let statement = notices::fee_statement::FeeStatement {
+            letterhead: notices::layout::Letterhead {
+                company: unit.project_name.clone(),
+                address: String::new(),
+                phone: String::new(),
+            },
+            project: unit.project_name.clone(),
+            unit: format!("{} {}", unit.building_name, unit.number),
+            contract_number: contract.number.clone(),
+            owners: contract.parties.iter().map(|p| p.buyer.name.clone()).collect(),
+            printed_on: self.today(),
+            quote: saved.quote,
+            copies,
+        };
+        notices::fee_statement::render(&statement).map_err(notice_error)
+    }
+
+    /// As [`Desk::fee_statement_pdf`], finding the contract by its number.
+    pub async fn fee_statement_pdf_by_number(&self, s: &Session, number: &str, copies: u8) -> Result<Vec<u8>> {
+        let id = self
+            .store
+            .contract_id_by_number(number.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("合同“{number}”")))?;
+        self.fee_statement_pdf(s, id, None, copies).await
+    }
+}
+
+/// Document errors as the app's `{ code, message, field }`.
+pub fn notice_error(e: notices::NoticeError) -> AppError {
+    match e {
+        notices::NoticeError::Font => AppError::internal(e),
+        _ => AppError {
+            code: ErrorCode::Invalid,
+            message: e.to_string(),
+            field: None,
+        },
+    }
+}

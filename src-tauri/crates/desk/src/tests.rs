@@ -451,6 +451,8 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
     let reprinted = desk.contract_quotes(&admin, contract.id).await.expect("saved quotes");
     assert_eq!(reprinted[0].quote, saved.quote, "a saved quote reprints identically");
     assert_eq!(desk.region_rules_history(&admin, "seed-example").await.expect("history").len(), 1);
+    let pdf = desk.fee_statement_pdf(&admin, contract.id, None, 1).await.expect("statement");
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() < 120_000, "{} bytes", pdf.len());
 
     // A broken edit is refused with the reason; the manager may not edit rules or quote.
     let broken = text.replace("from = \"2016-01-01\"", "from = \"2016-01-01\"\nbogus = 1");
