@@ -33,6 +33,9 @@ fi
 
 cd "$root/ui"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` from the committed lock file, not `npm ci`: npm 11 writes lock files without the
+  # other platforms' optional packages (rollup, esbuild, tauri-cli binaries), which `npm ci` then
+  # rejects as "out of sync" on a clean checkout. `npm install` installs exactly the locked versions.
+  echo "==> npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi

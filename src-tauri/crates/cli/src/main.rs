@@ -170,7 +170,7 @@ enum RulesCommand {
 enum NoticesCommand {
     /// Render one document to a PDF file.
     Render {
-        /// Document id. Available now: fee-statement (税费明细单).
+        /// Document id. Available now: fee-statement (税费明细单), area-settlement (面积差价结算单).
         #[arg(long)]
         doc: String,
         /// Use built-in sample data (for trying it out, and for tests).

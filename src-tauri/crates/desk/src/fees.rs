@@ -481,3 +481,38 @@ pub fn notice_error(e: notices::NoticeError) -> AppError {
         },
     }
 }
+
+impl Desk {
+    /// The 面积差价结算单 of a contract: contracted area (forecast, by the contract's pricing basis)
+    /// against the surveyed area, at the contract's unit price.
+    ///
+    /// Errors: `NotFound`; `Invalid` when the unit has no surveyed area yet or the contract is
+    /// priced per unit (no area settlement).
+    pub async fn area_statement_pdf(&self, s: &Session, number: &str) -> Result<Vec<u8>> {
+        s.require(Permission::ViewRecords)?;
+        let id = self.store.contract_id_by_number(number.trim()).await?.ok_or_else(|| AppError::not_found(format!("合同“{number}”")))?;
+        let c = self.store.contract(id).await?;
+        let u = self.store.unit(c.unit_id).await?;
+        let (contract_area, actual) = match c.pricing_basis {
+            domain::model::PricingBasis::GrossArea => (Some(u.forecast_gross_area), u.surveyed_gross_area),
+            domain::model::PricingBasis::InternalArea => (u.forecast_internal_area, u.surveyed_internal_area),
+            domain::model::PricingBasis::WholeUnit => return Err(AppError::invalid("pricing_basis", "按套计价的合同不进行面积差价结算")),
+        };
+        let (Some(contract_area), Some(actual_area)) = (contract_area, actual) else {
+            return Err(AppError::invalid("surveyed_area", "该房屋尚无实测面积（或预测面积），无法结算面积差价"));
+        };
+        let request = AreaRequest { contract_area, actual_area, unit_price: c.unit_price };
+        let settlement = fees::area::settle(&request).map_err(app_error)?;
+        let statement = notices::area_settlement::AreaStatement {
+            letterhead: notices::layout::Letterhead { company: u.project_name.clone(), address: String::new(), phone: String::new() },
+            project: u.project_name.clone(),
+            unit: format!("{} {}", u.building_name, u.number),
+            contract_number: c.number.clone(),
+            owners: c.parties.iter().map(|p| p.buyer.name.clone()).collect(),
+            printed_on: self.today(),
+            request,
+            settlement,
+        };
+        notices::area_settlement::render(&statement).map_err(notice_error)
+    }
+}

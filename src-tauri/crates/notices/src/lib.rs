@@ -9,6 +9,7 @@
 //! arrive as `Decimal` and are formatted to text before layout.
 #![allow(clippy::float_arithmetic)]
 
+pub mod area_settlement;
 pub mod fee_statement;
 pub mod layout;
 
