@@ -490,7 +490,11 @@ impl Desk {
     /// priced per unit (no area settlement).
     pub async fn area_statement_pdf(&self, s: &Session, number: &str) -> Result<Vec<u8>> {
         s.require(Permission::ViewRecords)?;
-        let id = self.store.contract_id_by_number(number.trim()).await?.ok_or_else(|| AppError::not_found(format!("合同“{number}”")))?;
+        let id = self
+            .store
+            .contract_id_by_number(number.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("合同“{number}”")))?;
         let c = self.store.contract(id).await?;
         let u = self.store.unit(c.unit_id).await?;
         let (contract_area, actual) = match c.pricing_basis {
@@ -499,12 +503,23 @@ impl Desk {
             domain::model::PricingBasis::WholeUnit => return Err(AppError::invalid("pricing_basis", "按套计价的合同不进行面积差价结算")),
         };
         let (Some(contract_area), Some(actual_area)) = (contract_area, actual) else {
-            return Err(AppError::invalid("surveyed_area", "该房屋尚无实测面积（或预测面积），无法结算面积差价"));
+            return Err(AppError::invalid(
+                "surveyed_area",
+                "该房屋尚无实测面积（或预测面积），无法结算面积差价",
+            ));
         };
-        let request = AreaRequest { contract_area, actual_area, unit_price: c.unit_price };
+        let request = AreaRequest {
+            contract_area,
+            actual_area,
+            unit_price: c.unit_price,
+        };
         let settlement = fees::area::settle(&request).map_err(app_error)?;
         let statement = notices::area_settlement::AreaStatement {
-            letterhead: notices::layout::Letterhead { company: u.project_name.clone(), address: String::new(), phone: String::new() },
+            letterhead: notices::layout::Letterhead {
+                company: u.project_name.clone(),
+                address: String::new(),
+                phone: String::new(),
+            },
             project: u.project_name.clone(),
             unit: format!("{} {}", u.building_name, u.number),
             contract_number: c.number.clone(),

@@ -43,7 +43,14 @@ pub fn render(s: &AreaStatement) -> Result<Vec<u8>, NoticeError> {
             ("产权登记面积", format!("{}㎡", s.request.actual_area)),
             ("合同单价", format!("{} 元/㎡", money(s.request.unit_price))),
             ("面积误差比", format!("{}%", st.error_ratio_percent)),
-            ("可否退房", if st.buyer_may_cancel { "买受人可以退房".into() } else { "在 ±3% 以内，不适用退房".to_string() }),
+            (
+                "可否退房",
+                if st.buyer_may_cancel {
+                    "买受人可以退房".into()
+                } else {
+                    "在 ±3% 以内，不适用退房".to_string()
+                },
+            ),
         ],
     )?;
     sheet.table(
@@ -58,9 +65,20 @@ pub fn render(s: &AreaStatement) -> Result<Vec<u8>, NoticeError> {
     for l in &st.lines {
         sheet.row(&[l.name.clone(), l.area.to_string(), money(l.amount), l.explanation.clone()])?;
     }
-    let outcome = if st.amount.is_sign_negative() && !st.amount.is_zero() { "出卖人返还买受人" } else if st.amount.is_zero() { "无需结算" } else { "买受人补交" };
+    let outcome = if st.amount.is_sign_negative() && !st.amount.is_zero() {
+        "出卖人返还买受人"
+    } else if st.amount.is_zero() {
+        "无需结算"
+    } else {
+        "买受人补交"
+    };
     let capitals = fees::capitals::write(st.amount.abs()).unwrap_or_default();
-    sheet.row(&["结算金额".into(), String::new(), money(st.amount), format!("{outcome}，人民币大写：{capitals}")])?;
+    sheet.row(&[
+        "结算金额".into(),
+        String::new(),
+        money(st.amount),
+        format!("{outcome}，人民币大写：{capitals}"),
+    ])?;
     sheet.end_table();
     sheet.paragraph(8.0, &format!("依据：{}。打印日期：{}", st.source, s.printed_on))?;
     sheet.signatures(&["买受人", "出卖人经办人"])?;
@@ -76,7 +94,11 @@ pub fn sample() -> Result<AreaStatement, NoticeError> {
     };
     let settlement = fees::area::settle(&request).map_err(|e| NoticeError::MissingData { what: e.to_string() })?;
     Ok(AreaStatement {
-        letterhead: Letterhead { company: "示例置业有限公司".into(), address: "广州市天河区体育西路 1 号".into(), phone: "020-87654321".into() },
+        letterhead: Letterhead {
+            company: "示例置业有限公司".into(),
+            address: "广州市天河区体育西路 1 号".into(),
+            phone: "020-87654321".into(),
+        },
         project: "示例花园".into(),
         unit: "2栋 2-1801".into(),
         contract_number: "HT000123".into(),

@@ -122,7 +122,25 @@ fn area_settlement_prints_ratio_lines_and_the_double_refund() {
     assert!(pdf.len() < 80_000, "{} bytes", pdf.len());
     let text = tool("pdftotext", &pdf, &["-layout", "-enc", "UTF-8"]);
     let flat = text.replace(char::is_whitespace, "");
-    for needle in ["商品房面积差价结算单", "2栋2-1801", "HT000123", "赵珺", "100.00㎡", "95.00㎡", "-5.00%", "买受人可以退房", "-60,000.00", "-80,000.00", "-140,000.00", "出卖人返还买受人", "壹拾肆万元整", "第二十条"] {
-        assert!(flat.contains(&needle.replace(char::is_whitespace, "")), "missing {needle} in:\n{text}");
+    for needle in [
+        "商品房面积差价结算单",
+        "2栋2-1801",
+        "HT000123",
+        "赵珺",
+        "100.00㎡",
+        "95.00㎡",
+        "-5.00%",
+        "买受人可以退房",
+        "-60,000.00",
+        "-80,000.00",
+        "-140,000.00",
+        "出卖人返还买受人",
+        "壹拾肆万元整",
+        "第二十条",
+    ] {
+        assert!(
+            flat.contains(&needle.replace(char::is_whitespace, "")),
+            "missing {needle} in:\n{text}"
+        );
     }
 }
