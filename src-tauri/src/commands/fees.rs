@@ -95,3 +95,10 @@ pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, qu
         .await?;
     super::records::write_file(&path, &pdf)
 }
+
+/// Write the 面积差价结算单 of a contract to a path picked in the save dialog.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String, path: String) -> Result<()> {
+    let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
+    super::records::write_file(&path, &pdf)
+}

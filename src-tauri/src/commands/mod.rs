@@ -53,5 +53,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::region_rules_history,
         fees::add_rule_version,
         fees::save_fee_statement,
+        fees::save_area_statement,
     ]
 }
