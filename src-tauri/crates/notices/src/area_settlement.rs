@@ -22,12 +22,7 @@ pub struct AreaStatement {
 ///
 /// Errors: `MissingData` (no owner, no unit), `MissingGlyph`.
 pub fn render(s: &AreaStatement) -> Result<Vec<u8>, NoticeError> {
-    if s.owners.is_empty() {
-        return Err(NoticeError::MissingData { what: "买受人".into() });
-    }
-    if s.unit.trim().is_empty() {
-        return Err(NoticeError::MissingData { what: "房号".into() });
-    }
+    crate::require_owner_and_unit(&s.owners, &s.unit)?;
     let st = &s.settlement;
     let mut sheet = Sheet::new("面积差价结算单", Paper::A5Landscape, s.letterhead.clone())?;
     sheet.title("商品房面积差价结算单")?;
@@ -94,11 +89,7 @@ pub fn sample() -> Result<AreaStatement, NoticeError> {
     };
     let settlement = fees::area::settle(&request).map_err(|e| NoticeError::MissingData { what: e.to_string() })?;
     Ok(AreaStatement {
-        letterhead: Letterhead {
-            company: "示例置业有限公司".into(),
-            address: "广州市天河区体育西路 1 号".into(),
-            phone: "020-87654321".into(),
-        },
+        letterhead: crate::sample_letterhead(),
         project: "示例花园".into(),
         unit: "2栋 2-1801".into(),
         contract_number: "HT000123".into(),

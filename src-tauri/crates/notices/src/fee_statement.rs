@@ -46,12 +46,7 @@ const COPIES: [&str; 3] = ["第一联 客户留存", "第二联 财务记账", "
 ///
 /// Errors: `MissingData` (no owner, no unit), `MissingGlyph` (a character the font lacks).
 pub fn render(s: &FeeStatement) -> Result<Vec<u8>, NoticeError> {
-    if s.owners.is_empty() {
-        return Err(NoticeError::MissingData { what: "买受人".into() });
-    }
-    if s.unit.trim().is_empty() {
-        return Err(NoticeError::MissingData { what: "房号".into() });
-    }
+    crate::require_owner_and_unit(&s.owners, &s.unit)?;
     let mut sheet = Sheet::new("税费明细单", Paper::A4, s.letterhead.clone())?;
     let copies = s.copies.clamp(1, 3) as usize;
     for mark in COPIES.iter().take(copies) {
@@ -136,11 +131,7 @@ pub fn sample() -> FeeStatement {
         total_in_capitals: "零元整".into(),
     });
     FeeStatement {
-        letterhead: Letterhead {
-            company: "示例置业有限公司".into(),
-            address: "广州市天河区体育西路 1 号".into(),
-            phone: "020-87654321".into(),
-        },
+        letterhead: crate::sample_letterhead(),
         project: "示例花园".into(),
         unit: "1栋 1-101".into(),
         contract_number: "HT000001".into(),

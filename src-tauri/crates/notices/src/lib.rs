@@ -49,6 +49,28 @@ impl NoticeError {
     }
 }
 
+/// Every document names its owners and unit; refuse to print one without them.
+///
+/// Errors: `MissingData` naming 买受人 or 房号.
+pub fn require_owner_and_unit(owners: &[String], unit: &str) -> Result<(), NoticeError> {
+    if owners.iter().all(|o| o.trim().is_empty()) {
+        return Err(NoticeError::MissingData { what: "买受人".into() });
+    }
+    if unit.trim().is_empty() {
+        return Err(NoticeError::MissingData { what: "房号".into() });
+    }
+    Ok(())
+}
+
+/// The letterhead used by the built-in samples.
+pub fn sample_letterhead() -> layout::Letterhead {
+    layout::Letterhead {
+        company: "示例置业有限公司".into(),
+        address: "广州市天河区体育西路 1 号".into(),
+        phone: "020-87654321".into(),
+    }
+}
+
 /// Refuse text with a character the font cannot draw (control characters other than none allowed).
 ///
 /// Errors: `MissingGlyph` naming the first such character and the text around it.

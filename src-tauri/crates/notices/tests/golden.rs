@@ -83,7 +83,7 @@ fn fee_statement_has_every_field_and_amount_and_a_subset_font() {
         .lines()
         .find(|l| l.contains("NotoSansSC") || l.contains('+'))
         .unwrap_or_else(|| panic!("no embedded font:\n{f}"));
-    assert!(line.contains('+'), "subset fonts are named XXXXXX+Name: {line}");
+    assert!(line.contains('+'), "subset fonts are named ABCDEF+Name (six letters, plus): {line}");
     assert!(line.contains("yes"), "embedded: {line}");
 }
 
