@@ -170,7 +170,8 @@ enum RulesCommand {
 enum NoticesCommand {
     /// Render one document to a PDF file.
     Render {
-        /// Document id. Available now: fee-statement (税费明细单), area-settlement (面积差价结算单).
+        /// Document id. Available now: fee-statement (税费明细单), area-settlement (面积差价结算单);
+        /// key-handover (钥匙交接单) and certificate-pickup (领证通知单) with --sample only.
         #[arg(long)]
         doc: String,
         /// Use built-in sample data (for trying it out, and for tests).
@@ -279,25 +280,44 @@ async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&st
 }
 
 async fn render_notice(cli: &Cli, doc: &str, sample: bool, contract: Option<&str>, copies: u8, out: &Path) -> Result<bool, AppError> {
-    if doc != "fee-statement" {
-        return Err(AppError::invalid("doc", format!("文件“{doc}”尚未提供；目前可用：fee-statement")));
+    use notices::{area_settlement, certificate_pickup, fee_statement, key_handover};
+    let known = ["fee-statement", "area-settlement", "key-handover", "certificate-pickup"];
+    if !known.contains(&doc) {
+        return Err(AppError::invalid(
+            "doc",
+            format!("文件“{doc}”尚未提供；目前可用：{}", known.join("、")),
+        ));
     }
-    let pdf = match (sample, contract) {
-        (true, _) => {
-            let mut s = notices::fee_statement::sample();
-            s.copies = copies;
-            notices::fee_statement::render(&s).map_err(desk::fees::notice_error)?
+    let err = desk::fees::notice_error;
+    let pdf = if sample {
+        match doc {
+            "fee-statement" => {
+                let mut s = fee_statement::sample();
+                s.copies = copies;
+                fee_statement::render(&s).map_err(err)?
+            }
+            "area-settlement" => area_settlement::sample().and_then(|s| area_settlement::render(&s)).map_err(err)?,
+            "key-handover" => key_handover::render(&key_handover::sample()).map_err(err)?,
+            _ => certificate_pickup::render(&certificate_pickup::sample()).map_err(err)?,
         }
-        (false, Some(number)) => {
-            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
-            let s = desk.cli_session(Role::Finance).await?;
-            desk.fee_statement_pdf_by_number(&s, number, copies).await?
-        }
-        (false, None) => {
+    } else {
+        let Some(number) = contract else {
             return Err(AppError::invalid(
                 "contract",
                 "请用 --contract 指定合同编号，或用 --sample 打印示例",
-            ))
+            ));
+        };
+        let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
+        let s = desk.cli_session(Role::Finance).await?;
+        match doc {
+            "fee-statement" => desk.fee_statement_pdf_by_number(&s, number, copies).await?,
+            "area-settlement" => desk.area_statement_pdf(&s, number).await?,
+            _ => {
+                return Err(AppError::invalid(
+                    "doc",
+                    "钥匙交接单和领证通知单需要入伙、产权办理记录，目前只能用 --sample 打印示例",
+                ))
+            }
         }
     };
     write_file(out, &pdf)?;

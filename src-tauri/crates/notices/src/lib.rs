@@ -10,7 +10,9 @@
 #![allow(clippy::float_arithmetic)]
 
 pub mod area_settlement;
+pub mod certificate_pickup;
 pub mod fee_statement;
+pub mod key_handover;
 pub mod layout;
 
 use printpdf::ParsedFont;

@@ -5,9 +5,15 @@
 use handover_notices::fee_statement::{money, render, sample};
 use std::process::Command;
 
+/// A file name no other test thread uses at the same time.
+fn unique(name: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    tempfile_dir().join(format!("{name}-{}-{n}.pdf", std::process::id()))
+}
+
 fn tool(name: &str, pdf: &[u8], args: &[&str]) -> String {
-    let dir = tempfile_dir();
-    let path = dir.join(format!("{name}-{}.pdf", std::process::id()));
+    let path = unique(name);
     std::fs::write(&path, pdf).expect("write pdf");
     let out = Command::new(name)
         .args(args)
@@ -26,8 +32,7 @@ fn tempfile_dir() -> std::path::PathBuf {
 }
 
 fn fonts(pdf: &[u8]) -> String {
-    let dir = tempfile_dir();
-    let path = dir.join(format!("fonts-{}.pdf", std::process::id()));
+    let path = unique("fonts");
     std::fs::write(&path, pdf).expect("write pdf");
     let out = Command::new("pdffonts")
         .arg(&path)
@@ -143,4 +148,63 @@ fn area_settlement_prints_ratio_lines_and_the_double_refund() {
             "missing {needle} in:\n{text}"
         );
     }
+}
+
+fn has_all(pdf: &[u8], needles: &[&str]) {
+    let text = tool("pdftotext", pdf, &["-layout", "-enc", "UTF-8"]);
+    let flat = text.replace(char::is_whitespace, "");
+    for n in needles {
+        assert!(flat.contains(&n.replace(char::is_whitespace, "")), "missing {n} in:\n{text}");
+    }
+}
+
+#[test]
+fn key_handover_lists_every_key_number_count_and_signature() {
+    let k = handover_notices::key_handover::sample();
+    let pdf = handover_notices::key_handover::render(&k).expect("render");
+    has_all(
+        &pdf,
+        &[
+            "钥匙交接单",
+            "1栋 1-101",
+            "王喆、李堃",
+            "入户门钥匙",
+            "A-1101-01",
+            "A-1101-03",
+            "信箱钥匙",
+            "XB-1101-2",
+            "门禁卡",
+            "MJ0088124",
+            "合计",
+            "7",
+            "业主（签字）",
+            "物业经办人（签字）",
+        ],
+    );
+    let mut none = k.clone();
+    none.keys.clear();
+    assert_eq!(
+        handover_notices::key_handover::render(&none).expect_err("no keys").code(),
+        "missing_data"
+    );
+}
+
+#[test]
+fn certificate_pickup_says_where_when_and_what_to_bring() {
+    let c = handover_notices::certificate_pickup::sample();
+    let pdf = handover_notices::certificate_pickup::render(&c).expect("render");
+    has_all(
+        &pdf,
+        &[
+            "不动产权证书领取通知单",
+            "王喆、李堃",
+            "粤（2026）广州市不动产权第0123456号",
+            "2026-12-01",
+            "2026-12-31",
+            "示例花园销售中心二楼客服部",
+            "全体产权人身份证原件",
+            "商品房买卖合同原件",
+            "领证人（签字）",
+        ],
+    );
 }
