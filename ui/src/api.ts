@@ -63,6 +63,8 @@ export const api = {
   saveRegionRules: (toml: string) => call<RegionInfo>('save_region_rules', { toml }),
   addRuleVersion: (code: string, name: string | null, input: VersionInput) => call<RegionInfo>('add_rule_version', { code, name, input }),
   regionRulesHistory: (code: string) => call<RuleFileVersion[]>('region_rules_history', { code }),
+  exportImports: (path: string) => call<void>('export_imports', { path }),
+  exportUsers: (path: string) => call<void>('export_users', { path }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
 }
 

@@ -38,6 +38,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::recent_audit,
         records::export_units,
         records::export_audit,
+        records::export_imports,
+        records::export_users,
         records::save_import_template,
         fees::fee_regions,
         fees::quote_fees,

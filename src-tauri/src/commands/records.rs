@@ -100,3 +100,15 @@ pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) 
     let bytes = state.desk.export_audit(&state.session()?, limit).await?;
     write_file(&path, &bytes)
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_imports(state: State<'_, AppState>, path: String) -> Result<()> {
+    let bytes = state.desk.export_imports(&state.session()?).await?;
+    write_file(&path, &bytes)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()> {
+    let bytes = state.desk.export_users(&state.session()?).await?;
+    write_file(&path, &bytes)
+}

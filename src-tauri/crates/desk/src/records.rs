@@ -200,6 +200,33 @@ impl Desk {
         self.store.audit_recent(limit.clamp(1, 1000)).await
     }
 
+    /// The import history as an .xlsx.
+    pub async fn export_imports(&self, s: &Session) -> Result<Vec<u8>> {
+        s.require(Permission::ExportRecords)?;
+        let rows = self
+            .store
+            .imports()
+            .await?
+            .into_iter()
+            .map(|i| {
+                vec![
+                    i.id.to_string(),
+                    i.file_name,
+                    i.unit_count.to_string(),
+                    i.contract_count.to_string(),
+                    i.username,
+                    i.created_at,
+                    i.undone_at.unwrap_or_default(),
+                ]
+            })
+            .collect();
+        domain::sheet::write_workbook(&[ExportTable {
+            sheet: "导入记录",
+            headers: &["批次", "文件", "房屋", "合同", "操作人", "时间", "撤销时间"],
+            rows,
+        }])
+    }
+
     /// The latest `limit` audit lines as an .xlsx (the log holds no ID numbers or phones).
     pub async fn export_audit(&self, s: &Session, limit: i64) -> Result<Vec<u8>> {
         s.require(Permission::ViewAudit)?;

@@ -382,6 +382,20 @@ async fn audit_export_lists_changes_and_needs_both_permissions() {
     assert!(desk.export_audit(&finance, 10).await.is_ok());
 }
 
+#[tokio::test]
+async fn import_history_and_users_export_to_xlsx() {
+    let (desk, admin) = desk().await;
+    imported(&desk, &admin, 2).await;
+    let imports = calamine_check::rows(&desk.export_imports(&admin).await.expect("imports"));
+    assert_eq!(imports[0][1], "文件");
+    assert_eq!(imports[1][1], "sample.xlsx");
+    let users = calamine_check::rows(&desk.export_users(&admin).await.expect("users"));
+    assert_eq!(users[1][0], "admin");
+    assert_eq!(users[1][2], "系统管理员");
+    let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
+    assert_eq!(desk.export_users(&clerk).await.expect_err("clerk").code, ErrorCode::Forbidden);
+}
+
 mod calamine_check {
     /// Read back an exported sheet through the import reader's own library.
     pub fn rows(bytes: &[u8]) -> Vec<Vec<String>> {

@@ -148,6 +148,30 @@ impl Desk {
         self.store.users().await
     }
 
+    /// The user list as an .xlsx (no password hashes).
+    pub async fn export_users(&self, s: &Session) -> Result<Vec<u8>> {
+        s.require(Permission::ManageUsers)?;
+        let rows = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| {
+                vec![
+                    u.username,
+                    u.display_name,
+                    u.role.label().to_string(),
+                    if u.active { "启用" } else { "停用" }.to_string(),
+                ]
+            })
+            .collect();
+        domain::sheet::write_workbook(&[domain::sheet::ExportTable {
+            sheet: "用户",
+            headers: &["用户名", "姓名", "角色", "状态"],
+            rows,
+        }])
+    }
+
     pub async fn create_user(&self, s: &Session, req: &NewUserRequest) -> Result<UserInfo> {
         s.require(Permission::ManageUsers)?;
         let username = check_username(&req.username)?;
