@@ -25,7 +25,8 @@ after(async () => {
 
 test('first start, sign in, import the sample list, find a unit by buyer, edit its contract, see the audit', async () => {
   // First start: no user exists, the app asks for the administrator's password.
-  await s.type(await s.waitFor('input[data-test="setup-username"]'), 'admin')
+  // The first start of WebKit on a fresh machine can be slow: allow a minute for the first screen.
+  await s.type(await s.waitFor('input[data-test="setup-username"]', () => true, 60000), 'admin')
   await s.type(await s.find('input[data-test="setup-name"]'), '管理员')
   await s.type(await s.find('input[data-test="setup-password"]'), 'e2e-password-1')
   await s.type(await s.find('input[data-test="setup-confirm"]'), 'e2e-password-1')
