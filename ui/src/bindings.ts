@@ -190,7 +190,15 @@ error_ratio_percent: string, difference: string, buyer_may_cancel: boolean,
 /**
  * The sum of the lines: positive = the buyer pays, negative = the developer refunds.
  */
-amount: string, lines: Array<AreaLine>, source: string, };
+amount: string, lines: Array<AreaLine>, 
+/**
+ * Who pays whom, in words: 买受人补交 / 出卖人返还买受人 / 无需结算.
+ */
+outcome: string, 
+/**
+ * |amount| in Chinese capitals (人民币大写).
+ */
+amount_in_capitals: string, source: string, };
 
 export type MortgageMethod = "equal_installment" | "equal_principal";
 

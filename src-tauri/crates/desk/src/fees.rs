@@ -45,17 +45,48 @@ pub struct RuleFileVersion {
     pub created_by: String,
 }
 
+/// A quote request from what the records say about a contract: its date and price, the unit's
+/// area (surveyed if known) and type, the building's lift, one certificate per party, a company
+/// buyer when a party holds a business licence. The clerk adjusts the rest on the form.
+fn quote_request(b: &store::QuoteBasis, region: &str, fund: Option<fees::quote::FundOverride>) -> QuoteRequest {
+    let property_type = match UnitType::parse(&b.property_type) {
+        Some(UnitType::Commercial) => PropertyType::Commercial,
+        Some(UnitType::Office) => PropertyType::Office,
+        Some(UnitType::Parking) => PropertyType::Parking,
+        Some(UnitType::Storage) => PropertyType::Storage,
+        Some(UnitType::Residential) | None => PropertyType::Residential,
+    };
+    QuoteRequest {
+        region: region.to_string(),
+        contract_date: b.signed_on,
+        property_type,
+        buyer_type: if b.company_buyer {
+            BuyerType::Company
+        } else {
+            BuyerType::Individual
+        },
+        homes_owned: 0,
+        gross_area: b.gross_area,
+        price: b.total_price,
+        vat_rate: rust_decimal::Decimal::new(9, 2),
+        elevator: b.has_elevator,
+        certificates: u32::try_from(b.parties.max(1)).unwrap_or(1),
+        maintenance_fund: fund,
+    }
+}
+
 /// Fee-engine errors as the app's `{ code, message, field }`.
 pub fn app_error(e: FeeError) -> AppError {
-    let field = e.field().map(str::to_string);
-    let code = match e {
-        FeeError::RuleFile { .. } => ErrorCode::Invalid,
-        _ => ErrorCode::Invalid,
-    };
+    // Every fee-engine error is bad input; one without a field is in the rule file being edited.
+    let field = e
+        .field()
+        .map(str::to_string)
+        .or_else(|| Some("toml".into()))
+        .filter(|f| !f.is_empty());
     AppError {
-        code,
+        code: ErrorCode::Invalid,
         message: e.to_string(),
-        field: field.or_else(|| Some("toml".into())).filter(|f| !f.is_empty()),
+        field,
     }
 }
 
@@ -114,39 +145,8 @@ impl Desk {
     /// known) and type, the building's lift, one certificate per party.
     pub async fn contract_quote_defaults(&self, s: &Session, contract_id: i64) -> Result<QuoteRequest> {
         s.require(Permission::QuoteFees)?;
-        let c = self.store.contract(contract_id).await?;
-        let u = self.store.unit(c.unit_id).await?;
-        let lift = self
-            .store
-            .buildings(u.project_id)
-            .await?
-            .into_iter()
-            .find(|b| b.id == u.building_id)
-            .map(|b| b.has_elevator)
-            .unwrap_or(true);
-        Ok(QuoteRequest {
-            region: "national".into(),
-            contract_date: c.signed_on,
-            property_type: match u.property_type {
-                UnitType::Residential => PropertyType::Residential,
-                UnitType::Commercial => PropertyType::Commercial,
-                UnitType::Office => PropertyType::Office,
-                UnitType::Parking => PropertyType::Parking,
-                UnitType::Storage => PropertyType::Storage,
-            },
-            buyer_type: if c.parties.iter().any(|p| p.buyer.id_type == domain::model::IdType::BusinessLicense) {
-                BuyerType::Company
-            } else {
-                BuyerType::Individual
-            },
-            homes_owned: 0,
-            gross_area: u.surveyed_gross_area.unwrap_or(u.forecast_gross_area),
-            price: c.total_price,
-            vat_rate: rust_decimal::Decimal::new(9, 2),
-            elevator: lift,
-            certificates: u32::try_from(c.parties.len().max(1)).unwrap_or(1),
-            maintenance_fund: None,
-        })
+        let basis = self.store.quote_basis_of_contract(contract_id).await?;
+        Ok(quote_request(&basis, "national", None))
     }
 
     /// Compute, apply the clerk's overrides, and save against the contract with the rule version.
@@ -380,31 +380,7 @@ impl Desk {
         let mut rows = Vec::new();
         let mut failed = Vec::new();
         for b in self.store.quote_basis(project_id).await? {
-            let req = QuoteRequest {
-                region: region.to_string(),
-                contract_date: b.signed_on,
-                property_type: UnitType::parse(&b.property_type)
-                    .map(|t| match t {
-                        UnitType::Residential => PropertyType::Residential,
-                        UnitType::Commercial => PropertyType::Commercial,
-                        UnitType::Office => PropertyType::Office,
-                        UnitType::Parking => PropertyType::Parking,
-                        UnitType::Storage => PropertyType::Storage,
-                    })
-                    .unwrap_or(PropertyType::Residential),
-                buyer_type: if b.company_buyer {
-                    BuyerType::Company
-                } else {
-                    BuyerType::Individual
-                },
-                homes_owned: 0,
-                gross_area: b.gross_area,
-                price: b.total_price,
-                vat_rate: rust_decimal::Decimal::new(9, 2),
-                elevator: b.has_elevator,
-                certificates: u32::try_from(b.parties.max(1)).unwrap_or(1),
-                maintenance_fund: fund,
-            };
+            let req = quote_request(&b, region, fund);
             match fees::quote::quote(&book, &req) {
                 Ok(q) => rows.push((
                     b.contract_id,

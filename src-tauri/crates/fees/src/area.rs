@@ -56,6 +56,10 @@ pub struct AreaSettlement {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub lines: Vec<AreaLine>,
+    /// Who pays whom, in words: 买受人补交 / 出卖人返还买受人 / 无需结算.
+    pub outcome: String,
+    /// |amount| in Chinese capitals (人民币大写).
+    pub amount_in_capitals: String,
     pub source: String,
 }
 
@@ -134,8 +138,18 @@ pub fn settle(r: &AreaRequest) -> Result<AreaSettlement, FeeError> {
             ),
         ]
     };
-    let amount = lines.iter().map(|l| l.amount).sum();
+    let amount: Decimal = lines.iter().map(|l| l.amount).sum();
+    let outcome = if amount < Decimal::ZERO {
+        "出卖人返还买受人"
+    } else if amount.is_zero() {
+        "无需结算"
+    } else {
+        "买受人补交"
+    };
+    let amount_in_capitals = crate::capitals::write(amount.abs()).ok_or_else(|| FeeError::invalid("unit_price", "金额过大"))?;
     Ok(AreaSettlement {
+        outcome: outcome.into(),
+        amount_in_capitals,
         error_ratio_percent: shown,
         difference: d.normalize(),
         buyer_may_cancel: d.abs() > t,

@@ -106,6 +106,20 @@ fn area_settlements() {
         assert_eq!(s.error_ratio_percent, d(&c["error_ratio_percent"]), "{}", c["case"]);
         assert_eq!(s.buyer_may_cancel, c["buyer_may_cancel"] == "true", "{}", c["case"]);
         assert_eq!(s.amount, s.lines.iter().map(|l| l.amount).sum::<Decimal>(), "{}", c["case"]);
+        let expected = if s.amount < Decimal::ZERO {
+            "出卖人返还买受人"
+        } else if s.amount.is_zero() {
+            "无需结算"
+        } else {
+            "买受人补交"
+        };
+        assert_eq!(s.outcome, expected, "{}", c["case"]);
+        assert_eq!(
+            handover_fees::capitals::read(&s.amount_in_capitals),
+            Some(s.amount.abs()),
+            "{}",
+            c["case"]
+        );
     }
 }
 

@@ -60,19 +60,11 @@ pub fn render(s: &AreaStatement) -> Result<Vec<u8>, NoticeError> {
     for l in &st.lines {
         sheet.row(&[l.name.clone(), l.area.to_string(), money(l.amount), l.explanation.clone()])?;
     }
-    let outcome = if st.amount.is_sign_negative() && !st.amount.is_zero() {
-        "出卖人返还买受人"
-    } else if st.amount.is_zero() {
-        "无需结算"
-    } else {
-        "买受人补交"
-    };
-    let capitals = fees::capitals::write(st.amount.abs()).unwrap_or_default();
     sheet.row(&[
         "结算金额".into(),
         String::new(),
         money(st.amount),
-        format!("{outcome}，人民币大写：{capitals}"),
+        format!("{}，人民币大写：{}", st.outcome, st.amount_in_capitals),
     ])?;
     sheet.end_table();
     sheet.paragraph(8.0, &format!("依据：{}。打印日期：{}", st.source, s.printed_on))?;

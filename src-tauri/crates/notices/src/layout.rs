@@ -101,7 +101,6 @@ pub struct Sheet {
     header: Option<(Vec<Column>, f32)>,
     letterhead: Letterhead,
     copy_mark: Option<String>,
-    title: String,
 }
 
 impl Sheet {
@@ -118,7 +117,6 @@ impl Sheet {
             header: None,
             letterhead,
             copy_mark: None,
-            title: title.into(),
         };
         s.new_page()?;
         Ok(s)
@@ -405,7 +403,6 @@ impl Sheet {
             subset_fonts: true,
             ..PdfSaveOptions::default()
         };
-        let _ = &self.title;
         Ok(self.doc.with_pages(pages).save(&opts, &mut Vec::new()))
     }
 

@@ -164,40 +164,60 @@ pub struct QuoteBasis {
     pub company_buyer: bool,
 }
 
+/// The contract, unit and building columns a quote needs (a macro so static SQL joins with `concat!`).
+macro_rules! quote_basis_select {
+    () => {
+        "SELECT c.id, c.number, c.signed_on, c.total_price, u.property_type, COALESCE(u.surveyed_gross_area, u.forecast_gross_area) AS area,
+                b.has_elevator,
+                (SELECT COUNT(*) FROM contract_parties cp WHERE cp.contract_id = c.id) AS parties,
+                (SELECT COUNT(*) FROM contract_parties cp JOIN buyers x ON x.id = cp.buyer_id WHERE cp.contract_id = c.id AND x.id_type = 'business_license') AS companies
+         FROM contracts c JOIN units u ON u.id = c.unit_id JOIN buildings b ON b.id = u.building_id"
+    };
+}
+
+fn quote_basis_from(r: &sqlx::sqlite::SqliteRow) -> Result<QuoteBasis> {
+    let signed: String = r.try_get("signed_on").map_err(db_err)?;
+    Ok(QuoteBasis {
+        contract_id: r.try_get("id").map_err(db_err)?,
+        contract_number: r.try_get("number").map_err(db_err)?,
+        signed_on: signed.parse().map_err(|_| AppError::internal(format!("bad date {signed}")))?,
+        total_price: domain::amount::from_hundredths(r.try_get("total_price").map_err(db_err)?),
+        property_type: r.try_get("property_type").map_err(db_err)?,
+        gross_area: domain::amount::from_hundredths(r.try_get("area").map_err(db_err)?),
+        has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
+        parties: r.try_get("parties").map_err(db_err)?,
+        company_buyer: r.try_get::<i64, _>("companies").map_err(db_err)? > 0,
+    })
+}
+
 /// One quote to save in [`Store::save_fee_quotes`]: contract, request JSON, quote JSON, rule version, total in fen.
 pub type NewQuote = (i64, String, String, String, i64);
 
 impl Store {
     /// The quote basis of every live contract in a project.
     pub async fn quote_basis(&self, project_id: i64) -> Result<Vec<QuoteBasis>> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.number, c.signed_on, c.total_price, u.property_type, COALESCE(u.surveyed_gross_area, u.forecast_gross_area) AS area,
-                    b.has_elevator,
-                    (SELECT COUNT(*) FROM contract_parties cp WHERE cp.contract_id = c.id) AS parties,
-                    (SELECT COUNT(*) FROM contract_parties cp JOIN buyers x ON x.id = cp.buyer_id WHERE cp.contract_id = c.id AND x.id_type = 'business_license') AS companies
-             FROM contracts c JOIN units u ON u.id = c.unit_id JOIN buildings b ON b.id = u.building_id
-             WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id",
-        )
+        let rows = sqlx::query(concat!(
+            quote_basis_select!(),
+            " WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id"
+        ))
         .bind(project_id)
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                let signed: String = r.try_get("signed_on").map_err(db_err)?;
-                Ok(QuoteBasis {
-                    contract_id: r.try_get("id").map_err(db_err)?,
-                    contract_number: r.try_get("number").map_err(db_err)?,
-                    signed_on: signed.parse().map_err(|_| AppError::internal(format!("bad date {signed}")))?,
-                    total_price: domain::amount::from_hundredths(r.try_get("total_price").map_err(db_err)?),
-                    property_type: r.try_get("property_type").map_err(db_err)?,
-                    gross_area: domain::amount::from_hundredths(r.try_get("area").map_err(db_err)?),
-                    has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
-                    parties: r.try_get("parties").map_err(db_err)?,
-                    company_buyer: r.try_get::<i64, _>("companies").map_err(db_err)? > 0,
-                })
-            })
-            .collect()
+        rows.iter().map(quote_basis_from).collect()
+    }
+
+    /// The quote basis of one contract (live or not).
+    ///
+    /// Errors: `NotFound`.
+    pub async fn quote_basis_of_contract(&self, contract_id: i64) -> Result<QuoteBasis> {
+        let row = sqlx::query(concat!(quote_basis_select!(), " WHERE c.id = ?"))
+            .bind(contract_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| AppError::not_found("合同"))?;
+        quote_basis_from(&row)
     }
 
     /// Save many quotes in one transaction (multi-row statements), with one audit line each.
