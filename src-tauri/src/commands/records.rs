@@ -6,10 +6,7 @@ use domain::{AppError, Result};
 use tauri::State;
 
 pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
-    let path = std::path::Path::new(path);
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(|e| AppError::io(format!("{}：{e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("{}：{e}", path.display())))
+    desk::write_file(std::path::Path::new(path), bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -242,10 +242,7 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), AppError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    // Write beside the target, then rename: no half-written file is left if anything fails.
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(|e| AppError::io(format!("{}：{e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("{}：{e}", path.display())))
+    desk::write_file(path, bytes)
 }
 
 fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {

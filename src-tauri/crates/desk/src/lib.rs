@@ -93,6 +93,22 @@ impl Desk {
     }
 }
 
+/// Write an export or a document: to `<path>.partial` first, then renamed into place, so a failure
+/// never leaves a half-written file where the user asked for one (the partial file is removed).
+///
+/// Errors: `Io` naming the path.
+pub fn write_file(path: &Path, bytes: &[u8]) -> domain::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = std::path::PathBuf::from(tmp);
+    let io = |e: std::io::Error| domain::AppError::io(format!("{}：{e}", path.display()));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
 /// The default database location: `<app data>/handover.db`, the folder the desktop app uses
 /// (`$XDG_DATA_HOME/com.handoverdesk.app` on Linux, `%APPDATA%\com.handoverdesk.app` on Windows,
 /// `~/Library/Application Support/com.handoverdesk.app` on macOS).
@@ -116,3 +132,17 @@ pub const APP_IDENTIFIER: &str = "com.handoverdesk.app";
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod write_tests {
+    #[test]
+    fn writes_whole_files_and_leaves_nothing_on_failure() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ok = dir.path().join("a.xlsx");
+        super::write_file(&ok, b"bytes").expect("written");
+        assert_eq!(std::fs::read(&ok).expect("read"), b"bytes");
+        let bad = dir.path().join("missing-dir/b.xlsx");
+        assert_eq!(super::write_file(&bad, b"x").expect_err("no folder").code, domain::ErrorCode::Io);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1, "no partial file left behind");
+    }
+}
