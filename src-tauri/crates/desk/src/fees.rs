@@ -423,6 +423,7 @@ impl Desk {
                 company: unit.project_name.clone(),
                 address: String::new(),
                 phone: String::new(),
+                ..Default::default()
             },
             project: unit.project_name.clone(),
             unit: format!("{} {}", unit.building_name, unit.number),
@@ -495,6 +496,7 @@ impl Desk {
                 company: u.project_name.clone(),
                 address: String::new(),
                 phone: String::new(),
+                ..Default::default()
             },
             project: u.project_name.clone(),
             unit: format!("{} {}", u.building_name, u.number),

@@ -3,7 +3,11 @@
 //! amounts aligned right, signature lines, page numbers, and copies (联).
 
 use crate::{check_text, font, NoticeError};
-use printpdf::{Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rgb,
+    TextItem, XObject, XObjectId, XObjectTransform,
+};
+use std::sync::Arc;
 
 /// Paper sizes (width, height) in mm.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,12 +33,131 @@ pub enum Align {
     Center,
 }
 
-/// The company's letterhead from settings.
+/// The company's letterhead from settings: name, address, service phone, and optional logo and
+/// seal images.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Letterhead {
     pub company: String,
     pub address: String,
     pub phone: String,
+    /// Printed at the left of the letterhead, 12 mm high.
+    pub logo: Option<Image>,
+    /// Printed over the company's signature line, 36 mm across.
+    pub seal: Option<Image>,
+}
+
+/// A decoded PNG or JPEG (logo, seal), shared between documents without copying its pixels.
+#[derive(Clone)]
+pub struct Image {
+    raw: Arc<RawImage>,
+    digest: (usize, usize, u64),
+}
+
+/// Largest logo or seal file accepted.
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+
+impl Image {
+    /// Decode a PNG or JPEG file's bytes; `what` names it in errors ("徽标", "公章").
+    ///
+    /// Errors: `BadImage` when the file is empty, too large, not PNG/JPEG, or corrupt.
+    pub fn decode(bytes: &[u8], what: &str) -> Result<Image, NoticeError> {
+        let bad = |reason: &str| NoticeError::BadImage {
+            what: what.to_string(),
+            reason: reason.to_string(),
+        };
+        if bytes.is_empty() {
+            return Err(bad("文件为空"));
+        }
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(bad("文件超过 2 MB"));
+        }
+        let png = bytes.starts_with(b"\x89PNG");
+        let jpeg = bytes.starts_with(&[0xFF, 0xD8]);
+        if !png && !jpeg {
+            return Err(bad("只支持 PNG 或 JPEG 图片"));
+        }
+        let raw = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|_| bad("图片已损坏，无法读取"))?;
+        if raw.width == 0 || raw.height == 0 || raw.width > 4000 || raw.height > 4000 {
+            return Err(bad("图片尺寸应在 1–4000 像素之间"));
+        }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(Image {
+            digest: (raw.width, raw.height, h),
+            raw: Arc::new(raw),
+        })
+    }
+
+    /// Width over height.
+    fn aspect(&self) -> f32 {
+        self.raw.width as f32 / self.raw.height.max(1) as f32
+    }
+}
+
+impl PartialEq for Image {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest
+    }
+}
+impl Eq for Image {}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Image({}×{})", self.raw.width, self.raw.height)
+    }
+}
+
+/// Resource names shared by every document and every part of a combined batch PDF.
+const FONT_ID: &str = "F1";
+const LOGO_ID: &str = "Logo";
+const SEAL_ID: &str = "Seal";
+
+/// The pages of one laid-out document, page numbers already drawn, ready to be serialized alone
+/// or combined with others into one batch PDF (see [`combine`]).
+pub struct Part {
+    pages: Vec<Vec<Op>>,
+    paper: Paper,
+}
+
+impl Part {
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+}
+
+/// Serialize parts (laid out in parallel, say) as one PDF, the font embedded once and subset over
+/// every part's text.
+pub fn combine(title: &str, letterhead: &Letterhead, parts: Vec<Part>) -> Vec<u8> {
+    let mut doc = PdfDocument::new(title);
+    if let Ok(f) = font() {
+        doc.resources.fonts.map.insert(FontId(FONT_ID.into()), PdfFont::new(f.clone()));
+    }
+    if let Some(logo) = &letterhead.logo {
+        doc.resources
+            .xobjects
+            .map
+            .insert(XObjectId(LOGO_ID.into()), XObject::Image((*logo.raw).clone()));
+    }
+    if let Some(seal) = &letterhead.seal {
+        doc.resources
+            .xobjects
+            .map
+            .insert(XObjectId(SEAL_ID.into()), XObject::Image((*seal.raw).clone()));
+    }
+    let pages = parts
+        .into_iter()
+        .flat_map(|part| {
+            let (w, h) = part.paper.size();
+            part.pages.into_iter().map(move |ops| PdfPage::new(Mm(w), Mm(h), ops))
+        })
+        .collect();
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    doc.with_pages(pages).save(&opts, &mut Vec::new())
 }
 
 /// A column of a table: title, width in mm, alignment.
@@ -95,7 +218,7 @@ pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
 pub struct Sheet {
     paper: Paper,
     font: FontId,
-    doc: PdfDocument,
+    title: String,
     pages: Vec<Vec<Op>>,
     y: f32,
     header: Option<(Vec<Column>, f32)>,
@@ -106,12 +229,11 @@ pub struct Sheet {
 impl Sheet {
     /// A new document; the first page starts with the letterhead.
     pub fn new(title: &str, paper: Paper, letterhead: Letterhead) -> Result<Sheet, NoticeError> {
-        let mut doc = PdfDocument::new(title);
-        let font = doc.add_font(font()?);
+        font()?;
         let mut s = Sheet {
             paper,
-            font,
-            doc,
+            font: FontId(FONT_ID.into()),
+            title: title.to_string(),
             pages: vec![],
             y: 0.0,
             header: None,
@@ -163,6 +285,10 @@ impl Sheet {
         self.y = MARGIN;
         let lh = self.letterhead.clone();
         if !lh.company.is_empty() {
+            if let Some(logo) = &lh.logo {
+                let h = 12.0;
+                self.image(LOGO_ID, logo, MARGIN, self.y + h, h);
+            }
             self.centered(14.0, &lh.company)?;
             let contact = [lh.address.as_str(), lh.phone.as_str()]
                 .iter()
@@ -364,12 +490,46 @@ impl Sheet {
             self.line(lx, y, x + cell - 4.0, y, 0.4);
             self.text_at(x, self.y + 7.0, 10.0, "日期：      年    月    日")?;
         }
+        if let Some(seal) = self.letterhead.seal.clone() {
+            // The company signs last: its seal overlaps the last signature line, as stamped by hand.
+            let size = 36.0;
+            let x = MARGIN + cell * (who.len().max(1) - 1) as f32 + cell / 2.0 - size * seal.aspect() / 2.0;
+            self.image(SEAL_ID, &seal, x, self.y + 16.0, size);
+        }
         self.y += 10.0;
         Ok(())
     }
 
-    /// Finish: page numbers "第 n 页 / 共 N 页", then serialize with the font subset.
-    pub fn finish(mut self) -> Result<Vec<u8>, NoticeError> {
+    /// Draw `img` with its bottom-left corner at (`x`, `bottom`) mm from the top-left, `height` mm high.
+    fn image(&mut self, id: &str, img: &Image, x: f32, bottom: f32, height: f32) {
+        let dpi = img.raw.height as f32 * 25.4 / height;
+        let y = self.height() - bottom;
+        self.ops().push(Op::UseXobject {
+            id: XObjectId(id.into()),
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(y).into()),
+                dpi: Some(dpi),
+                ..XObjectTransform::default()
+            },
+        });
+    }
+
+    /// Serialize this document alone (page numbers added, font subset).
+    ///
+    /// Errors: `MissingGlyph` (page-number text; never in practice).
+    pub fn finish(self) -> Result<Vec<u8>, NoticeError> {
+        let title = self.title.clone();
+        let letterhead = self.letterhead.clone();
+        let part = self.into_part()?;
+        Ok(combine(&title, &letterhead, vec![part]))
+    }
+
+    /// Finish as a [`Part`] of a combined PDF: page numbers "第 n 页 / 共 N 页" count this
+    /// document's pages only.
+    ///
+    /// Errors: as [`Sheet::finish`].
+    pub fn into_part(mut self) -> Result<Part, NoticeError> {
         let total = self.pages.len();
         let (w, h) = self.paper.size();
         let font = self.font.clone();
@@ -395,15 +555,11 @@ impl Sheet {
                 Op::EndTextSection,
             ]);
         }
-        let pages = std::mem::take(&mut self.pages)
-            .into_iter()
-            .map(|ops| PdfPage::new(Mm(w), Mm(h), ops))
-            .collect();
-        let opts = PdfSaveOptions {
-            subset_fonts: true,
-            ..PdfSaveOptions::default()
-        };
-        Ok(self.doc.with_pages(pages).save(&opts, &mut Vec::new()))
+        let _ = h;
+        Ok(Part {
+            pages: std::mem::take(&mut self.pages),
+            paper: self.paper,
+        })
     }
 
     pub fn cursor(&self) -> f32 {

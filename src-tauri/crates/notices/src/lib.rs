@@ -10,10 +10,13 @@
 #![allow(clippy::float_arithmetic)]
 
 pub mod area_settlement;
+pub mod batch;
 pub mod certificate_pickup;
 pub mod fee_statement;
 pub mod key_handover;
 pub mod layout;
+pub mod move_in_confirmation;
+pub mod move_in_notice;
 
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
@@ -39,6 +42,10 @@ pub enum NoticeError {
     MissingData { what: String },
     #[error("内置字体无法读取")]
     Font,
+    #[error("{what}图片不可用：{reason}")]
+    BadImage { what: String, reason: String },
+    #[error("已取消")]
+    Cancelled,
 }
 
 impl NoticeError {
@@ -47,6 +54,8 @@ impl NoticeError {
             NoticeError::MissingGlyph { .. } => "missing_glyph",
             NoticeError::MissingData { .. } => "missing_data",
             NoticeError::Font => "font",
+            NoticeError::BadImage { .. } => "bad_image",
+            NoticeError::Cancelled => "cancelled",
         }
     }
 }
@@ -70,6 +79,8 @@ pub fn sample_letterhead() -> layout::Letterhead {
         company: "示例置业有限公司".into(),
         address: "广州市天河区体育西路 1 号".into(),
         phone: "020-87654321".into(),
+        logo: None,
+        seal: None,
     }
 }
 

@@ -208,3 +208,185 @@ fn certificate_pickup_says_where_when_and_what_to_bring() {
         ],
     );
 }
+
+#[test]
+fn move_in_notice_has_slot_documents_amounts_and_capitals() {
+    let n = handover_notices::move_in_notice::sample();
+    let pdf = handover_notices::move_in_notice::render(&n).expect("render");
+    assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
+    assert_eq!(n.total(), rust_decimal::Decimal::new(809_975, 2), "7,160.00 + 939.75");
+    has_all(
+        &pdf,
+        &[
+            "入伙通知书",
+            "尊敬的王喆、李堃业主",
+            "示例花园1栋 1-101",
+            "2026年12月5日至2026年12月7日",
+            "HT000001",
+            "第一批（1–2栋）",
+            "2026-12-05 上午 09:00–12:00",
+            "入伙大厅 1–5 号窗口",
+            "020-87654321",
+            "商品房买卖合同原件",
+            "委托书",
+            "专项维修资金",
+            "7,160.00",
+            "939.75",
+            "8,099.75",
+            "捌仟零玖拾玖元柒角伍分",
+            "物业服务中心（签字）",
+        ],
+    );
+    let mut unbooked = n.clone();
+    unbooked.appointment = None;
+    has_all(&handover_notices::move_in_notice::render(&unbooked).expect("render"), &["尚未预约"]);
+    let mut bad = n;
+    bad.last_day = bad.first_day.pred_opt().expect("date");
+    assert_eq!(
+        handover_notices::move_in_notice::render(&bad).expect_err("dates").code(),
+        "missing_data"
+    );
+}
+
+#[test]
+fn move_in_confirmation_lists_meters_keys_documents_and_paid_amounts() {
+    let c = handover_notices::move_in_confirmation::sample();
+    let pdf = handover_notices::move_in_confirmation::render(&c).expect("render");
+    has_all(
+        &pdf,
+        &[
+            "入伙确认书",
+            "89.50 ㎡",
+            "2026年12月5日",
+            "SB-1101",
+            "12.5",
+            "DB-88001101",
+            "321",
+            "入户门钥匙 3 把",
+            "住宅质量保证书",
+            "住宅使用说明书",
+            "8,099.75",
+            "捌仟零玖拾玖元柒角伍分",
+            "业主（签字）",
+        ],
+    );
+}
+
+fn letterhead_with_images() -> handover_notices::layout::Letterhead {
+    use handover_notices::layout::Image;
+    let mut lh = handover_notices::sample_letterhead();
+    lh.logo = Some(Image::decode(include_bytes!("../assets/sample-logo.png"), "徽标").expect("logo"));
+    lh.seal = Some(Image::decode(include_bytes!("../assets/sample-seal.png"), "公章").expect("seal"));
+    lh
+}
+
+#[test]
+fn logo_and_seal_are_drawn_as_images() {
+    let mut n = handover_notices::move_in_notice::sample();
+    n.letterhead = letterhead_with_images();
+    let pdf = handover_notices::move_in_notice::render(&n).expect("render");
+    let path = unique("images");
+    std::fs::write(&path, &pdf).expect("write");
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let _ = std::fs::remove_file(&path);
+    let list = String::from_utf8_lossy(&out.stdout);
+    let images: Vec<&str> = list.lines().skip(2).collect();
+    assert!(
+        images.iter().any(|l| l.contains(" 64 ") && l.contains(" 64 ")),
+        "logo 64×64 listed:\n{list}"
+    );
+    assert!(images.iter().any(|l| l.contains(" 128 ")), "seal 128×128 listed:\n{list}");
+    has_all(&pdf, &["示例置业有限公司", "入伙通知书"]);
+}
+
+#[test]
+fn corrupt_empty_or_foreign_images_are_refused_by_name() {
+    use handover_notices::layout::Image;
+    let png = include_bytes!("../assets/sample-logo.png");
+    let truncated = &png[..png.len() / 2];
+    for (bytes, why) in [
+        (&b""[..], "文件为空"),
+        (&b"GIF89a...."[..], "只支持 PNG 或 JPEG"),
+        (truncated, "已损坏"),
+    ] {
+        let e = Image::decode(bytes, "徽标").expect_err(why);
+        assert_eq!(e.code(), "bad_image");
+        assert!(e.to_string().contains("徽标") && e.to_string().contains(why), "{e}");
+    }
+    let huge = vec![0x89u8; handover_notices::layout::MAX_IMAGE_BYTES + 1];
+    assert!(Image::decode(&huge, "公章").expect_err("too big").to_string().contains("2 MB"));
+}
+
+mod batch {
+    use super::*;
+    use handover_notices::batch::{render as batch, Control};
+    use handover_notices::move_in_notice::{sample, MoveInNotice};
+
+    fn notices(n: usize) -> Vec<MoveInNotice> {
+        (0..n)
+            .map(|i| {
+                let mut m = sample();
+                m.unit = format!("{}栋 {}-{:03}", i % 3 + 1, i / 10 + 1, i);
+                m.owners = vec![format!("业主{i}")];
+                m
+            })
+            .collect()
+    }
+
+    #[test]
+    fn combined_batch_has_every_unit_in_order_and_reports_failures_by_unit() {
+        let mut items = notices(12);
+        items[4].owners.clear();
+        items[7].owners = vec!["王\u{10FFFD}".into()];
+        let control = Control::new();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let out = batch("入伙通知书", &items[0].letterhead, &items, true, 2, &control, &|d, t| {
+            seen.lock().expect("lock").push((d, t));
+        })
+        .expect("batch");
+        assert_eq!(control.done(), 12);
+        assert_eq!(seen.lock().expect("lock").len(), 12, "progress after every item");
+        assert_eq!(out.failures.len(), 2);
+        assert!(out.failures[0].label == "2栋-1-004", "{:?}", out.failures);
+        assert_eq!(out.failures[0].error.code(), "missing_data");
+        assert_eq!(out.failures[1].error.code(), "missing_glyph");
+        assert_eq!(out.files.len(), 1);
+        assert_eq!(out.pages, 10);
+        let text = tool("pdftotext", &out.files[0].1, &["-enc", "UTF-8"]);
+        let order: Vec<usize> = (0..12)
+            .filter(|i| *i != 4 && *i != 7)
+            .map(|i| text.find(&format!("业主{i}业主")).unwrap_or_else(|| panic!("业主{i} missing")))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "input order kept");
+        assert!(
+            fonts(&out.files[0].1).matches("NotoSansSC").count() == 1,
+            "the font is embedded once"
+        );
+    }
+
+    #[test]
+    fn per_unit_files_are_named_by_unit_and_owner() {
+        let items = notices(5);
+        let out = batch("入伙通知书", &items[0].letterhead, &items, false, 3, &Control::new(), &|_, _| {}).expect("batch");
+        assert_eq!(out.files.len(), 5);
+        assert_eq!(out.files[2].0, "3栋-1-002-业主2");
+        has_all(&out.files[2].1, &["业主2", "3栋 1-002"]);
+    }
+
+    #[test]
+    fn a_cancelled_batch_returns_nothing() {
+        let items = notices(50);
+        let control = Control::new();
+        let r = batch("入伙通知书", &items[0].letterhead, &items, true, 2, &control, &|d, _| {
+            if d == 3 {
+                control.cancel();
+            }
+        });
+        assert_eq!(r.expect_err("cancelled").code(), "cancelled");
+        assert!(control.done() < 50);
+    }
+}
