@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod fees;
+pub mod movein;
 pub mod records;
 mod users;
 
@@ -146,3 +147,6 @@ mod write_tests {
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1, "no partial file left behind");
     }
 }
+
+#[cfg(test)]
+mod movein_tests;

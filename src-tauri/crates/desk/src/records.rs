@@ -20,7 +20,7 @@ pub struct ContractEdit {
 /// The largest export in one file (Excel's own limit is 1,048,575 data rows).
 pub const EXPORT_LIMIT: u32 = 1_000_000;
 
-fn masked(b: &Buyer, visible: bool) -> Buyer {
+pub(crate) fn masked(b: &Buyer, visible: bool) -> Buyer {
     if visible {
         b.clone()
     } else {

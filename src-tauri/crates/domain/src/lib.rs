@@ -9,6 +9,7 @@ pub mod error;
 pub mod id_number;
 pub mod mask;
 pub mod model;
+pub mod movein;
 pub mod phone;
 pub mod role;
 pub mod sample;

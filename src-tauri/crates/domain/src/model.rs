@@ -40,6 +40,8 @@ macro_rules! code_enum {
     };
 }
 
+pub(crate) use code_enum;
+
 code_enum!(
     /// 物业类型
     PropertyType {

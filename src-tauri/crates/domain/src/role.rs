@@ -43,7 +43,7 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    pub const PERMISSIONS: [Permission; 9] = [
+    pub const PERMISSIONS: [Permission; 12] = [
         Permission::ViewRecords,
         Permission::EditRecords,
         Permission::ImportRecords,
@@ -53,6 +53,9 @@ impl Role {
         Permission::ManageUsers,
         Permission::QuoteFees,
         Permission::ManageFeeRules,
+        Permission::RunMoveIn,
+        Permission::ManageMoveIn,
+        Permission::ManageSettings,
     ];
 
     /// Everything this role may do (the UI hides what it may not; the services refuse it anyway).
@@ -67,9 +70,12 @@ impl Role {
             Role::Admin => true,
             Role::Clerk => matches!(
                 p,
-                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit | QuoteFees
+                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewPersonalData | ViewAudit | QuoteFees | RunMoveIn
             ),
-            Role::Manager => matches!(p, ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewAudit),
+            Role::Manager => matches!(
+                p,
+                ViewRecords | EditRecords | ImportRecords | ExportRecords | ViewAudit | RunMoveIn | ManageMoveIn | ManageSettings
+            ),
             Role::Finance => matches!(
                 p,
                 ViewRecords | ExportRecords | ViewPersonalData | ViewAudit | QuoteFees | ManageFeeRules
@@ -94,6 +100,12 @@ pub enum Permission {
     QuoteFees,
     /// Add or edit a region's fee rules.
     ManageFeeRules,
+    /// Book owners, record notice delivery, run the move-in procedure at a desk, hand and lend keys.
+    RunMoveIn,
+    /// Plan batches and slots, configure the procedure, undo a step (with a reason).
+    ManageMoveIn,
+    /// The company letterhead, logo and seal printed on documents.
+    ManageSettings,
 }
 
 /// What the UI gets on sign-in: the session and what its role may do.

@@ -12,11 +12,13 @@
 mod audit;
 mod fees;
 mod import;
+mod movein;
 mod records;
 mod users;
 
 pub use fees::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
+pub use movein::{BatchCreated, MoveInRow, SettingValue};
 pub use users::{NewUser, UserRecord};
 
 use domain::{AppError, ErrorCode, Result};
