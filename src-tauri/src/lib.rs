@@ -8,7 +8,9 @@ use tauri::{Manager, Runtime};
 
 /// Register plugins and commands on any runtime (the real one, or the mock one in tests).
 pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
-    b.plugin(tauri_plugin_dialog::init()).invoke_handler(commands::handler())
+    b.plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(commands::handler())
 }
 
 /// When the process started (for the cold-start benchmark).

@@ -3,11 +3,14 @@
 use desk::Desk;
 use domain::role::Session;
 use domain::{AppError, ErrorCode, Result};
-use std::sync::Mutex;
+use notices::batch::Control;
+use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     pub desk: Desk,
     session: Mutex<Option<Session>>,
+    /// The batch print under way, for its cancel button.
+    batch: Mutex<Option<Arc<Control>>>,
 }
 
 impl AppState {
@@ -15,6 +18,7 @@ impl AppState {
         AppState {
             desk,
             session: Mutex::new(None),
+            batch: Mutex::new(None),
         }
     }
 
@@ -36,5 +40,35 @@ impl AppState {
 
     pub fn current(&self) -> Option<Session> {
         self.session.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// Start a batch print: one at a time per window.
+    ///
+    /// Errors: `Conflict` when one is already running.
+    pub fn start_batch(&self) -> Result<Arc<Control>> {
+        let mut b = self.batch.lock().map_err(|_| AppError::internal("batch lock poisoned"))?;
+        if b.is_some() {
+            return Err(AppError::conflict("已有批量打印在进行，请等待完成或取消"));
+        }
+        let c = Arc::new(Control::new());
+        *b = Some(c.clone());
+        Ok(c)
+    }
+
+    pub fn end_batch(&self) {
+        if let Ok(mut b) = self.batch.lock() {
+            *b = None;
+        }
+    }
+
+    /// Cancel the running batch print; false when none runs.
+    pub fn cancel_batch(&self) -> bool {
+        match self.batch.lock().ok().and_then(|b| b.clone()) {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -125,3 +125,67 @@ fn fee_quote_over_ipc_with_decimals_as_strings() {
     .expect("mortgage");
     assert_eq!(m["first_payment"], "5319.44");
 }
+
+#[test]
+fn move_in_over_ipc_plan_book_step_and_board() {
+    let (_app, w) = app();
+    invoke(
+        &w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
+    )
+    .expect("admin");
+    let bytes = domain::sample::workbook("示例花园", 12).expect("sample");
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    invoke(&w, "import_workbook", json!({ "file_name": "s.xlsx", "data_base64": data })).expect("import");
+    let project = invoke(&w, "list_projects", json!({})).expect("projects")[0]["id"].clone();
+    let building = invoke(&w, "list_buildings", json!({ "project_id": project })).expect("b")[0]["id"].clone();
+    let today = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
+    let input = json!({ "project_id": project, "name": "第一批", "first_day": today.to_string(), "last_day": today.to_string(),
+        "place": "会所", "desks": 2, "periods": [{ "label": "上午", "starts": "09:00", "ends": "12:00", "quota": 1 }],
+        "selection": { "building_ids": [building], "floor_from": null, "floor_to": null, "unit_ids": [] } });
+    let created = invoke(&w, "create_batch", json!({ "input": input })).expect("batch");
+    let batch_id = created["batch"]["id"].clone();
+    let detail = invoke(&w, "batch_detail", json!({ "batch_id": batch_id })).expect("detail");
+    let slot = detail["slots"][0]["id"].clone();
+    let units = detail["units"].as_array().expect("units").clone();
+    let u = invoke(
+        &w,
+        "book_slot",
+        json!({ "unit_id": units[0]["unit_id"], "slot_id": slot, "note": "", "rebook": false }),
+    )
+    .expect("booked");
+    let e = invoke(
+        &w,
+        "book_slot",
+        json!({ "unit_id": units[1]["unit_id"], "slot_id": slot, "note": "", "rebook": false }),
+    )
+    .expect_err("full");
+    assert_eq!(e["code"], "conflict");
+    assert!(e["message"].as_str().expect("msg").contains("已约满"), "{e}");
+    let e = invoke(
+        &w,
+        "do_step",
+        json!({ "unit_id": u["unit_id"], "version": u["version"], "data": { "kind": "confirmation", "signed": true } }),
+    )
+    .expect_err("blocked");
+    assert!(e["message"].as_str().expect("msg").contains("房款及面积差价未结清"), "{e}");
+    let e = invoke(
+        &w,
+        "do_step",
+        json!({ "unit_id": u["unit_id"], "version": u["version"], "data": { "kind": "meters", "readings": [{ "kind": "water", "number": "S1", "reading": "abc" }] } }),
+    )
+    .expect_err("bad decimal refused at the boundary");
+    assert!(e.to_string().contains("reading") || e.is_string(), "{e}");
+    let done = invoke(
+        &w,
+        "do_step",
+        json!({ "unit_id": u["unit_id"], "version": u["version"], "data": { "kind": "identity", "by_agent": false, "agent_name": "", "agent_id_tail": "", "authorization_seen": false } }),
+    )
+    .expect("identity");
+    assert_eq!(done["status"], "in_progress");
+    let board = invoke(&w, "movein_board", json!({ "project_id": project, "batch_id": null })).expect("board");
+    assert_eq!(board["total"]["in_progress"], 1);
+    assert_eq!(board["total"]["booked"], 1);
+}

@@ -6,7 +6,7 @@ export type AppError = { code: ErrorCode, message: string, field?: string, };
 
 export type Role = "clerk" | "manager" | "finance" | "admin";
 
-export type Permission = "view_records" | "edit_records" | "import_records" | "export_records" | "view_personal_data" | "view_audit" | "manage_users" | "quote_fees" | "manage_fee_rules";
+export type Permission = "view_records" | "edit_records" | "import_records" | "export_records" | "view_personal_data" | "view_audit" | "manage_users" | "quote_fees" | "manage_fee_rules" | "run_move_in" | "manage_move_in" | "manage_settings";
 
 export type Session = { user_id: number, username: string, display_name: string, role: Role, };
 
@@ -266,6 +266,176 @@ export type UpdateUserRequest = { id: number, role: Role, active: boolean,
  */
 password: string | null, };
 
+export type MoveInStatus = "not_started" | "in_progress" | "delivered" | "deferred";
+
+export type AppointmentStatus = "booked" | "arrived" | "no_show" | "cancelled";
+
+export type DeliveryChannel = "mail" | "sms" | "phone" | "in_person";
+
+export type StepKind = "identity" | "settlement" | "fees" | "confirmation" | "documents" | "meters" | "keys" | "inspection";
+
+export type MeterKind = "water" | "electricity" | "gas";
+
+export type KeyHolder = "office" | "owner" | "out" | "lost";
+
+export type KeyAction = "registered" | "handed" | "checked_out" | "returned" | "lost";
+
+export type StepConfig = { kind: StepKind, enabled: boolean, };
+
+export type FeeBasis = { "type": "maintenance_fund" } | { "type": "per_area_monthly", rate: string, months: number, } | { "type": "fixed", amount: string, };
+
+export type FeeItemConfig = { name: string, basis: FeeBasis, };
+
+export type ProcedureConfig = { steps: Array<StepConfig>, fees: Array<FeeItemConfig>, documents: Array<string>, };
+
+export type PeriodPlan = { label: string, 
+/**
+ * "09:00".
+ */
+starts: string, ends: string, quota: number, };
+
+export type UnitSelection = { building_ids: Array<number>, floor_from: number | null, floor_to: number | null, unit_ids: Array<number>, };
+
+export type BatchInput = { project_id: number, name: string, first_day: string, last_day: string, 
+/**
+ * Where owners come ("会所一楼入伙大厅").
+ */
+place: string, 
+/**
+ * Reception desks (windows) open.
+ */
+desks: number, periods: Array<PeriodPlan>, selection: UnitSelection, };
+
+export type Batch = { id: number, project_id: number, project_name: string, name: string, first_day: string, last_day: string, place: string, desks: number, unit_count: number, delivered: number, booked: number, };
+
+export type Slot = { id: number, batch_id: number, day: string, label: string, starts: string, ends: string, quota: number, booked: number, };
+
+export type Appointment = { id: number, slot_id: number, unit_id: number, slot_text: string, status: AppointmentStatus, booked_at: string, booked_by: string, note: string, arrived_at: string | null, };
+
+export type Delivery = { id: number, unit_id: number, channel: DeliveryChannel, delivered_on: string, confirmed_by: string, note: string, recorded_by: string, };
+
+export type DeliveryInput = { unit_id: number, channel: DeliveryChannel, delivered_on: string, 
+/**
+ * Who confirmed receipt (the owner, a family member…).
+ */
+confirmed_by: string, note: string, };
+
+export type MeterReading = { kind: MeterKind, number: string, reading: string, };
+
+export type KeySetLine = { 
+/**
+ * 入户门钥匙, 信箱钥匙, 门禁卡…
+ */
+kind: string, count: number, 
+/**
+ * One number per key or card (may be empty for keys without numbers).
+ */
+numbers: Array<string>, };
+
+export type PaidItem = { name: string, amount: string, 
+/**
+ * Receipt or invoice number.
+ */
+receipt: string, };
+
+export type StepData = { "kind": "identity", 
+/**
+ * The owner in person, or an agent with a 委托书.
+ */
+by_agent: boolean, agent_name: string, agent_id_tail: string, authorization_seen: boolean, } | { "kind": "settlement", 
+/**
+ * Area difference settled (+ paid by the buyer, − refunded), from the area settlement.
+ */
+area_difference: string, balance_cleared: boolean, receipt: string, } | { "kind": "fees", items: Array<PaidItem>, } | { "kind": "confirmation", signed: boolean, } | { "kind": "documents", quality_guarantee: boolean, user_manual: boolean, } | { "kind": "meters", readings: Array<MeterReading>, } | { "kind": "keys", keys: Array<KeySetLine>, } | { "kind": "inspection", note: string, };
+
+export type StepView = { kind: StepKind, enabled: boolean, 
+/**
+ * The reason it cannot be done yet.
+ */
+blocked_by: string | null, done: StepRecord | null, };
+
+export type StepRecord = { id: number, data: StepData, done_at: string, done_by: string, };
+
+export type MoveInUnit = { unit_id: number, batch_id: number, batch_name: string, project_id: number, project_name: string, building_name: string, number: string, floor: number, gross_area: string, surveyed: boolean, contract_number: string | null, 
+/**
+ * Owners' names; phones and ID numbers masked unless the role may see them.
+ */
+owners: Array<Buyer>, status: MoveInStatus, hold_reason: string, version: number, appointment: Appointment | null, deliveries: Array<Delivery>, steps: Array<StepView>, 
+/**
+ * Amounts due from the project's fee configuration.
+ */
+amounts_due: Array<AmountDueView>, started_at: string | null, delivered_at: string | null, };
+
+export type AmountDueView = { name: string, basis: string, 
+/**
+ * None when it cannot be computed (no saved quote for the maintenance fund).
+ */
+amount: string | null, };
+
+export type BatchUnitRow = { unit_id: number, building_name: string, number: string, floor: number, owner_names: string, phone_masked: string, status: MoveInStatus, slot_text: string | null, appointment_status: AppointmentStatus | null, delivered_notice: boolean, steps_done: number, version: number, };
+
+export type KeyRecord = { id: number, project_id: number, number: string, kind: string, 
+/**
+ * The unit it opens; none for a public key (机房, 天台…).
+ */
+unit_id: number | null, unit_label: string, label: string, holder: KeyHolder, 
+/**
+ * Who has it when checked out.
+ */
+out_to: string, out_reason: string, due_back: string | null, updated_at: string, overdue_days: number, };
+
+export type KeyEvent = { id: number, key_id: number, action: KeyAction, person: string, reason: string, at: string, by: string, };
+
+export type KeyInput = { project_id: number, number: string, kind: string, unit_id: number | null, 
+/**
+ * For a public key: what it opens ("2栋 电梯机房").
+ */
+label: string, };
+
+export type KeyCheckout = { key_id: number, person: string, reason: string, due_back: string, };
+
+export type ProgressRow = { key: string, units: number, booked: number, in_progress: number, delivered: number, deferred: number, 
+/**
+ * 交付率, percent with one decimal ("42.5").
+ */
+rate: string, };
+
+export type Board = { project_id: number, batch_id: number | null, day: string, total: ProgressRow, arrived_today: number, delivered_today: number, 
+/**
+ * Arrived today, not yet delivered.
+ */
+waiting_now: number, 
+/**
+ * Average minutes from arrival to delivery over units delivered (none yet: null).
+ */
+average_minutes: number | null, by_batch: Array<ProgressRow>, by_building: Array<ProgressRow>, 
+/**
+ * Deliveries per day (day, count) over the batch period.
+ */
+per_day: Array<[string, number]>, };
+
+export type LetterheadSettings = { 
+/**
+ * Empty: each document prints its project's name.
+ */
+company: string, address: string, phone: string, has_logo: boolean, has_seal: boolean, };
+
+export type ImageChange = { "action": "keep" } | { "action": "clear" } | { "action": "set_from_file", path: string, };
+
+export type LetterheadInput = { company: string, address: string, phone: string, logo: ImageChange, seal: ImageChange, };
+
+export type ProcedureSettings = { project_id: number, config: ProcedureConfig, version: number, };
+
+export type BatchCreatedView = { batch: Batch, slots: number, unsold_skipped: number, };
+
+export type BatchDetail = { batch: Batch, slots: Array<Slot>, units: Array<BatchUnitRow>, };
+
+export type MoveInDoc = "move-in-notice" | "move-in-confirmation" | "key-handover";
+
+export type BatchFailure = { unit: string, message: string, };
+
+export type BatchPrintReport = { files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
+
 export const PropertyTypeLabels: Record<PropertyType, string> = { residential: "住宅", commercial: "商业", office: "办公", parking: "车位", storage: "储藏室" };
 
 export const UnitStatusLabels: Record<UnitStatus, string> = { available: "未售", sold: "已售", delivered: "已交付", withheld: "保留" };
@@ -279,6 +449,20 @@ export const PaymentMethodLabels: Record<PaymentMethod, string> = { one_off: "�
 export const FilingStatusLabels: Record<FilingStatus, string> = { not_filed: "未备案", signed: "已网签", filed: "已备案" };
 
 export const ContractStatusLabels: Record<ContractStatus, string> = { live: "有效", cancelled: "已解除" };
+
+export const MoveInStatusLabels: Record<MoveInStatus, string> = { not_started: "未交付", in_progress: "办理中", delivered: "已交付", deferred: "暂缓" };
+
+export const AppointmentStatusLabels: Record<AppointmentStatus, string> = { booked: "已预约", arrived: "已到场", no_show: "未到场", cancelled: "已取消" };
+
+export const DeliveryChannelLabels: Record<DeliveryChannel, string> = { mail: "邮寄", sms: "短信", phone: "电话", in_person: "当面送达" };
+
+export const StepKindLabels: Record<StepKind, string> = { identity: "核验身份", settlement: "结清房款及面积差价", fees: "缴纳入伙费用", confirmation: "签署入伙确认书", documents: "交付两书", meters: "抄录表底数", keys: "移交钥匙", inspection: "交房验收" };
+
+export const MeterKindLabels: Record<MeterKind, string> = { water: "水表", electricity: "电表", gas: "燃气表" };
+
+export const KeyHolderLabels: Record<KeyHolder, string> = { office: "物业保管", owner: "已交业主", out: "借出", lost: "遗失" };
+
+export const KeyActionLabels: Record<KeyAction, string> = { registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失" };
 
 export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契税适用税率", deed_tax_first_home: "家庭首套住房契税（按面积分档）", deed_tax_second_home: "家庭第二套住房契税（按面积分档）", stamp_duty_rate: "印花税税率", stamp_duty_individual_housing_exempt: "个人买卖住房免征印花税", registration_fee_residential: "住宅登记费（元/件）", registration_fee_non_residential: "非住宅登记费（元/件）", certificate_fee_additional: "每增加一本证书工本费（元）", maintenance_fund: "住宅专项维修资金标准", transaction_fee: "交易手续费" };
 

@@ -2,10 +2,12 @@
 //! on failure. Arguments are snake_case on both sides.
 
 mod fees;
+mod movein;
 mod records;
 mod users;
 
 pub use fees::*;
+pub use movein::*;
 pub use records::*;
 pub use users::*;
 
@@ -56,5 +58,32 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::add_rule_version,
         fees::save_fee_statement,
         fees::save_area_statement,
+        movein::letterhead_settings,
+        movein::save_letterhead,
+        movein::procedure_settings,
+        movein::save_procedure_settings,
+        movein::create_batch,
+        movein::list_batches,
+        movein::batch_detail,
+        movein::book_slot,
+        movein::close_booking,
+        movein::record_delivery,
+        movein::movein_unit,
+        movein::check_in,
+        movein::do_step,
+        movein::undo_step,
+        movein::set_hold,
+        movein::list_keys,
+        movein::register_key,
+        movein::checkout_key,
+        movein::return_or_lose_key,
+        movein::key_events,
+        movein::movein_board,
+        movein::export_board,
+        movein::save_movein_doc,
+        movein::print_movein_doc,
+        movein::open_file,
+        movein::print_batch_notices,
+        movein::cancel_batch_print,
     ]
 }

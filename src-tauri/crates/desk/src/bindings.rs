@@ -15,6 +15,7 @@ macro_rules! decls {
 /// The whole bindings file.
 pub fn typescript() -> String {
     use domain::model::*;
+    use domain::movein::*;
     // Ids and counts cross as JSON numbers (all below 2^53), not bigint.
     let cfg = &Config::default().with_large_int("number");
     let decls = decls!(cfg;
@@ -31,6 +32,13 @@ pub fn typescript() -> String {
         fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
         fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput, crate::fees::RegionInfo, crate::fees::SavedQuote, crate::fees::RuleFileVersion, crate::fees::RequoteReport, crate::fees::RequoteFailure,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
+        MoveInStatus, AppointmentStatus, DeliveryChannel, StepKind, MeterKind, KeyHolder, KeyAction,
+        StepConfig, FeeBasis, FeeItemConfig, ProcedureConfig, PeriodPlan, UnitSelection, BatchInput, Batch, Slot,
+        Appointment, Delivery, DeliveryInput, MeterReading, KeySetLine, PaidItem, StepData, StepView, StepRecord,
+        MoveInUnit, AmountDueView, BatchUnitRow, KeyRecord, KeyEvent, KeyInput, KeyCheckout, ProgressRow, Board,
+        crate::movein::LetterheadSettings, crate::movein::ImageChange, crate::movein::LetterheadInput,
+        crate::movein::ProcedureSettings, crate::movein::BatchCreatedView, crate::movein::BatchDetail,
+        crate::movein::MoveInDoc, crate::movein::BatchFailure, crate::movein::BatchPrintReport,
     );
     let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");
     for d in decls {
@@ -45,6 +53,13 @@ pub fn typescript() -> String {
         PaymentMethod::ts_labels(),
         FilingStatus::ts_labels(),
         ContractStatus::ts_labels(),
+        MoveInStatus::ts_labels(),
+        AppointmentStatus::ts_labels(),
+        DeliveryChannel::ts_labels(),
+        StepKind::ts_labels(),
+        MeterKind::ts_labels(),
+        KeyHolder::ts_labels(),
+        KeyAction::ts_labels(),
     ] {
         s.push_str(&labels);
         s.push_str("\n\n");
