@@ -1,11 +1,13 @@
 // Typed calls to the Rust commands. Every failure is an AppError { code, message, field? }.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 import type {
   AreaRequest, AreaSettlement, LineOverride, MortgageRequest, MortgageSchedule, Quote, QuoteRequest,
   RegionInfo, RuleFileVersion, RuleFinding, SavedQuote, VersionInput,
   AppError, AuditEntry, Building, Contract, ContractEdit, ContractInput, FirstAdmin, ImportOutcome,
   ImportRecord, NewUserRequest, Page, Project, SetupStatus, SignedIn, Unit, UnitDetail, UnitEdit,
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
+  Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
+  KeyInput, KeyRecord, LetterheadInput, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
 } from './bindings'
 
 /** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
@@ -66,6 +68,38 @@ export const api = {
   exportImports: (path: string) => call<void>('export_imports', { path }),
   exportUsers: (path: string) => call<void>('export_users', { path }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
+  // Move-in
+  letterheadSettings: () => call<LetterheadSettings>('letterhead_settings'),
+  saveLetterhead: (input: LetterheadInput) => call<LetterheadSettings>('save_letterhead', { input }),
+  procedureSettings: (project_id: number) => call<ProcedureSettings>('procedure_settings', { project_id }),
+  saveProcedureSettings: (settings: ProcedureSettings) => call<ProcedureSettings>('save_procedure_settings', { settings }),
+  createBatch: (input: BatchInput) => call<BatchCreatedView>('create_batch', { input }),
+  listBatches: (project_id: number) => call<Batch[]>('list_batches', { project_id }),
+  batchDetail: (batch_id: number) => call<BatchDetail>('batch_detail', { batch_id }),
+  bookSlot: (unit_id: number, slot_id: number, note: string, rebook: boolean) =>
+    call<MoveInUnit>('book_slot', { unit_id, slot_id, note, rebook }),
+  closeBooking: (unit_id: number, no_show: boolean) => call<MoveInUnit>('close_booking', { unit_id, no_show }),
+  recordDelivery: (input: DeliveryInput) => call<MoveInUnit>('record_delivery', { input }),
+  moveInUnit: (unit_id: number) => call<MoveInUnit>('movein_unit', { unit_id }),
+  checkIn: (unit_id: number, version: number) => call<MoveInUnit>('check_in', { unit_id, version }),
+  doStep: (unit_id: number, version: number, data: StepData) => call<MoveInUnit>('do_step', { unit_id, version, data }),
+  undoStep: (unit_id: number, version: number, kind: StepKind, reason: string) =>
+    call<MoveInUnit>('undo_step', { unit_id, version, kind, reason }),
+  setHold: (unit_id: number, version: number, reason: string | null) => call<MoveInUnit>('set_hold', { unit_id, version, reason }),
+  listKeys: (project_id: number, overdue_only: boolean) => call<KeyRecord[]>('list_keys', { project_id, overdue_only }),
+  registerKey: (input: KeyInput) => call<KeyRecord>('register_key', { input }),
+  checkoutKey: (project_id: number, input: KeyCheckout) => call<KeyRecord>('checkout_key', { project_id, input }),
+  returnOrLoseKey: (project_id: number, key_id: number, lost: boolean, note: string) =>
+    call<KeyRecord>('return_or_lose_key', { project_id, key_id, lost, note }),
+  keyEvents: (key_id: number) => call<KeyEvent[]>('key_events', { key_id }),
+  board: (project_id: number, batch_id: number | null) => call<Board>('movein_board', { project_id, batch_id }),
+  exportBoard: (project_id: number, batch_id: number | null, path: string) => call<void>('export_board', { project_id, batch_id, path }),
+  saveMoveInDoc: (unit_id: number, doc: MoveInDoc, path: string) => call<void>('save_movein_doc', { unit_id, doc, path }),
+  printMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string>('print_movein_doc', { unit_id, doc }),
+  openFile: (path: string) => call<void>('open_file', { path }),
+  printBatchNotices: (batch_id: number, dir: string, combined: boolean, on_progress: Channel<{ done: number; total: number }>) =>
+    call<BatchPrintReport>('print_batch_notices', { batch_id, dir, combined, on_progress }),
+  cancelBatchPrint: () => call<boolean>('cancel_batch_print'),
 }
 
 /** Read a File as base64 (for import_workbook). */

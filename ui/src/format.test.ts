@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { auditChanges, money } from './format'
+import { auditChanges, money, sumMoney } from './format'
 import { toAppError } from './api'
 
 describe('format', () => {
@@ -22,5 +22,13 @@ describe('format', () => {
   it('keeps typed errors and wraps anything else', () => {
     expect(toAppError({ code: 'forbidden', message: '当前角色无权执行此操作' }).code).toBe('forbidden')
     expect(toAppError('boom')).toEqual({ code: 'internal', message: 'boom' })
+  })
+
+  it('sums amounts exactly as integer fen', () => {
+    expect(sumMoney(['0.10', '0.20'])).toBe('0.30')
+    expect(sumMoney(['7160', '939.75', '-0.05'])).toBe('8099.70')
+    expect(sumMoney(['-5.5'])).toBe('-5.50')
+    expect(sumMoney(['1.234'])).toBeNull()
+    expect(sumMoney(['abc'])).toBeNull()
   })
 })

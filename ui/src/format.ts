@@ -41,3 +41,17 @@ export function auditChanges(a: AuditEntry): { key: string; before: string; afte
 export function instant(rfc3339: string): string {
   return rfc3339.replace('T', ' ').slice(0, 19)
 }
+
+/** Sum decimal strings exactly (as integer fen, no floating point); null when one is not an amount. */
+export function sumMoney(values: string[]): string | null {
+  let fen = 0n
+  for (const v of values) {
+    const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(v.trim())
+    if (!m) return null
+    const n = BigInt(m[2]) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'))
+    fen += m[1] ? -n : n
+  }
+  const neg = fen < 0n
+  const abs = neg ? -fen : fen
+  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
+}
