@@ -188,7 +188,7 @@ pub async fn print_batch_notices(
     let progress = |done: usize, total: usize| {
         // About a hundred updates per batch, and always the last.
         let every = (total / 100).max(1);
-        if done == total || done % every == 0 {
+        if done == total || done.is_multiple_of(every) {
             let _ = on_progress.send(BatchProgress { done, total });
         }
     };
