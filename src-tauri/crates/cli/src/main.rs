@@ -61,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: NoticesCommand,
     },
+    /// Move-in (入伙): plan batches, list them.
+    Movein {
+        #[command(subcommand)]
+        command: MoveinCommand,
+    },
     /// Import history and undo.
     Imports {
         #[command(subcommand)]
@@ -170,10 +175,15 @@ enum RulesCommand {
 enum NoticesCommand {
     /// Render one document to a PDF file.
     Render {
-        /// Document id. Available now: fee-statement (税费明细单), area-settlement (面积差价结算单);
-        /// key-handover (钥匙交接单) and certificate-pickup (领证通知单) with --sample only.
+        /// Document id: move-in-notice (入伙通知书), move-in-confirmation (入伙确认书),
+        /// key-handover (钥匙交接单) — these with --unit; fee-statement (税费明细单),
+        /// area-settlement (面积差价结算单) — with --contract; certificate-pickup (领证通知单,
+        /// --sample only until title-certificate records exist).
         #[arg(long)]
         doc: String,
+        /// The unit: its id, or its number as in the unit list ("1-101"; must be unique).
+        #[arg(long)]
+        unit: Option<String>,
         /// Use built-in sample data (for trying it out, and for tests).
         #[arg(long)]
         sample: bool,
@@ -185,6 +195,56 @@ enum NoticesCommand {
         copies: u8,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Render a document for every unit of a move-in batch, in parallel, into a folder.
+    Batch {
+        /// Document id (move-in-notice).
+        #[arg(long)]
+        doc: String,
+        /// Batch id (see `handover movein batches`).
+        #[arg(long)]
+        batch: i64,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// One combined PDF instead of one file per unit.
+        #[arg(long)]
+        combined: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum MoveinCommand {
+    /// Plan a batch: units of whole buildings (optionally a floor range), slots for every day.
+    Plan {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        name: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Buildings by name, comma separated ("1栋,2栋").
+        #[arg(long)]
+        buildings: String,
+        /// Floor range "3-10".
+        #[arg(long)]
+        floors: Option<String>,
+        /// A period "上午,09:00,12:00,20" (label, start, end, quota); repeat for more.
+        #[arg(long = "period", required = true)]
+        periods: Vec<String>,
+        #[arg(long, default_value = "")]
+        place: String,
+        #[arg(long, default_value_t = 5)]
+        desks: u32,
+    },
+    /// The project's batches.
+    Batches {
+        #[arg(long)]
+        project: String,
     },
 }
 
@@ -276,9 +336,25 @@ async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&st
     Ok(report.failed.is_empty())
 }
 
-async fn render_notice(cli: &Cli, doc: &str, sample: bool, contract: Option<&str>, copies: u8, out: &Path) -> Result<bool, AppError> {
-    use notices::{area_settlement, certificate_pickup, fee_statement, key_handover};
-    let known = ["fee-statement", "area-settlement", "key-handover", "certificate-pickup"];
+async fn render_notice(
+    cli: &Cli,
+    doc: &str,
+    unit: Option<&str>,
+    sample: bool,
+    contract: Option<&str>,
+    copies: u8,
+    out: &Path,
+) -> Result<bool, AppError> {
+    use desk::movein::MoveInDoc;
+    use notices::{area_settlement, certificate_pickup, fee_statement, key_handover, move_in_confirmation, move_in_notice};
+    let known = [
+        "move-in-notice",
+        "move-in-confirmation",
+        "fee-statement",
+        "area-settlement",
+        "key-handover",
+        "certificate-pickup",
+    ];
     if !known.contains(&doc) {
         return Err(AppError::invalid(
             "doc",
@@ -295,13 +371,47 @@ async fn render_notice(cli: &Cli, doc: &str, sample: bool, contract: Option<&str
             }
             "area-settlement" => area_settlement::sample().and_then(|s| area_settlement::render(&s)).map_err(err)?,
             "key-handover" => key_handover::render(&key_handover::sample()).map_err(err)?,
+            "move-in-notice" => move_in_notice::render(&move_in_notice::sample()).map_err(err)?,
+            "move-in-confirmation" => move_in_confirmation::render(&move_in_confirmation::sample()).map_err(err)?,
             _ => certificate_pickup::render(&certificate_pickup::sample()).map_err(err)?,
         }
+    } else if let Some(unit) = unit {
+        let which = match doc {
+            "move-in-notice" => MoveInDoc::MoveInNotice,
+            "move-in-confirmation" => MoveInDoc::MoveInConfirmation,
+            "key-handover" => MoveInDoc::KeyHandover,
+            _ => return Err(AppError::invalid("unit", format!("“{doc}”按合同打印，请用 --contract"))),
+        };
+        let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
+        let s = desk.cli_session(cli.role.into()).await?;
+        let id = match unit.trim().parse::<i64>() {
+            Ok(id) => id,
+            Err(_) => {
+                let page = desk
+                    .search_units(
+                        &s,
+                        &UnitQuery {
+                            search: Some(unit.trim().to_string()),
+                            page: 1,
+                            page_size: 50,
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                let exact: Vec<_> = page.items.iter().filter(|i| i.unit.number == unit.trim()).collect();
+                match exact[..] {
+                    [one] => one.unit.id,
+                    [] => return Err(AppError::not_found(format!("房屋“{unit}”"))),
+                    _ => return Err(AppError::invalid("unit", format!("房号“{unit}”不唯一，请用房屋 id"))),
+                }
+            }
+        };
+        desk.movein_pdf(&s, id, which).await?
     } else {
         let Some(number) = contract else {
             return Err(AppError::invalid(
                 "contract",
-                "请用 --contract 指定合同编号，或用 --sample 打印示例",
+                "请用 --unit 指定房屋、--contract 指定合同编号，或用 --sample 打印示例",
             ));
         };
         let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
@@ -429,6 +539,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
         command:
             NoticesCommand::Render {
                 doc,
+                unit,
                 sample,
                 contract,
                 copies,
@@ -436,7 +547,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             },
     } = &cli.command
     {
-        return render_notice(&cli, doc, *sample, contract.as_deref(), *copies, out).await;
+        return render_notice(&cli, doc, unit.as_deref(), *sample, contract.as_deref(), *copies, out).await;
     }
     let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
     let desk = Desk::open(&path).await?;
@@ -523,6 +634,148 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 write_file(&out, &bytes).map(|_| true)
             }
             UnitsCommand::Template { .. } | UnitsCommand::Sample { .. } => Ok(true),
+        },
+        Command::Notices {
+            command: NoticesCommand::Batch { doc, batch, out, combined },
+        } => {
+            if doc != "move-in-notice" {
+                return Err(AppError::invalid("doc", "批量打印目前支持 move-in-notice（入伙通知书）"));
+            }
+            let control = notices::batch::Control::new();
+            let started = std::time::Instant::now();
+            let progress = |done: usize, total: usize| {
+                if !json && (done == total || done % 50 == 0) {
+                    eprint!("\r已排版 {done}/{total}");
+                }
+            };
+            let report = desk.print_batch_notices(&s, batch, &out, combined, &control, &progress).await?;
+            if json {
+                return print_json(&report).map(|_| true);
+            }
+            eprintln!();
+            println!(
+                "已生成 {} 份（{} 页），{} 个文件，用时 {} ms，保存在 {}",
+                report.printed,
+                report.pages,
+                report.files.len(),
+                started.elapsed().as_millis(),
+                out.display()
+            );
+            for f in &report.failures {
+                eprintln!("未能打印：{}：{}", f.unit, f.message);
+            }
+            Ok(report.failures.is_empty())
+        }
+        Command::Movein { command } => match command {
+            MoveinCommand::Plan {
+                project,
+                name,
+                from,
+                to,
+                buildings,
+                floors,
+                periods,
+                place,
+                desks,
+            } => {
+                let p = desk
+                    .projects(&s)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.name == project)
+                    .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
+                let all = desk.buildings(&s, p.id).await?;
+                let mut building_ids = Vec::new();
+                for b in buildings.split([',', '，']).map(str::trim).filter(|b| !b.is_empty()) {
+                    let found = all
+                        .iter()
+                        .find(|x| x.name == b)
+                        .ok_or_else(|| AppError::invalid("buildings", format!("没有楼栋“{b}”")))?;
+                    building_ids.push(found.id);
+                }
+                let (floor_from, floor_to) = match floors.as_deref() {
+                    None => (None, None),
+                    Some(f) => {
+                        let (a, b) = f.split_once('-').ok_or_else(|| AppError::invalid("floors", "楼层范围写作 3-10"))?;
+                        let n = |t: &str| {
+                            t.trim()
+                                .parse::<i32>()
+                                .map_err(|_| AppError::invalid("floors", "楼层范围写作 3-10"))
+                        };
+                        (Some(n(a)?), Some(n(b)?))
+                    }
+                };
+                let mut plans = Vec::new();
+                for (i, p) in periods.iter().enumerate() {
+                    let parts: Vec<&str> = p.split([',', '，']).map(str::trim).collect();
+                    let [label, starts, ends, quota] = parts[..] else {
+                        return Err(AppError::invalid(format!("periods[{i}]"), "时段写作 上午,09:00,12:00,20"));
+                    };
+                    plans.push(domain::movein::PeriodPlan {
+                        label: label.into(),
+                        starts: starts.into(),
+                        ends: ends.into(),
+                        quota: quota
+                            .parse()
+                            .map_err(|_| AppError::invalid(format!("periods[{i}].quota"), "名额应为整数"))?,
+                    });
+                }
+                let created = desk
+                    .create_batch(
+                        &s,
+                        &domain::movein::BatchInput {
+                            project_id: p.id,
+                            name,
+                            first_day: from,
+                            last_day: to,
+                            place,
+                            desks,
+                            periods: plans,
+                            selection: domain::movein::UnitSelection {
+                                building_ids,
+                                floor_from,
+                                floor_to,
+                                unit_ids: vec![],
+                            },
+                        },
+                    )
+                    .await?;
+                if json {
+                    return print_json(&created).map(|_| true);
+                }
+                println!(
+                    "已创建批次 {}（{}）：{} 套，{} 个时段{}",
+                    created.batch.id,
+                    created.batch.name,
+                    created.batch.unit_count,
+                    created.slots,
+                    if created.unsold_skipped > 0 {
+                        format!("；{} 套未售房屋未加入", created.unsold_skipped)
+                    } else {
+                        String::new()
+                    }
+                );
+                Ok(true)
+            }
+            MoveinCommand::Batches { project } => {
+                let p = desk
+                    .projects(&s)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.name == project)
+                    .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
+                let list = desk.batches(&s, p.id).await?;
+                if json {
+                    return print_json(&list).map(|_| true);
+                }
+                for b in list {
+                    println!(
+                        "{}\t{}\t{} 至 {}\t{} 套\t已预约 {}\t已交付 {}",
+                        b.id, b.name, b.first_day, b.last_day, b.unit_count, b.booked, b.delivered
+                    );
+                }
+                Ok(true)
+            }
         },
         Command::Fees { .. } | Command::Notices { .. } => Ok(true),
         Command::Imports { command } => match command {

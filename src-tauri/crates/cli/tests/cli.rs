@@ -239,13 +239,13 @@ fn fees_requote_a_project_from_the_command_line() {
             "notices",
             "render",
             "--doc",
-            "move-in-notice",
+            "inspection-form",
             "--sample",
             "--out",
             pdf.to_str().expect("p"),
         ],
     );
-    assert!(!o.status.success());
+    assert!(!o.status.success(), "the inspection form comes with the inspection records");
     assert_eq!(json(&o)["error"]["field"], "doc");
     let o = handover(&db, &["fees", "requote", "--project", "示例花园", "--region", "national"]);
     assert!(
@@ -253,4 +253,137 @@ fn fees_requote_a_project_from_the_command_line() {
         "no maintenance-fund standard: every contract fails and is named"
     );
     assert_eq!(json(&o)["failed"].as_array().expect("failed").len(), 14);
+}
+
+#[test]
+fn plan_a_batch_and_print_its_move_in_notices() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("h.db");
+    let sample = dir.path().join("s.xlsx");
+    let p = |p: &Path| p.to_str().expect("utf-8 path").to_string();
+    assert!(handover(&db, &["units", "sample", &p(&sample), "--units", "30"]).status.success());
+    assert!(handover(&db, &["units", "import", &p(&sample)]).status.success());
+    let plan = |name: &str| {
+        handover(
+            &db,
+            &[
+                "--json",
+                "movein",
+                "plan",
+                "--project",
+                "示例花园",
+                "--name",
+                name,
+                "--from",
+                "2099-12-05",
+                "--to",
+                "2099-12-06",
+                "--buildings",
+                "1栋",
+                "--floors",
+                "1-5",
+                "--period",
+                "上午,09:00,12:00,10",
+                "--period",
+                "下午,14:00,17:00,10",
+            ],
+        )
+    };
+    let o = plan("第一批");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let created = json(&o);
+    assert_eq!(created["slots"], 4);
+    assert_eq!(created["batch"]["unit_count"], 14, "sold units of floors 1–5 (20 units, 70 % sold)");
+    let batch = created["batch"]["id"].as_i64().expect("id").to_string();
+    let again = plan("第二批");
+    assert!(!again.status.success());
+    assert_eq!(json(&again)["error"]["code"], "conflict");
+    // Without saved quotes the maintenance fund is unknown: every unit is reported, nothing written.
+    let out = dir.path().join("notices");
+    let o = handover(
+        &db,
+        &[
+            "--json",
+            "notices",
+            "batch",
+            "--doc",
+            "move-in-notice",
+            "--batch",
+            &batch,
+            "--out",
+            &p(&out),
+            "--combined",
+        ],
+    );
+    let r = json(&o);
+    assert_eq!(r["failures"].as_array().expect("failures").len(), 14);
+    assert!(r["failures"][0]["message"].as_str().expect("msg").contains("税费测算"));
+    assert!(handover(
+        &db,
+        &[
+            "fees",
+            "requote",
+            "--project",
+            "示例花园",
+            "--region",
+            "national",
+            "--fund-per-m2",
+            "65.00"
+        ]
+    )
+    .status
+    .success());
+    let o = handover(
+        &db,
+        &[
+            "--json",
+            "notices",
+            "batch",
+            "--doc",
+            "move-in-notice",
+            "--batch",
+            &batch,
+            "--out",
+            &p(&out),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let r = json(&o);
+    assert_eq!(r["files"].as_array().expect("files").len(), 14);
+    assert_eq!(std::fs::read_dir(&out).expect("ls").count(), 14, "one PDF per unit");
+    let o = handover(
+        &db,
+        &[
+            "--json",
+            "notices",
+            "batch",
+            "--doc",
+            "move-in-notice",
+            "--batch",
+            &batch,
+            "--out",
+            &p(&out),
+            "--combined",
+        ],
+    );
+    let r = json(&o);
+    assert_eq!((r["files"].as_array().expect("files").len(), r["pages"].as_i64()), (1, Some(14)));
+    let one = dir.path().join("one.pdf");
+    let o = handover(
+        &db,
+        &["notices", "render", "--doc", "move-in-notice", "--unit", "1-101", "--out", &p(&one)],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&one).expect("pdf").starts_with(b"%PDF"));
+    let text = Command::new("pdftotext")
+        .arg(&one)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    assert!(
+        text.contains("入伙通知书") && text.contains("1栋1-101") && text.contains("专项维修资金"),
+        "{text}"
+    );
+    assert!(text.contains("5,817.50"), "89.50 ㎡ × 65.00 from the saved quote: {text}");
 }
