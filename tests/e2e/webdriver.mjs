@@ -55,8 +55,16 @@ export class Session {
     return this.cmd('GET', `/element/${id}/text`)
   }
 
-  click(id) {
-    return this.cmd('POST', `/element/${id}/click`, {})
+  /** Click like a user; while an overlay (a fading dialog, a toast) covers the element, wait and retry. */
+  async click(id) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.cmd('POST', `/element/${id}/click`, {})
+      } catch (e) {
+        if (!String(e.message).includes('click intercepted') || attempt >= 20) throw e
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    }
   }
 
   /** Type into an input. Clearing goes through an `input` event so Vue's v-model sees it

@@ -2,11 +2,9 @@
 import { ElMessage } from 'element-plus'
 import type { AppError, MoveInStatus } from './bindings'
 
-/** Today's date (local) as YYYY-MM-DD. */
+/** Today's date in China Standard Time (UTC+8, as the Rust services count days) as YYYY-MM-DD. */
 export function today(): string {
-  const d = new Date()
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
 
 /** A field error goes next to its field; any other error is shown as a message. */

@@ -644,7 +644,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             let control = notices::batch::Control::new();
             let started = std::time::Instant::now();
             let progress = |done: usize, total: usize| {
-                if !json && (done == total || done % 50 == 0) {
+                if !json && (done == total || done.is_multiple_of(50)) {
                     eprint!("\r已排版 {done}/{total}");
                 }
             };
