@@ -55,6 +55,9 @@ export const api = {
     call<SavedQuote>('save_contract_quote', { contract_id, request, overrides }),
   saveFeeStatement: (contract_id: number, quote_id: number, copies: number, path: string) =>
     call<void>('save_fee_statement', { contract_id, quote_id, copies, path }),
+  printFeeStatement: (contract_id: number, quote_id: number, copies: number) =>
+    call<string>('print_fee_statement', { contract_id, quote_id, copies }),
+  printAreaStatement: (contract_number: string) => call<string>('print_area_statement', { contract_number }),
   saveAreaStatement: (contract_number: string, path: string) => call<void>('save_area_statement', { contract_number, path }),
   contractQuotes: (contract_id: number) => call<SavedQuote[]>('contract_quotes', { contract_id }),
   areaSettlement: (request: AreaRequest) => call<AreaSettlement>('area_settlement', { request }),

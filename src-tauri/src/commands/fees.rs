@@ -102,3 +102,27 @@ pub async fn save_area_statement(state: State<'_, AppState>, contract_number: St
     let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
     super::records::write_file(&path, &pdf)
 }
+
+/// "Print" a saved quote's 税费明细单: open it in the system PDF viewer (its print dialog sends it
+/// to the default printer). Returns where the file was written.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn print_fee_statement<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    contract_id: i64,
+    quote_id: i64,
+    copies: u8,
+) -> Result<String> {
+    let pdf = state
+        .desk
+        .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
+        .await?;
+    super::movein::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
+}
+
+/// "Print" the 面积差价结算单 of a contract in the system PDF viewer.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn print_area_statement<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, contract_number: String) -> Result<String> {
+    let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
+    super::movein::open_pdf(&app, &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)), &pdf)
+}

@@ -58,6 +58,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::add_rule_version,
         fees::save_fee_statement,
         fees::save_area_statement,
+        fees::print_fee_statement,
+        fees::print_area_statement,
         movein::letterhead_settings,
         movein::save_letterhead,
         movein::procedure_settings,
