@@ -122,7 +122,15 @@ pub async fn print_fee_statement<R: tauri::Runtime>(
 
 /// "Print" the 面积差价结算单 of a contract in the system PDF viewer.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn print_area_statement<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>, contract_number: String) -> Result<String> {
+pub async fn print_area_statement<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    contract_number: String,
+) -> Result<String> {
     let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
-    super::movein::open_pdf(&app, &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)), &pdf)
+    super::movein::open_pdf(
+        &app,
+        &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)),
+        &pdf,
+    )
 }

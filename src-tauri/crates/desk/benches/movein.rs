@@ -26,7 +26,9 @@ async fn template(dir: &Path) -> PathBuf {
     let desk = Desk::new(store, clock());
     let s = admin(&desk).await;
     let bytes = domain::sample::workbook("基准花园", 10_000).unwrap_or_else(|e| panic!("{e}"));
-    desk.import_workbook(&s, "bench.xlsx", &bytes).await.unwrap_or_else(|e| panic!("{e}"));
+    desk.import_workbook(&s, "bench.xlsx", &bytes)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     desk.store().close().await;
     path
 }
@@ -127,7 +129,10 @@ fn board(c: &mut Criterion) {
             batches.push(plan(&desk, &s, &format!("第{}批", i + 1), r, day(12, 1), 10).await);
         }
         let mut p = desk.procedure_settings(&s, 1).await.unwrap_or_else(|e| panic!("{e}"));
-        p.config.steps.iter_mut().for_each(|st| st.enabled = st.kind == domain::movein::StepKind::Identity);
+        p.config
+            .steps
+            .iter_mut()
+            .for_each(|st| st.enabled = st.kind == domain::movein::StepKind::Identity);
         desk.save_procedure_settings(&s, &p).await.unwrap_or_else(|e| panic!("{e}"));
         let units = desk.batch_detail(&s, batches[0]).await.unwrap_or_else(|e| panic!("{e}")).units;
         let identity = StepData::Identity {
@@ -138,7 +143,9 @@ fn board(c: &mut Criterion) {
         };
         for u in units.iter().take(1_000) {
             let m = desk.check_in(&s, u.unit_id, u.version).await.unwrap_or_else(|e| panic!("{e}"));
-            desk.do_step(&s, u.unit_id, m.version, &identity).await.unwrap_or_else(|e| panic!("{e}"));
+            desk.do_step(&s, u.unit_id, m.version, &identity)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
     });
     let mut g = c.benchmark_group("movein");

@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod error;
 pub mod id_number;
+pub mod inspection;
 pub mod mask;
 pub mod model;
 pub mod movein;

@@ -39,8 +39,16 @@ fn batch(c: &mut Criterion) {
     for (name, combined) in [("batch_200_combined", true), ("batch_200_per_unit", false)] {
         g.bench_function(name, |b| {
             b.iter(|| {
-                let out = handover_notices::batch::render("入伙通知书", &items[0].letterhead, &items, combined, threads, &Control::new(), &|_, _| {})
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let out = handover_notices::batch::render(
+                    "入伙通知书",
+                    &items[0].letterhead,
+                    &items,
+                    combined,
+                    threads,
+                    &Control::new(),
+                    &|_, _| {},
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(out.pages, 200);
             })
         });
