@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod fees;
+pub mod inspection;
 pub mod movein;
 pub mod records;
 mod users;
@@ -38,6 +39,9 @@ pub struct Desk {
     clock: Clock,
     /// Fee rules in force: the shipped files plus finance's latest edits (replaced on each edit).
     rules: Arc<std::sync::RwLock<Arc<::fees::rules::RuleBook>>>,
+    /// Where defect photos are kept (`<database folder>/photos`); none for in-memory databases
+    /// unless set with [`Desk::with_photo_dir`].
+    files: Option<Arc<std::path::PathBuf>>,
 }
 
 impl Desk {
@@ -51,7 +55,14 @@ impl Desk {
             store,
             clock,
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
+            files: None,
         }
+    }
+
+    /// Keep defect photos in `dir`.
+    pub fn with_photo_dir(mut self, dir: &Path) -> Self {
+        self.files = Some(Arc::new(dir.to_path_buf()));
+        self
     }
 
     /// Open the database file (created and migrated if needed) with the system clock.
@@ -59,7 +70,8 @@ impl Desk {
     /// Errors: as [`Store::open`].
     pub async fn open(path: &Path) -> domain::Result<Desk> {
         let (store, _) = Store::open(path).await?;
-        let desk = Desk::new(store, system_clock());
+        let photos = path.parent().unwrap_or(Path::new(".")).join("photos");
+        let desk = Desk::new(store, system_clock()).with_photo_dir(&photos);
         desk.load_rules().await?;
         Ok(desk)
     }
@@ -150,3 +162,6 @@ mod write_tests {
 
 #[cfg(test)]
 mod movein_tests;
+
+#[cfg(test)]
+mod inspection_tests;

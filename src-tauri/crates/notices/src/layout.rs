@@ -119,6 +119,7 @@ const SEAL_ID: &str = "Seal";
 pub struct Part {
     pages: Vec<Vec<Op>>,
     paper: Paper,
+    images: Vec<(String, Image)>,
 }
 
 impl Part {
@@ -146,11 +147,40 @@ pub fn combine(title: &str, letterhead: &Letterhead, parts: Vec<Part>) -> Vec<u8
             .map
             .insert(XObjectId(SEAL_ID.into()), XObject::Image((*seal.raw).clone()));
     }
+    for (n, part) in parts.iter().enumerate() {
+        for (id, img) in &part.images {
+            doc.resources
+                .xobjects
+                .map
+                .insert(XObjectId(format!("P{n}-{id}")), XObject::Image((*img.raw).clone()));
+        }
+    }
     let pages = parts
         .into_iter()
-        .flat_map(|part| {
-            let (w, h) = part.paper.size();
-            part.pages.into_iter().map(move |ops| PdfPage::new(Mm(w), Mm(h), ops))
+        .enumerate()
+        .map(|(n, part)| {
+            let prefix = format!("P{n}-");
+            let pages: Vec<Vec<Op>> = part
+                .pages
+                .into_iter()
+                .map(|ops| {
+                    ops.into_iter()
+                        .map(|op| match op {
+                            // Per-document images get a part prefix so parts never collide.
+                            Op::UseXobject { id, transform } if id.0.starts_with("I") => Op::UseXobject {
+                                id: XObjectId(format!("{prefix}{}", id.0)),
+                                transform,
+                            },
+                            op => op,
+                        })
+                        .collect()
+                })
+                .collect();
+            (part.paper, pages)
+        })
+        .flat_map(|(paper, pages)| {
+            let (w, h) = paper.size();
+            pages.into_iter().map(move |ops| PdfPage::new(Mm(w), Mm(h), ops))
         })
         .collect();
     let opts = PdfSaveOptions {
@@ -224,6 +254,10 @@ pub struct Sheet {
     header: Option<(Vec<Column>, f32)>,
     letterhead: Letterhead,
     copy_mark: Option<String>,
+    /// Images drawn in this document besides the logo and seal (photos, signatures), by id.
+    images: Vec<(String, Image)>,
+    /// The next table row is at least this tall (mm), to fit a thumbnail.
+    min_row: f32,
 }
 
 impl Sheet {
@@ -239,6 +273,8 @@ impl Sheet {
             header: None,
             letterhead,
             copy_mark: None,
+            images: vec![],
+            min_row: 0.0,
         };
         s.new_page()?;
         Ok(s)
@@ -444,7 +480,7 @@ impl Sheet {
         let line_h = size / PT_PER_MM * 1.35;
         let wrapped: Vec<Vec<String>> = cols.iter().zip(cells).map(|(c, t)| wrap(t, size, c.width - 2.0 * pad)).collect();
         let n = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let h = line_h * n as f32 + 2.0 * pad;
+        let h = (line_h * n as f32 + 2.0 * pad).max(if header { 0.0 } else { self.min_row });
         if self.y + h > self.height() - MARGIN - 8.0 {
             self.new_page()?;
             if header {
@@ -473,6 +509,54 @@ impl Sheet {
         self.line(MARGIN, top, right, top, thick);
         self.line(MARGIN, top + h, right, top + h, thick);
         self.y = top + h;
+        Ok(())
+    }
+
+    /// Register a per-document image and return its id.
+    fn add_image(&mut self, img: &Image) -> String {
+        if let Some((id, _)) = self.images.iter().find(|(_, i)| i == img) {
+            return id.clone();
+        }
+        let id = format!("I{}", self.images.len());
+        self.images.push((id.clone(), img.clone()));
+        id
+    }
+
+    /// A row of the running table with an image (a photo thumbnail) in its last column; the row
+    /// is at least `height` mm tall.
+    pub fn row_with_image(&mut self, cells: &[String], image: Option<&Image>, height: f32) -> Result<(), NoticeError> {
+        let (cols, _) = self
+            .header
+            .clone()
+            .ok_or_else(|| NoticeError::MissingData { what: "表头".into() })?;
+        self.min_row = if image.is_some() { height } else { 0.0 };
+        let r = self.row(cells);
+        self.min_row = 0.0;
+        r?;
+        if let Some(img) = image {
+            let id = self.add_image(img);
+            let x = MARGIN + cols.iter().take(cols.len().saturating_sub(1)).map(|c| c.width).sum::<f32>() + 1.2;
+            let bottom = self.y - 1.2;
+            let h = (height - 2.4).min(cols.last().map(|c| (c.width - 2.4) / img.aspect().max(0.1)).unwrap_or(height));
+            self.image(&id, img, x, bottom, h);
+        }
+        Ok(())
+    }
+
+    /// Signature lines with, where given, a captured signature image drawn over the line.
+    pub fn signatures_with(&mut self, who: &[&str], images: &[Option<&Image>]) -> Result<(), NoticeError> {
+        self.signatures(who)?;
+        let cell = self.width() / who.len().max(1) as f32;
+        let line_y = self.y - 10.0 + 1.0;
+        for (i, img) in images.iter().enumerate() {
+            if let Some(img) = img {
+                let id = self.add_image(img);
+                let label_w = text_width(&format!("{}（签字）：", who.get(i).copied().unwrap_or("")), 10.0);
+                let x = MARGIN + cell * i as f32 + label_w;
+                let h = 12.0_f32.min((cell - label_w - 4.0) / img.aspect().max(0.1));
+                self.image(&id, img, x, line_y, h);
+            }
+        }
         Ok(())
     }
 
@@ -559,6 +643,7 @@ impl Sheet {
         Ok(Part {
             pages: std::mem::take(&mut self.pages),
             paper: self.paper,
+            images: std::mem::take(&mut self.images),
         })
     }
 

@@ -13,10 +13,12 @@ pub mod area_settlement;
 pub mod batch;
 pub mod certificate_pickup;
 pub mod fee_statement;
+pub mod inspection_form;
 pub mod key_handover;
 pub mod layout;
 pub mod move_in_confirmation;
 pub mod move_in_notice;
+pub mod rectification_notice;
 
 use printpdf::ParsedFont;
 use std::sync::OnceLock;

@@ -390,3 +390,70 @@ mod batch {
         assert!(control.done() < 50);
     }
 }
+
+#[test]
+fn inspection_form_has_results_defects_meters_signatures_and_copies() {
+    let mut f = handover_notices::inspection_form::sample();
+    f.copies = 2;
+    f.owner_signature = Some(handover_notices::layout::Image::decode(include_bytes!("../assets/sample-seal.png"), "签名").expect("img"));
+    let pdf = handover_notices::inspection_form::render(&f).expect("render");
+    has_all(
+        &pdf,
+        &[
+            "交房验收单",
+            "1栋 1-101",
+            "王喆、李堃",
+            "业主验房",
+            "工程部 张工",
+            "闭水试验 48 小时无渗漏",
+            "不合格",
+            "东墙空鼓约 0.3 ㎡",
+            "总包",
+            "2026-12-12",
+            "SB-1101",
+            "12.5",
+            "共 2 项：合格 1 项，不合格 1 项",
+            "第一联 业主留存",
+            "第二联 物业存档",
+            "业主（签字）",
+            "工程人员（签字）",
+        ],
+    );
+    let path = unique("sig");
+    std::fs::write(&path, &pdf).expect("write");
+    let out = Command::new("pdfimages").arg("-list").arg(&path).output().expect("pdfimages");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().skip(2).count(),
+        2 * 2,
+        "the signature (and its alpha mask) once per copy"
+    );
+}
+
+#[test]
+fn rectification_notice_lists_open_defects_with_deadlines_and_thumbnails() {
+    let n = handover_notices::rectification_notice::sample();
+    let pdf = handover_notices::rectification_notice::render(&n).expect("render");
+    has_all(
+        &pdf,
+        &[
+            "整改通知单",
+            "总包：",
+            "下列 2 项问题",
+            "其中 1 项已超过整改期限",
+            "#1",
+            "1栋 1-101",
+            "土建 / 墙面 / 空鼓",
+            "2026-12-06",
+            "逾期 2 天",
+            "紧急",
+            "责任单位签收（签字）",
+        ],
+    );
+    let mut none = n.clone();
+    none.lines.clear();
+    assert_eq!(
+        handover_notices::rectification_notice::render(&none).expect_err("empty").code(),
+        "missing_data"
+    );
+}

@@ -12,12 +12,14 @@
 mod audit;
 mod fees;
 mod import;
+mod inspection;
 mod movein;
 mod records;
 mod users;
 
 pub use fees::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
+pub use inspection::{InspectionRow, NewDefect, NewPhoto};
 pub use movein::{BatchCreated, MoveInRow, SettingValue};
 pub use users::{NewUser, UserRecord};
 

@@ -27,15 +27,30 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let (store, report) = Store::open(&path).await.expect("reopen");
     assert!(report.backup.is_none());
     assert_eq!(report.applied, 0);
-    // Rewind the latest migration (0002: the fee tables), as if this file came from the previous
-    // release. Opening it again must back it up first, then migrate it, keeping the data.
+    // Rewind the latest migration (drop the tables it creates), as if this file came from the
+    // previous release. Opening it again must back it up first, then migrate it, keeping the data.
     let latest = Store::schema_version();
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
         .bind(latest)
         .execute(&store.pool)
         .await
         .expect("rewind");
-    for t in ["fee_quotes", "fee_rule_edits"] {
+    let sql = crate::MIGRATOR
+        .iter()
+        .find(|m| m.version == latest)
+        .expect("latest")
+        .sql
+        .as_str()
+        .to_string();
+    let mut tables: Vec<String> = sql
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("CREATE TABLE "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(String::from)
+        .collect();
+    assert!(!tables.is_empty(), "the latest migration creates tables");
+    tables.reverse();
+    for t in tables {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {t}")))
             .execute(&store.pool)
             .await

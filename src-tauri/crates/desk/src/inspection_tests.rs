@@ -1,0 +1,475 @@
+//! Inspection service tests: walk a unit, raise defects with photos, route them, four-eyes close,
+//! complete the inspection into the move-in procedure, scorecards, documents, and files never
+//! orphaned.
+
+use crate::inspection::*;
+use crate::*;
+use domain::inspection::*;
+use domain::role::Role;
+use domain::ErrorCode;
+
+fn clock_at(instant: &'static str) -> Clock {
+    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
+}
+
+struct World {
+    desk: Desk,
+    admin: Session,
+    engineer: Session,
+    fitter: Session,
+    unit_id: i64,
+    project_id: i64,
+    dir: tempfile::TempDir,
+}
+
+async fn login(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
+    desk.create_user(
+        admin,
+        &NewUserRequest {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            password: "password-123".into(),
+        },
+    )
+    .await
+    .expect("user");
+    desk.sign_in(&SignIn {
+        username: name.into(),
+        password: "password-123".into(),
+    })
+    .await
+    .expect("sign in")
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("tmp");
+    let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock_at("2026-11-23T10:00:00+08:00"))
+        .with_photo_dir(&dir.path().join("photos"));
+    let admin = desk
+        .create_first_admin(&FirstAdmin {
+            username: "admin".into(),
+            display_name: "管理员".into(),
+            password: "correct horse".into(),
+        })
+        .await
+        .expect("admin");
+    let engineer = login(&desk, &admin, "engineer", Role::Clerk).await;
+    let fitter = login(&desk, &admin, "fitter", Role::Clerk).await;
+    let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
+    desk.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
+    let project_id = desk.projects(&admin).await.expect("p")[0].id;
+    let unit_id = desk
+        .search_units(
+            &admin,
+            &domain::model::UnitQuery {
+                search: Some("1-101".into()),
+                page: 1,
+                page_size: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("units")
+        .items[0]
+        .unit
+        .id;
+    World {
+        desk,
+        admin,
+        engineer,
+        fitter,
+        unit_id,
+        project_id,
+        dir,
+    }
+}
+
+fn photo(w: &World, name: &str, bytes: &[u8]) -> String {
+    let p = w.dir.path().join(name);
+    std::fs::write(&p, bytes).expect("write photo");
+    p.to_string_lossy().to_string()
+}
+
+fn wall(photos: Vec<String>) -> DefectInput {
+    DefectInput {
+        inspection_id: 0,
+        room: "客厅".into(),
+        item: "墙面".into(),
+        category: ["土建".into(), "墙面".into(), "空鼓".into()],
+        severity: Severity::Normal,
+        party: "总包".into(),
+        deadline: None,
+        description: "东墙空鼓约 0.3 ㎡".into(),
+        pin: Some((30, 40)),
+        photo_paths: photos,
+    }
+}
+
+const PNG: &[u8] = include_bytes!("../../notices/assets/sample-logo.png");
+
+#[tokio::test]
+async fn inspect_raise_route_and_close_with_four_eyes() {
+    let w = world().await;
+    let (d, e) = (&w.desk, &w.engineer);
+    let mut i = d
+        .start_inspection(
+            e,
+            &InspectionStart {
+                unit_id: w.unit_id,
+                kind: InspectionKind::Owner,
+            },
+        )
+        .await
+        .expect("start");
+    assert_eq!(
+        (i.template_version, i.items.len()),
+        (1, 25),
+        "the handbook default, saved as version 1"
+    );
+    // A defect on an item that requires a photo, without one: refused, nothing written.
+    let mut input = wall(vec![]);
+    input.inspection_id = i.id;
+    let err = d.raise_defect(e, &input).await.expect_err("photo required");
+    assert_eq!(err.field.as_deref(), Some("photo_paths"));
+    // A non-image, and a corrupt PNG: refused by name; no file left in the photo folder.
+    for (name, bytes, why) in [
+        ("a.txt", &b"hello"[..], "不是 JPEG 或 PNG"),
+        ("b.png", &PNG[..PNG.len() / 2], "已损坏"),
+    ] {
+        input.photo_paths = vec![photo(&w, name, bytes)];
+        let err = d.raise_defect(e, &input).await.expect_err(why);
+        assert!(err.message.contains(why), "{}", err.message);
+    }
+    let photos_dir = w.dir.path().join("photos");
+    assert_eq!(
+        std::fs::read_dir(&photos_dir).map(|r| r.count()).unwrap_or(0),
+        0,
+        "nothing orphaned"
+    );
+    input.photo_paths = vec![photo(&w, "wall.png", PNG)];
+    let wall = d.raise_defect(e, &input).await.expect("raised");
+    assert_eq!(
+        (wall.status, wall.deadline.to_string().as_str()),
+        (DefectStatus::Pending, "2026-11-30")
+    );
+    assert_eq!(wall.photos.len(), 1);
+    assert_eq!(
+        std::fs::read_dir(&photos_dir).expect("dir").count(),
+        2,
+        "the photo and its thumbnail"
+    );
+    assert!(d
+        .defect_photo(e, wall.photos[0].id, true)
+        .await
+        .expect("thumb")
+        .starts_with("data:image/jpeg;base64,"));
+    // The same item again while open: refused; the photo it would have added is not left behind.
+    input.photo_paths = vec![photo(&w, "other.png", &[PNG, b"trailing bytes make another hash"].concat())];
+    let err = d.raise_defect(e, &input).await.expect_err("duplicate");
+    assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("item")));
+    assert_eq!(
+        std::fs::read_dir(&photos_dir).expect("dir").count(),
+        2,
+        "the failed transaction's new photo was removed"
+    );
+    // A second defect on an item without a photo requirement.
+    let door = d
+        .raise_defect(
+            e,
+            &DefectInput {
+                inspection_id: i.id,
+                room: "卧室".into(),
+                item: "门窗".into(),
+                category: ["门窗".into(), "五金".into(), "合页松动".into()],
+                severity: Severity::Minor,
+                party: "精装".into(),
+                photo_paths: vec![],
+                pin: None,
+                ..input.clone()
+            },
+        )
+        .await
+        .expect("second");
+    // Route the first: assign, fixed by the fitter, the fitter may not close it, the engineer does.
+    let mv = |defect: &Defect, action, reason: &str| DefectMove {
+        defect_id: defect.id,
+        version: defect.version,
+        action,
+        reason: reason.into(),
+    };
+    let wall = d.move_defect(e, &mv(&wall, DefectAction::Assign, "")).await.expect("assigned");
+    let wall = d
+        .move_defect(&w.fitter, &mv(&wall, DefectAction::MarkFixed, ""))
+        .await
+        .expect("fixed");
+    assert_eq!(wall.fixed_by.as_deref(), Some("fitter"));
+    let err = d
+        .move_defect(&w.fitter, &mv(&wall, DefectAction::Close, ""))
+        .await
+        .expect_err("four eyes");
+    assert!(err.message.contains("不能自己复验关闭"));
+    let back = d.move_defect(e, &mv(&wall, DefectAction::Reject, "仍有空鼓")).await.expect("退回");
+    assert_eq!((back.status, back.reopened), (DefectStatus::InProgress, 1));
+    let err = d
+        .move_defect(e, &mv(&wall, DefectAction::Close, ""))
+        .await
+        .expect_err("stale version");
+    assert_eq!(err.code, ErrorCode::Stale);
+    let wall = d
+        .move_defect(&w.fitter, &mv(&back, DefectAction::MarkFixed, ""))
+        .await
+        .expect("fixed again");
+    let wall = d.move_defect(e, &mv(&wall, DefectAction::Close, "")).await.expect("closed");
+    assert_eq!(wall.status, DefectStatus::Closed);
+    let err = d
+        .move_defect(e, &mv(&door, DefectAction::Void, "重复登记"))
+        .await
+        .expect_err("manager only");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let events = d.defect_events(e, wall.id).await.expect("events");
+    let actions: Vec<DefectAction> = events.iter().map(|e| e.action).collect();
+    use DefectAction::*;
+    assert_eq!(actions, [Assign, MarkFixed, Reject, MarkFixed, Close]);
+    assert_eq!(events[2].reason, "仍有空鼓");
+    // Scorecards and lists.
+    let cards = d.scorecards(e, w.project_id).await.expect("cards");
+    let zb = cards.iter().find(|c| c.party == "总包").expect("总包");
+    assert_eq!((zb.total, zb.closed, zb.reopen_rate.as_str()), (1, 1, "100.0"));
+    assert_eq!(zb.average_days_to_fix.as_deref(), Some("0.0"));
+    let open = d
+        .defects(
+            e,
+            &DefectQuery {
+                project_id: w.project_id,
+                open_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("open");
+    assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [door.id]);
+    // Later, the minor door defect (15 days) is overdue.
+    let later = Desk::new(d.store().clone(), clock_at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
+    let overdue = later
+        .defects(
+            e,
+            &DefectQuery {
+                project_id: w.project_id,
+                overdue_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("overdue");
+    assert_eq!((overdue.len(), overdue[0].overdue_days), (1, 12));
+    // Results: every item checked; the failed ones have defects; then complete.
+    i = d.inspection(e, i.id).await.expect("reload");
+    let outcomes: Vec<ItemOutcome> = i
+        .items
+        .iter()
+        .map(|it| ItemOutcome {
+            room: it.room.clone(),
+            item: it.item.clone(),
+            result: if (it.room.as_str(), it.item.as_str()) == ("卧室", "门窗") || (it.room.as_str(), it.item.as_str()) == ("客厅", "墙面")
+            {
+                ItemResult::Fail
+            } else {
+                ItemResult::Pass
+            },
+            note: String::new(),
+        })
+        .collect();
+    let err = d.complete_inspection(e, i.id, i.version).await.expect_err("nothing checked yet");
+    assert!(err.message.contains("尚未检查"), "{}", err.message);
+    i = d
+        .update_inspection(
+            e,
+            &InspectionUpdate {
+                inspection_id: i.id,
+                version: i.version,
+                outcomes,
+                meters: vec![],
+                remarks: "业主要求整改后电话通知".into(),
+            },
+        )
+        .await
+        .expect("results");
+    use base64::Engine;
+    i = d
+        .sign_inspection(e, i.id, i.version, &base64::engine::general_purpose::STANDARD.encode(PNG))
+        .await
+        .expect("signed");
+    assert!(i.has_signature);
+    let done = d.complete_inspection(e, i.id, i.version).await.expect("complete");
+    assert!(done.completed_at.is_some());
+    let err = d
+        .raise_defect(
+            e,
+            &DefectInput {
+                inspection_id: i.id,
+                ..door_input()
+            },
+        )
+        .await
+        .expect_err("completed");
+    assert_eq!(err.code, ErrorCode::Conflict);
+    // Documents.
+    let pdf = d.inspection_form_pdf(e, i.id, 2).await.expect("form");
+    assert!(pdf.starts_with(b"%PDF"));
+    let pdf = d.rectification_notice_pdf(e, w.project_id, "精装").await.expect("notice");
+    assert!(pdf.starts_with(b"%PDF"));
+    let err = d.rectification_notice_pdf(e, w.project_id, "总包").await.expect_err("none open");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    let _ = &w.admin;
+}
+
+fn door_input() -> DefectInput {
+    DefectInput {
+        inspection_id: 0,
+        room: "阳台".into(),
+        item: "地面".into(),
+        category: ["土建".into(), "地面".into(), "积水".into()],
+        severity: Severity::Minor,
+        party: "总包".into(),
+        deadline: None,
+        description: "阳台地面积水".into(),
+        pin: None,
+        photo_paths: vec![],
+    }
+}
+
+#[tokio::test]
+async fn completing_an_inspection_fills_the_move_in_step() {
+    let w = world().await;
+    let (d, e) = (&w.desk, &w.engineer);
+    let building = d.buildings(&w.admin, w.project_id).await.expect("b")[0].id;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("d");
+    d.create_batch(
+        &w.admin,
+        &domain::movein::BatchInput {
+            project_id: w.project_id,
+            name: "第一批".into(),
+            first_day: today,
+            last_day: today,
+            place: String::new(),
+            desks: 1,
+            periods: vec![domain::movein::PeriodPlan {
+                label: "上午".into(),
+                starts: "09:00".into(),
+                ends: "12:00".into(),
+                quota: 5,
+            }],
+            selection: domain::movein::UnitSelection {
+                building_ids: vec![building],
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .expect("batch");
+    let i = d
+        .start_inspection(
+            e,
+            &InspectionStart {
+                unit_id: w.unit_id,
+                kind: InspectionKind::Owner,
+            },
+        )
+        .await
+        .expect("start");
+    let outcomes = i
+        .items
+        .iter()
+        .map(|it| ItemOutcome {
+            room: it.room.clone(),
+            item: it.item.clone(),
+            result: ItemResult::Pass,
+            note: String::new(),
+        })
+        .collect();
+    let i = d
+        .update_inspection(
+            e,
+            &InspectionUpdate {
+                inspection_id: i.id,
+                version: i.version,
+                outcomes,
+                meters: vec![],
+                remarks: String::new(),
+            },
+        )
+        .await
+        .expect("all pass");
+    d.complete_inspection(e, i.id, i.version).await.expect("complete");
+    let u = d.movein_unit(e, w.unit_id).await.expect("move-in");
+    let step = u
+        .steps
+        .iter()
+        .find(|s| s.kind == domain::movein::StepKind::Inspection)
+        .expect("step");
+    match &step.done.as_ref().expect("filled").data {
+        domain::movein::StepData::Inspection { note } => assert!(note.contains("25 项合格，0 项不合格"), "{note}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(u.status, domain::movein::MoveInStatus::InProgress);
+}
+
+#[tokio::test]
+async fn templates_are_versioned_and_inspections_keep_theirs() {
+    let w = world().await;
+    let (d, e) = (&w.desk, &w.engineer);
+    let first = d
+        .start_inspection(
+            e,
+            &InspectionStart {
+                unit_id: w.unit_id,
+                kind: InspectionKind::PreInspection,
+            },
+        )
+        .await
+        .expect("start");
+    let mut t = d.inspection_template(e, w.project_id, "住宅").await.expect("template").template;
+    t.items.truncate(3);
+    let err = d
+        .save_inspection_template(
+            e,
+            &TemplateInput {
+                project_id: w.project_id,
+                unit_type: "住宅".into(),
+                items: t.items.clone(),
+            },
+        )
+        .await
+        .expect_err("clerks do not edit templates");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let v2 = d
+        .save_inspection_template(
+            &w.admin,
+            &TemplateInput {
+                project_id: w.project_id,
+                unit_type: "住宅".into(),
+                items: t.items,
+            },
+        )
+        .await
+        .expect("v2");
+    assert_eq!((v2.template.version, v2.template.items.len()), (2, 3));
+    let again = d.inspection(e, first.id).await.expect("first");
+    assert_eq!(
+        (again.template_version, again.items.len()),
+        (1, 25),
+        "the first inspection keeps version 1"
+    );
+    let second = d
+        .start_inspection(
+            e,
+            &InspectionStart {
+                unit_id: w.unit_id,
+                kind: InspectionKind::Reinspection,
+            },
+        )
+        .await
+        .expect("start 2");
+    assert_eq!(second.template_version, 2);
+}
