@@ -436,6 +436,90 @@ export type BatchFailure = { unit: string, message: string, };
 
 export type BatchPrintReport = { files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
 
+export type InspectionKind = "pre_inspection" | "owner" | "reinspection";
+
+export type ItemResult = "pass" | "fail" | "not_applicable";
+
+export type Severity = "urgent" | "normal" | "minor";
+
+export type DefectStatus = "pending" | "in_progress" | "awaiting_reinspection" | "closed" | "disputed" | "void";
+
+export type DefectAction = "assign" | "mark_fixed" | "close" | "reject" | "dispute" | "uphold" | "dismiss" | "void";
+
+export type ChecklistItem = { room: string, item: string, standard: string, 
+/**
+ * A defect on this item must have at least one photo.
+ */
+photo_required: boolean, };
+
+export type TemplateInput = { project_id: number, 
+/**
+ * 户型 / unit type the template applies to ("住宅", "商业"…; a property-type label).
+ */
+unit_type: string, items: Array<ChecklistItem>, };
+
+export type Template = { id: number, project_id: number, unit_type: string, version: number, items: Array<ChecklistItem>, created_at: string, created_by: string, };
+
+export type ItemOutcome = { room: string, item: string, result: ItemResult, note: string, };
+
+export type InspectionStart = { unit_id: number, kind: InspectionKind, };
+
+export type InspectionUpdate = { inspection_id: number, version: number, outcomes: Array<ItemOutcome>, meters: Array<MeterReading>, remarks: string, };
+
+export type Inspection = { id: number, unit_id: number, unit_label: string, kind: InspectionKind, template_id: number, template_version: number, items: Array<ChecklistItem>, outcomes: Array<ItemOutcome>, meters: Array<MeterReading>, remarks: string, inspector: string, started_at: string, completed_at: string | null, has_signature: boolean, version: number, defects: Array<Defect>, };
+
+export type DefectInput = { inspection_id: number, room: string, item: string, 
+/**
+ * Three levels: 专业 / 部位 / 问题 ("土建 / 墙面 / 空鼓").
+ */
+category: [string, string, string], severity: Severity, party: string, 
+/**
+ * Defaults to today + the severity's days.
+ */
+deadline: string | null, description: string, 
+/**
+ * A pin on the floor plan, in percent of width and height.
+ */
+pin: [number, number] | null, 
+/**
+ * Photo files picked by the user.
+ */
+photo_paths: Array<string>, };
+
+export type Photo = { id: number, hash: string, file_name: string, bytes: number, };
+
+export type Defect = { id: number, unit_id: number, unit_label: string, inspection_id: number, room: string, item: string, category: [string, string, string], severity: Severity, party: string, deadline: string, description: string, pin: [number, number] | null, status: DefectStatus, raised_at: string, raised_by: string, fixed_by: string | null, fixed_at: string | null, closed_at: string | null, reopened: number, photos: Array<Photo>, 
+/**
+ * Days past the deadline while open (0 when not overdue).
+ */
+overdue_days: number, version: number, };
+
+export type DefectEvent = { id: number, defect_id: number, action: DefectAction, from_status: DefectStatus, to_status: DefectStatus, reason: string, at: string, by: string, };
+
+export type DefectQuery = { project_id: number, unit_id: number | null, party: string | null, 
+/**
+ * The first category level ("土建").
+ */
+category: string | null, status: DefectStatus | null, open_only: boolean, overdue_only: boolean, limit: number | null, };
+
+export type Scorecard = { party: string, total: number, open: number, closed: number, overdue: number, 
+/**
+ * Average days from raised to marked fixed, one decimal.
+ */
+average_days_to_fix: string | null, 
+/**
+ * Percent of defects now overdue or closed late, one decimal.
+ */
+overdue_rate: string, 
+/**
+ * Percent of defects ever returned (退回), one decimal.
+ */
+reopen_rate: string, };
+
+export type TemplateView = { template: Template, builtin: boolean, };
+
+export type DefectMove = { defect_id: number, version: number, action: DefectAction, reason: string, };
+
 export const PropertyTypeLabels: Record<PropertyType, string> = { residential: "住宅", commercial: "商业", office: "办公", parking: "车位", storage: "储藏室" };
 
 export const UnitStatusLabels: Record<UnitStatus, string> = { available: "未售", sold: "已售", delivered: "已交付", withheld: "保留" };
@@ -463,6 +547,16 @@ export const MeterKindLabels: Record<MeterKind, string> = { water: "水表", ele
 export const KeyHolderLabels: Record<KeyHolder, string> = { office: "物业保管", owner: "已交业主", out: "借出", lost: "遗失" };
 
 export const KeyActionLabels: Record<KeyAction, string> = { registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失" };
+
+export const InspectionKindLabels: Record<InspectionKind, string> = { pre: "内部预验", owner: "业主验房", re: "二次验房" };
+
+export const ItemResultLabels: Record<ItemResult, string> = { pass: "合格", fail: "不合格", na: "不适用" };
+
+export const SeverityLabels: Record<Severity, string> = { urgent: "紧急", normal: "一般", minor: "轻微" };
+
+export const DefectStatusLabels: Record<DefectStatus, string> = { pending: "待派单", in_progress: "整改中", awaiting_reinspection: "待复验", closed: "已关闭", disputed: "争议", void: "作废" };
+
+export const DefectActionLabels: Record<DefectAction, string> = { assign: "派单", mark_fixed: "整改完成", close: "复验通过并关闭", reject: "复验不通过（退回）", dispute: "业主提出争议", uphold: "裁定：继续整改", dismiss: "裁定：不予整改并关闭", void: "作废" };
 
 export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契税适用税率", deed_tax_first_home: "家庭首套住房契税（按面积分档）", deed_tax_second_home: "家庭第二套住房契税（按面积分档）", stamp_duty_rate: "印花税税率", stamp_duty_individual_housing_exempt: "个人买卖住房免征印花税", registration_fee_residential: "住宅登记费（元/件）", registration_fee_non_residential: "非住宅登记费（元/件）", certificate_fee_additional: "每增加一本证书工本费（元）", maintenance_fund: "住宅专项维修资金标准", transaction_fee: "交易手续费" };
 

@@ -2,11 +2,13 @@
 //! on failure. Arguments are snake_case on both sides.
 
 mod fees;
+mod inspection;
 mod movein;
 mod records;
 mod users;
 
 pub use fees::*;
+pub use inspection::*;
 pub use movein::*;
 pub use records::*;
 pub use users::*;
@@ -60,6 +62,25 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::save_area_statement,
         fees::print_fee_statement,
         fees::print_area_statement,
+        inspection::inspection_template,
+        inspection::save_inspection_template,
+        inspection::defect_parties,
+        inspection::save_defect_parties,
+        inspection::start_inspection,
+        inspection::get_inspection,
+        inspection::unit_inspections,
+        inspection::update_inspection,
+        inspection::sign_inspection,
+        inspection::complete_inspection,
+        inspection::raise_defect,
+        inspection::move_defect,
+        inspection::list_defects,
+        inspection::defect_events,
+        inspection::defect_photo,
+        inspection::scorecards,
+        inspection::print_inspection_form,
+        inspection::save_inspection_form,
+        inspection::print_rectification_notice,
         movein::letterhead_settings,
         movein::save_letterhead,
         movein::procedure_settings,

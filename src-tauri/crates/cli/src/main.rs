@@ -176,7 +176,8 @@ enum NoticesCommand {
     /// Render one document to a PDF file.
     Render {
         /// Document id: move-in-notice (入伙通知书), move-in-confirmation (入伙确认书),
-        /// key-handover (钥匙交接单) — these with --unit; fee-statement (税费明细单),
+        /// key-handover (钥匙交接单) — these with --unit; inspection-form (交房验收单, with
+        /// --inspection); rectification-notice (整改通知单, with --project and --party); fee-statement (税费明细单),
         /// area-settlement (面积差价结算单) — with --contract; certificate-pickup (领证通知单,
         /// --sample only until title-certificate records exist).
         #[arg(long)]
@@ -184,6 +185,14 @@ enum NoticesCommand {
         /// The unit: its id, or its number as in the unit list ("1-101"; must be unique).
         #[arg(long)]
         unit: Option<String>,
+        /// inspection-form: the inspection id.
+        #[arg(long)]
+        inspection: Option<i64>,
+        /// rectification-notice: the responsible party (总包…), with --project.
+        #[arg(long)]
+        party: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
         /// Use built-in sample data (for trying it out, and for tests).
         #[arg(long)]
         sample: bool,
@@ -346,7 +355,10 @@ async fn render_notice(
     out: &Path,
 ) -> Result<bool, AppError> {
     use desk::movein::MoveInDoc;
-    use notices::{area_settlement, certificate_pickup, fee_statement, key_handover, move_in_confirmation, move_in_notice};
+    use notices::{
+        area_settlement, certificate_pickup, fee_statement, inspection_form, key_handover, move_in_confirmation, move_in_notice,
+        rectification_notice,
+    };
     let known = [
         "move-in-notice",
         "move-in-confirmation",
@@ -354,6 +366,8 @@ async fn render_notice(
         "area-settlement",
         "key-handover",
         "certificate-pickup",
+        "inspection-form",
+        "rectification-notice",
     ];
     if !known.contains(&doc) {
         return Err(AppError::invalid(
@@ -373,6 +387,12 @@ async fn render_notice(
             "key-handover" => key_handover::render(&key_handover::sample()).map_err(err)?,
             "move-in-notice" => move_in_notice::render(&move_in_notice::sample()).map_err(err)?,
             "move-in-confirmation" => move_in_confirmation::render(&move_in_confirmation::sample()).map_err(err)?,
+            "inspection-form" => {
+                let mut f = inspection_form::sample();
+                f.copies = copies;
+                inspection_form::render(&f).map_err(err)?
+            }
+            "rectification-notice" => rectification_notice::render(&rectification_notice::sample()).map_err(err)?,
             _ => certificate_pickup::render(&certificate_pickup::sample()).map_err(err)?,
         }
     } else if let Some(unit) = unit {
@@ -540,6 +560,9 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             NoticesCommand::Render {
                 doc,
                 unit,
+                inspection,
+                party,
+                project,
                 sample,
                 contract,
                 copies,
@@ -547,6 +570,26 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             },
     } = &cli.command
     {
+        if !*sample && (doc == "inspection-form" || doc == "rectification-notice") {
+            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
+            let s = desk.cli_session(cli.role.into()).await?;
+            let pdf = if doc == "inspection-form" {
+                let id = inspection.ok_or_else(|| AppError::invalid("inspection", "请用 --inspection 指定验房记录"))?;
+                desk.inspection_form_pdf(&s, id, *copies).await?
+            } else {
+                let (Some(party), Some(project)) = (party, project) else {
+                    return Err(AppError::invalid("party", "请用 --project 和 --party 指定项目和责任单位"));
+                };
+                let p = desk
+                    .projects(&s)
+                    .await?
+                    .into_iter()
+                    .find(|p| &p.name == project)
+                    .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
+                desk.rectification_notice_pdf(&s, p.id, party).await?
+            };
+            return write_file(out, &pdf).map(|_| true);
+        }
         return render_notice(&cli, doc, unit.as_deref(), *sample, contract.as_deref(), *copies, out).await;
     }
     let path = cli.db.clone().unwrap_or_else(desk::default_db_path);

@@ -239,13 +239,13 @@ fn fees_requote_a_project_from_the_command_line() {
             "notices",
             "render",
             "--doc",
-            "inspection-form",
+            "handover-photo-album",
             "--sample",
             "--out",
             pdf.to_str().expect("p"),
         ],
     );
-    assert!(!o.status.success(), "the inspection form comes with the inspection records");
+    assert!(!o.status.success(), "an unknown document is refused");
     assert_eq!(json(&o)["error"]["field"], "doc");
     let o = handover(&db, &["fees", "requote", "--project", "示例花园", "--region", "national"]);
     assert!(
@@ -386,4 +386,29 @@ fn plan_a_batch_and_print_its_move_in_notices() {
         "{text}"
     );
     assert!(text.contains("5,817.50"), "89.50 ㎡ × 65.00 from the saved quote: {text}");
+}
+
+#[test]
+fn every_document_renders_with_sample_data() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("h.db");
+    for doc in [
+        "move-in-notice",
+        "move-in-confirmation",
+        "fee-statement",
+        "area-settlement",
+        "key-handover",
+        "certificate-pickup",
+        "inspection-form",
+        "rectification-notice",
+    ] {
+        let out = dir.path().join(format!("{doc}.pdf"));
+        let o = handover(
+            &db,
+            &["notices", "render", "--doc", doc, "--sample", "--out", out.to_str().expect("p")],
+        );
+        assert!(o.status.success(), "{doc}: {}", String::from_utf8_lossy(&o.stderr));
+        let pdf = std::fs::read(&out).expect("pdf");
+        assert!(pdf.starts_with(b"%PDF") && pdf.len() < 120_000, "{doc}: {} bytes", pdf.len());
+    }
 }

@@ -39,6 +39,13 @@ pub fn typescript() -> String {
         crate::movein::LetterheadSettings, crate::movein::ImageChange, crate::movein::LetterheadInput,
         crate::movein::ProcedureSettings, crate::movein::BatchCreatedView, crate::movein::BatchDetail,
         crate::movein::MoveInDoc, crate::movein::BatchFailure, crate::movein::BatchPrintReport,
+        domain::inspection::InspectionKind, domain::inspection::ItemResult, domain::inspection::Severity,
+        domain::inspection::DefectStatus, domain::inspection::DefectAction, domain::inspection::ChecklistItem,
+        domain::inspection::TemplateInput, domain::inspection::Template, domain::inspection::ItemOutcome,
+        domain::inspection::InspectionStart, domain::inspection::InspectionUpdate, domain::inspection::Inspection,
+        domain::inspection::DefectInput, domain::inspection::Photo, domain::inspection::Defect,
+        domain::inspection::DefectEvent, domain::inspection::DefectQuery, domain::inspection::Scorecard,
+        crate::inspection::TemplateView, crate::inspection::DefectMove,
     );
     let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");
     for d in decls {
@@ -60,6 +67,11 @@ pub fn typescript() -> String {
         MeterKind::ts_labels(),
         KeyHolder::ts_labels(),
         KeyAction::ts_labels(),
+        domain::inspection::InspectionKind::ts_labels(),
+        domain::inspection::ItemResult::ts_labels(),
+        domain::inspection::Severity::ts_labels(),
+        domain::inspection::DefectStatus::ts_labels(),
+        domain::inspection::DefectAction::ts_labels(),
     ] {
         s.push_str(&labels);
         s.push_str("\n\n");
