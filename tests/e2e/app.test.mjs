@@ -193,4 +193,86 @@ test('first start, sign in, import the sample list, find a unit by buyer, edit i
   const stats = await s.text(await s.find('[data-test="board-stats"]'))
   assert.match(stats, /今日到场\s*1/)
   await s.screenshot('movein-board')
+
+  // Inspection: a second user (the engineer who re-inspects), then inspect 1-102 with its owner,
+  // raise two defects, fix one, have the other person close it, and print the 交房验收单.
+  await s.exec(`document.querySelector('[data-test="nav-users"]').click()`)
+  await s.click(await s.waitFor('button[data-test="user-new"]'))
+  await s.type(await s.waitFor('input[data-test="user-username"]'), 'gongcheng')
+  await s.type(await s.find('input[data-test="user-display"]'), '工程部张工')
+  await s.type(await s.find('input[data-test="user-password"]'), 'e2e-password-2')
+  await s.click(await s.find('button[data-test="user-save"]'))
+  // WebKit's element text leaves out some table cells; tables are read from the DOM instead.
+  const waitText = async (selector, predicate, timeout = 15000) => {
+    const end = Date.now() + timeout
+    let last = ''
+    while (Date.now() < end) {
+      last = await s.exec(`return document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`)
+      if (predicate(last)) return last
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    throw new Error(`timed out waiting for ${selector} (last text: ${last.slice(0, 300)})`)
+  }
+  await waitText('.el-table', (t) => t.includes('gongcheng'))
+
+  await s.exec(`document.querySelector('[data-test="nav-inspection"]').click()`)
+  const insp = await s.waitFor('input[data-test="insp-search"]')
+  await s.type(insp, '1-102')
+  await s.type(insp, ENTER, { clear: false })
+  await s.click(await s.waitFor('button[data-test="insp-start"]'))
+  await s.waitFor('[data-test="insp-head"]', (t) => t.includes('业主验房'))
+  const fail = async (room, item, problem) => {
+    await s.exec(`document.querySelector('[data-test="fail-${room}-${item}"] input').click()`)
+    await s.click(await s.waitFor(`button[data-test="raise-${room}-${item}"]`))
+    await s.type(await s.waitFor('input[data-test="defect-cat3"]'), problem)
+    await s.type(await s.find('textarea[data-test="defect-description"]'), `${room}${item}${problem}`)
+    await s.click(await s.find('button[data-test="defect-save"]'))
+    await waitText('[data-test="insp-items"]', (t) => t.includes('待派单') && t.includes(problem) === false)
+  }
+  await fail('客厅', '门窗', '划痕')
+  await fail('卧室', '门窗', '合页松动')
+  await s.waitFor('[data-test="insp-head"]', (t) => t.includes('不合格 2'))
+  await s.screenshot('inspection')
+
+  const ids = async () => (await s.exec(`return [...document.querySelectorAll('[data-test^="defect-actions-"]')].map((e) => Number(e.dataset.test.split('-').pop())).sort((a, b) => a - b)`))
+  const act = async (id, action) => {
+    await s.click(await s.waitFor(`button[data-test="defect-actions-${id}"]`))
+    await s.exec(`document.querySelector('[data-test="defect-${action}-${id}"]').click()`)
+  }
+  await s.exec(`document.querySelector('[data-test="nav-defects"]').click()`)
+  await waitText('[data-test="defects-table"]', (t) => t.includes('划痕') && t.includes('合页松动'))
+  const [first] = await ids()
+  await act(first, 'assign')
+  await waitText('[data-test="defects-table"]', (t) => t.includes('整改中'))
+  await act(first, 'mark_fixed')
+  await waitText('[data-test="defects-table"]', (t) => t.includes('待复验'))
+  await act(first, 'close')
+  await s.waitFor('.el-message', (t) => t.includes('不能自己复验关闭'))
+
+  await s.click(await s.find('[data-test="sign-out"]'))
+  await s.type(await s.waitFor('input[data-test="login-username"]'), 'gongcheng')
+  await s.type(await s.find('input[data-test="login-password"]'), 'e2e-password-2')
+  await s.click(await s.find('button[data-test="login-submit"]'))
+  await s.waitFor('[data-test="current-user"]', (t) => t.includes('工程部张工'))
+  await s.exec(`document.querySelector('[data-test="nav-defects"]').click()`)
+  await waitText('[data-test="defects-table"]', (t) => t.includes('待复验'))
+  await act(first, 'close')
+  await s.waitFor('.el-message', (t) => t.includes('复验通过并关闭'))
+  await waitText('[data-test="defects-table"]', (t) => !t.includes('划痕') && t.includes('合页松动'))
+  await s.screenshot('defects')
+
+  await s.exec(`document.querySelector('[data-test="nav-inspection"]').click()`)
+  const again = await s.waitFor('input[data-test="insp-search"]')
+  await s.type(again, '1-102')
+  await s.type(again, ENTER, { clear: false })
+  await waitText('[data-test="insp-items"]', (t) => t.includes('已关闭') && t.includes('待派单'))
+  await s.click(await s.find('button[data-test="insp-print"]'))
+  const msg = await s.text(await s.waitFor('.el-message', (t) => t.includes('交房验收单-')))
+  const pdfPath = /(\/[^（）]*交房验收单-\d+\.pdf)/.exec(msg)?.[1]
+  assert.ok(pdfPath, msg)
+  const { execFileSync } = await import('node:child_process')
+  const formText = execFileSync('pdftotext', [pdfPath, '-']).toString().replace(/\s/g, '')
+  assert.match(formText, /交房验收单/)
+  assert.match(formText, /划痕/)
+  assert.match(formText, /合页松动/)
 })

@@ -7,7 +7,8 @@ import type {
   ImportRecord, NewUserRequest, Page, Project, SetupStatus, SignedIn, Unit, UnitDetail, UnitEdit,
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
-  KeyInput, KeyRecord, LetterheadInput, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
+  KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
+  InspectionStart, InspectionUpdate, Scorecard, TemplateInput, TemplateView, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
 } from './bindings'
 
 /** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
@@ -103,6 +104,26 @@ export const api = {
   printBatchNotices: (batch_id: number, dir: string, combined: boolean, on_progress: Channel<{ done: number; total: number }>) =>
     call<BatchPrintReport>('print_batch_notices', { batch_id, dir, combined, on_progress }),
   cancelBatchPrint: () => call<boolean>('cancel_batch_print'),
+  // Inspection
+  inspectionTemplate: (project_id: number, unit_type: string) => call<TemplateView>('inspection_template', { project_id, unit_type }),
+  saveInspectionTemplate: (input: TemplateInput) => call<TemplateView>('save_inspection_template', { input }),
+  defectParties: (project_id: number) => call<string[]>('defect_parties', { project_id }),
+  saveDefectParties: (project_id: number, parties: string[]) => call<string[]>('save_defect_parties', { project_id, parties }),
+  startInspection: (start: InspectionStart) => call<Inspection>('start_inspection', { start }),
+  inspection: (id: number) => call<Inspection>('get_inspection', { id }),
+  unitInspections: (unit_id: number) => call<Inspection[]>('unit_inspections', { unit_id }),
+  updateInspection: (update: InspectionUpdate) => call<Inspection>('update_inspection', { update }),
+  signInspection: (id: number, version: number, png_base64: string) => call<Inspection>('sign_inspection', { id, version, png_base64 }),
+  completeInspection: (id: number, version: number) => call<Inspection>('complete_inspection', { id, version }),
+  raiseDefect: (input: DefectInput) => call<Defect>('raise_defect', { input }),
+  moveDefect: (request: DefectMove) => call<Defect>('move_defect', { request }),
+  listDefects: (query: DefectQuery) => call<Defect[]>('list_defects', { query }),
+  defectEvents: (id: number) => call<DefectEvent[]>('defect_events', { id }),
+  defectPhoto: (photo_id: number, thumbnail: boolean) => call<string>('defect_photo', { photo_id, thumbnail }),
+  scorecards: (project_id: number) => call<Scorecard[]>('scorecards', { project_id }),
+  printInspectionForm: (id: number, copies: number) => call<string>('print_inspection_form', { id, copies }),
+  saveInspectionForm: (id: number, copies: number, path: string) => call<void>('save_inspection_form', { id, copies, path }),
+  printRectificationNotice: (project_id: number, party: string) => call<string>('print_rectification_notice', { project_id, party }),
 }
 
 /** Read a File as base64 (for import_workbook). */

@@ -492,7 +492,11 @@ export type Defect = { id: number, unit_id: number, unit_label: string, inspecti
 /**
  * Days past the deadline while open (0 when not overdue).
  */
-overdue_days: number, version: number, };
+overdue_days: number, version: number, 
+/**
+ * What the workflow offers next (see [`actions_from`]).
+ */
+actions: Array<DefectAction>, };
 
 export type DefectEvent = { id: number, defect_id: number, action: DefectAction, from_status: DefectStatus, to_status: DefectStatus, reason: string, at: string, by: string, };
 
@@ -548,9 +552,9 @@ export const KeyHolderLabels: Record<KeyHolder, string> = { office: "物业保�
 
 export const KeyActionLabels: Record<KeyAction, string> = { registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失" };
 
-export const InspectionKindLabels: Record<InspectionKind, string> = { pre: "内部预验", owner: "业主验房", re: "二次验房" };
+export const InspectionKindLabels: Record<InspectionKind, string> = { pre_inspection: "内部预验", owner: "业主验房", reinspection: "二次验房" };
 
-export const ItemResultLabels: Record<ItemResult, string> = { pass: "合格", fail: "不合格", na: "不适用" };
+export const ItemResultLabels: Record<ItemResult, string> = { pass: "合格", fail: "不合格", not_applicable: "不适用" };
 
 export const SeverityLabels: Record<Severity, string> = { urgent: "紧急", normal: "一般", minor: "轻微" };
 

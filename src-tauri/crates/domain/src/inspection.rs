@@ -21,9 +21,9 @@ use ts_rs::TS;
 code_enum!(
     /// 验房类型
     InspectionKind {
-        PreInspection = "pre" / "内部预验",
+        PreInspection = "pre_inspection" / "内部预验",
         Owner = "owner" / "业主验房",
-        Reinspection = "re" / "二次验房",
+        Reinspection = "reinspection" / "二次验房",
     }
 );
 
@@ -32,7 +32,7 @@ code_enum!(
     ItemResult {
         Pass = "pass" / "合格",
         Fail = "fail" / "不合格",
-        NotApplicable = "na" / "不适用",
+        NotApplicable = "not_applicable" / "不适用",
     }
 );
 
@@ -136,6 +136,20 @@ pub fn transition(
         (s, a) => return Err(AppError::conflict(format!("状态为“{}”的整改单不能“{}”", s.label(), a.label()))),
     };
     Ok(to)
+}
+
+/// The actions the workflow offers from `status` (for a manager; the service still checks the
+/// role and the four-eyes rule when one is taken).
+pub fn actions_from(status: DefectStatus) -> Vec<DefectAction> {
+    let manager = Actor {
+        username: "",
+        manager: true,
+    };
+    DefectAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| transition(status, *a, &manager, None, "-").is_ok())
+        .collect()
 }
 
 // ───────────────────────────── checklist templates ─────────────────────────────
@@ -456,6 +470,8 @@ pub struct Defect {
     /// Days past the deadline while open (0 when not overdue).
     pub overdue_days: i64,
     pub version: i64,
+    /// What the workflow offers next (see [`actions_from`]).
+    pub actions: Vec<DefectAction>,
 }
 
 /// A recorded transition.

@@ -17,3 +17,44 @@ pub mod sample;
 pub mod sheet;
 
 pub use error::{AppError, ErrorCode, Result};
+
+#[cfg(test)]
+mod code_tests {
+    /// Every stored code is also the enum's JSON name, so the UI's label tables (keyed by code)
+    /// and the values crossing IPC (serde names) agree.
+    #[test]
+    fn stored_codes_equal_serde_names() {
+        macro_rules! check {
+            ($($t:ty),+) => {$(
+                for v in <$t>::ALL {
+                    let json = serde_json::to_string(v).expect("json");
+                    assert_eq!(json, format!("\"{}\"", v.as_str()), "{}", stringify!($t));
+                }
+            )+};
+        }
+        use crate::inspection::*;
+        use crate::model::*;
+        use crate::movein::*;
+        check!(
+            InspectionKind,
+            ItemResult,
+            Severity,
+            DefectStatus,
+            DefectAction,
+            PropertyType,
+            UnitStatus,
+            IdType,
+            PricingBasis,
+            PaymentMethod,
+            FilingStatus,
+            ContractStatus,
+            MoveInStatus,
+            AppointmentStatus,
+            DeliveryChannel,
+            StepKind,
+            MeterKind,
+            KeyHolder,
+            KeyAction
+        );
+    }
+}

@@ -16,7 +16,7 @@ CREATE TABLE inspection_templates (
 CREATE TABLE inspections (
     id           INTEGER PRIMARY KEY,
     unit_id      INTEGER NOT NULL REFERENCES units(id),
-    kind         TEXT NOT NULL CHECK (kind IN ('pre', 'owner', 're')),
+    kind         TEXT NOT NULL CHECK (kind IN ('pre_inspection', 'owner', 'reinspection')),
     template_id  INTEGER NOT NULL REFERENCES inspection_templates(id),
     outcomes     TEXT NOT NULL DEFAULT '[]',
     meters       TEXT NOT NULL DEFAULT '[]',

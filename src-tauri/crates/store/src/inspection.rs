@@ -570,5 +570,6 @@ fn defect_from(r: &SqliteRow, today: chrono::NaiveDate) -> Result<Defect> {
             0
         },
         version: get(r, "version")?,
+        actions: actions_from(status),
     })
 }

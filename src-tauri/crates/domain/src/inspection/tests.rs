@@ -205,3 +205,11 @@ fn inspection_results_must_be_on_the_checklist_once() {
     assert_eq!(percent(1, 3), "33.3");
     assert_eq!(percent(0, 0), "0.0");
 }
+
+#[test]
+fn the_offered_actions_follow_the_table() {
+    assert_eq!(actions_from(S::Pending), [A::Assign, A::Dispute, A::Void]);
+    assert_eq!(actions_from(S::AwaitingReinspection), [A::Close, A::Reject, A::Dispute, A::Void]);
+    assert!(actions_from(S::Closed).is_empty());
+    assert!(actions_from(S::Void).is_empty());
+}
