@@ -57,8 +57,8 @@ CREATE TABLE defects (
 -- One open defect per unit, room and item (a duplicate is refused).
 CREATE UNIQUE INDEX defects_one_open_per_item ON defects (unit_id, room, item) WHERE status NOT IN ('closed', 'void');
 CREATE INDEX defects_project_status ON defects (project_id, status, deadline);
-CREATE INDEX defects_project_party ON defects (project_id, party, status);
-CREATE INDEX defects_project_cat ON defects (project_id, cat1);
+CREATE INDEX defects_project_party ON defects (project_id, party, id);
+CREATE INDEX defects_project_cat ON defects (project_id, cat1, id);
 CREATE INDEX defects_unit ON defects (unit_id);
 
 CREATE TABLE photos (

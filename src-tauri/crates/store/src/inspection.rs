@@ -381,29 +381,32 @@ impl Store {
         tx.commit().await.map_err(db_err)
     }
 
-    /// Defects matching the filters, newest first; `today` computes overdue.
+    /// Defects matching the filters, newest first; `today` computes overdue. Only the filters in
+    /// use go into the SQL (values bound), so SQLite can use the matching index.
     pub async fn defects(&self, q: &DefectQuery, today: chrono::NaiveDate) -> Result<Vec<Defect>> {
         let today_s = today.to_string();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{DEFECT_SELECT} WHERE d.project_id = ?1
-               AND (?2 IS NULL OR d.unit_id = ?2) AND (?3 IS NULL OR d.party = ?3) AND (?4 IS NULL OR d.cat1 = ?4)
-               AND (?5 IS NULL OR d.status = ?5)
-               AND (?6 = 0 OR d.status NOT IN ('closed', 'void'))
-               AND (?7 = 0 OR (d.status NOT IN ('closed', 'void') AND d.deadline < ?8))
-             ORDER BY d.id DESC LIMIT ?9"
-        )))
-        .bind(q.project_id)
-        .bind(q.unit_id)
-        .bind(q.party.as_deref())
-        .bind(q.category.as_deref())
-        .bind(q.status.map(|s| s.as_str()))
-        .bind(q.open_only)
-        .bind(q.overdue_only)
-        .bind(&today_s)
-        .bind(q.limit.unwrap_or(1000).clamp(1, 100_000))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(DEFECT_SELECT);
+        qb.push(" WHERE d.project_id = ").push_bind(q.project_id);
+        if let Some(u) = q.unit_id {
+            qb.push(" AND d.unit_id = ").push_bind(u);
+        }
+        if let Some(p) = &q.party {
+            qb.push(" AND d.party = ").push_bind(p.clone());
+        }
+        if let Some(c) = &q.category {
+            qb.push(" AND d.cat1 = ").push_bind(c.clone());
+        }
+        if let Some(st) = q.status {
+            qb.push(" AND d.status = ").push_bind(st.as_str());
+        }
+        if q.open_only || q.overdue_only {
+            qb.push(" AND d.status IN ('pending', 'in_progress', 'awaiting_reinspection', 'disputed')");
+        }
+        if q.overdue_only {
+            qb.push(" AND d.deadline < ").push_bind(today_s);
+        }
+        qb.push(" ORDER BY d.id DESC LIMIT ").push_bind(q.limit.unwrap_or(1000).clamp(1, 100_000));
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut out = rows.iter().map(|r| defect_from(r, today)).collect::<Result<Vec<_>>>()?;
         self.attach_photos(&mut out).await?;
         Ok(out)
