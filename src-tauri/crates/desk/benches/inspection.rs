@@ -32,11 +32,15 @@ fn defects(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let photos = dir.path().join("photos");
     let (desk, s, project) = rt.block_on(async {
-        let (store, _) = store::Store::open(&dir.path().join("bench.db")).await.unwrap_or_else(|e| panic!("{e}"));
+        let (store, _) = store::Store::open(&dir.path().join("bench.db"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let desk = Desk::new(store, clock()).with_photo_dir(&photos);
         let s = desk.cli_session(domain::role::Role::Admin).await.unwrap_or_else(|e| panic!("{e}"));
         let bytes = domain::sample::workbook("基准花园", 5_000).unwrap_or_else(|e| panic!("{e}"));
-        desk.import_workbook(&s, "bench.xlsx", &bytes).await.unwrap_or_else(|e| panic!("{e}"));
+        desk.import_workbook(&s, "bench.xlsx", &bytes)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         (desk, s, 1_i64)
     });
     // One photo (and its thumbnail) shared by the defects of the last party.
@@ -44,8 +48,13 @@ fn defects(c: &mut Criterion) {
     let hash = format!("{:x}", sha2::Sha256::digest(png));
     std::fs::create_dir_all(&photos).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(photos.join(format!("{hash}.png")), png).unwrap_or_else(|e| panic!("{e}"));
-    let thumb = image::load_from_memory(png).unwrap_or_else(|e| panic!("{e}")).thumbnail(240, 240).to_rgb8();
-    thumb.save(photos.join(format!("{hash}.thumb.jpg"))).unwrap_or_else(|e| panic!("{e}"));
+    let thumb = image::load_from_memory(png)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .thumbnail(240, 240)
+        .to_rgb8();
+    thumb
+        .save(photos.join(format!("{hash}.thumb.jpg")))
+        .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     rt.block_on(async {
         let store = desk.store();
@@ -125,7 +134,9 @@ fn defects(c: &mut Criterion) {
         limit: Some(500),
         ..DefectQuery::default()
     });
-    g.bench_function("filter_party_overdue_first_500_of_50k", |b| b.iter(|| assert_eq!(by_party_overdue().len(), 500)));
+    g.bench_function("filter_party_overdue_first_500_of_50k", |b| {
+        b.iter(|| assert_eq!(by_party_overdue().len(), 500))
+    });
     let by_unit = query(DefectQuery {
         project_id: project,
         unit_id: Some(2_500),
@@ -139,7 +150,9 @@ fn defects(c: &mut Criterion) {
         limit: Some(500),
         ..DefectQuery::default()
     });
-    g.bench_function("filter_category_and_status_first_500_of_50k", |b| b.iter(|| assert_eq!(by_category_status().len(), 500)));
+    g.bench_function("filter_category_and_status_first_500_of_50k", |b| {
+        b.iter(|| assert_eq!(by_category_status().len(), 500))
+    });
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.bench_function("rectification_notice_2000_defects_with_thumbnails", |b| {
         b.iter(|| {

@@ -41,7 +41,7 @@ impl Store {
         rules_version: &str,
         total_fen: i64,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE id = ?")
             .bind(contract_id)
             .fetch_optional(&mut *tx)
@@ -100,7 +100,7 @@ impl Store {
 
     /// Append a new version of a region's rule file (history is never overwritten), audited.
     pub async fn add_rule_edit(&self, actor: &Actor, region: &str, toml: &str) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let before: Option<String> = sqlx::query_scalar("SELECT toml FROM fee_rule_edits WHERE region = ? ORDER BY id DESC LIMIT 1")
             .bind(region)
             .fetch_optional(&mut *tx)
@@ -222,7 +222,7 @@ impl Store {
 
     /// Save many quotes in one transaction (multi-row statements), with one audit line each.
     pub async fn save_fee_quotes(&self, actor: &Actor, quotes: &[NewQuote]) -> Result<usize> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         for chunk in quotes.chunks(400) {
             let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",

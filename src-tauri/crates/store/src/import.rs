@@ -138,7 +138,7 @@ impl Store {
     ///
     /// Rows are written in multi-row statements (a 10,000-unit list is a few hundred statements).
     pub async fn apply_import(&self, actor: &Actor, file_name: &str, plan: &ImportPlan) -> Result<ImportCheck> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         let mut errors = Vec::new();
 
@@ -447,7 +447,7 @@ impl Store {
     /// Errors: `NotFound`; `Conflict` when it was already undone, or when records made after it
     /// (a contract signed on an imported unit) depend on it.
     pub async fn undo_import(&self, actor: &Actor, import_id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let undone: Option<Option<String>> = sqlx::query_scalar("SELECT undone_at FROM imports WHERE id = ?")
             .bind(import_id)
             .fetch_optional(&mut *tx)

@@ -78,7 +78,7 @@ impl Store {
 
     /// Save a new version (the old ones stay: inspections keep the version they used).
     pub async fn save_template(&self, actor: &Actor, t: &TemplateInput) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inspection_templates (project_id, unit_type, version, items, created_at, created_by)
              VALUES (?1, ?2, (SELECT COALESCE(MAX(version), 0) + 1 FROM inspection_templates WHERE project_id = ?1 AND unit_type = ?2), ?3, ?4, ?5)
@@ -98,7 +98,7 @@ impl Store {
     }
 
     pub async fn start_inspection(&self, actor: &Actor, unit_id: i64, kind: InspectionKind, template_id: i64) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inspections (unit_id, kind, template_id, inspector, started_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -171,7 +171,7 @@ impl Store {
     ///
     /// Errors: `Stale`; `Conflict` when completed.
     pub async fn update_inspection(&self, actor: &Actor, u: &InspectionUpdate) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query(
             "UPDATE inspections SET outcomes = ?, meters = ?, remarks = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
         )
@@ -206,7 +206,7 @@ impl Store {
 
     /// Store the owner's signature image.
     pub async fn sign_inspection(&self, actor: &Actor, id: i64, version: i64, png: &[u8]) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query(
             "UPDATE inspections SET signature = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
         )
@@ -224,7 +224,7 @@ impl Store {
 
     /// Mark complete.
     pub async fn complete_inspection(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query(
             "UPDATE inspections SET completed_at = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
         )
@@ -244,7 +244,7 @@ impl Store {
     ///
     /// Errors: `Conflict` on `item` when the item already has an open defect.
     pub async fn raise_defect(&self, actor: &Actor, d: &NewDefect) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let i = &d.input;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO defects (project_id, unit_id, inspection_id, room, item, cat1, cat2, cat3, severity, party, deadline,
@@ -334,7 +334,7 @@ impl Store {
         to: DefectStatus,
         reason: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query(
             "UPDATE defects SET status = ?1, version = version + 1,
                 fixed_by = CASE WHEN ?2 = 'mark_fixed' THEN ?3 ELSE fixed_by END,
@@ -405,7 +405,8 @@ impl Store {
         if q.overdue_only {
             qb.push(" AND d.deadline < ").push_bind(today_s);
         }
-        qb.push(" ORDER BY d.id DESC LIMIT ").push_bind(q.limit.unwrap_or(1000).clamp(1, 100_000));
+        qb.push(" ORDER BY d.id DESC LIMIT ")
+            .push_bind(q.limit.unwrap_or(1000).clamp(1, 100_000));
         let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut out = rows.iter().map(|r| defect_from(r, today)).collect::<Result<Vec<_>>>()?;
         self.attach_photos(&mut out).await?;

@@ -144,6 +144,13 @@ impl Store {
             .map_err(db_err)
     }
 
+    /// Begin a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the start, so two
+    /// desks (or the app and the CLI) writing at once wait on the busy timeout in turn, instead of
+    /// one failing with "database is locked" when both try to upgrade a read transaction.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+    }
+
     /// Latest schema version this build knows.
     pub fn schema_version() -> i64 {
         MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)

@@ -80,7 +80,7 @@ impl Store {
 
     /// Set (or with `None` value, clear) several settings at once, audited.
     pub async fn set_settings(&self, actor: &Actor, values: &[(&str, Option<SettingValue>)]) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         for (key, value) in values {
             match value {
                 Some((text, image)) => {
@@ -138,7 +138,7 @@ impl Store {
     ///
     /// Errors: `Stale` when another manager saved in between.
     pub async fn save_movein_config(&self, actor: &Actor, project_id: i64, version: i64, c: &ProcedureConfig) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let text = json(c)?;
         let rows = if version == 0 {
             sqlx::query("INSERT INTO movein_configs (project_id, config, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING")
@@ -170,7 +170,7 @@ impl Store {
     /// Errors: `Conflict` (name taken; units already in another batch, the first few named),
     /// `Invalid` on `selection` (no sold unit selected).
     pub async fn create_batch(&self, actor: &Actor, b: &BatchInput) -> Result<BatchCreated> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let buildings = json(&b.selection.building_ids)?;
         let units = json(&b.selection.unit_ids)?;
         let bind = |q: sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments>| {
@@ -400,7 +400,7 @@ impl Store {
     /// Errors: `Conflict` (slot full, already booked, already arrived, slot of another batch),
     /// `NotFound`.
     pub async fn book(&self, actor: &Actor, unit_id: i64, slot_id: i64, note: &str, rebook: bool) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let slot = sqlx::query(
             "SELECT s.*, (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'arrived')) AS booked
              FROM movein_slots s WHERE s.id = ?",
@@ -481,7 +481,7 @@ impl Store {
     ///
     /// Errors: `NotFound` (no booking), `Conflict` (the owner has already arrived).
     pub async fn close_booking(&self, actor: &Actor, unit_id: i64, status: AppointmentStatus) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let e = sqlx::query("SELECT id, status FROM appointments WHERE unit_id = ? AND status IN ('booked', 'arrived')")
             .bind(unit_id)
             .fetch_optional(&mut *tx)
@@ -540,7 +540,7 @@ impl Store {
     ///
     /// Errors: `Stale` (version), `Conflict` (already delivered).
     pub async fn check_in(&self, actor: &Actor, unit_id: i64, version: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query(
             "UPDATE movein_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ? AND status != 'delivered'",
         )
@@ -575,7 +575,7 @@ impl Store {
     // ─────────────── notice deliveries ───────────────
 
     pub async fn record_delivery(&self, actor: &Actor, d: &DeliveryInput) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO notice_deliveries (unit_id, channel, delivered_on, confirmed_by, note, recorded_at, recorded_by)
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -644,7 +644,7 @@ impl Store {
     /// number handed to another unit), `Invalid` on `readings[i].reading` (lower than the
     /// meter's previous reading).
     pub async fn do_step(&self, actor: &Actor, unit_id: i64, version: i64, data: &StepData, status: MoveInStatus) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         bump(&mut tx, actor, unit_id, version, status).await?;
         let kind = data.kind();
         let step_id: i64 =
@@ -717,7 +717,7 @@ impl Store {
         reason: &str,
         status: MoveInStatus,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         bump(&mut tx, actor, unit_id, version, status).await?;
         let step = sqlx::query("SELECT id, data FROM movein_steps WHERE unit_id = ? AND kind = ? AND undone_at IS NULL")
             .bind(unit_id)
@@ -769,7 +769,7 @@ impl Store {
     ///
     /// Errors: `Stale`.
     pub async fn set_hold(&self, actor: &Actor, unit_id: i64, version: i64, reason: Option<&str>, status: MoveInStatus) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let rows =
             sqlx::query("UPDATE movein_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
                 .bind(status.as_str())
@@ -800,7 +800,7 @@ impl Store {
     ///
     /// Errors: `Conflict` on `number` (already registered in the project).
     pub async fn register_key(&self, actor: &Actor, k: &KeyInput) -> Result<i64> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO keys (project_id, number, kind, unit_id, label, holder, updated_at) VALUES (?, ?, ?, ?, ?, 'office', ?) RETURNING id",
         )
@@ -834,7 +834,7 @@ impl Store {
         reason: &str,
         due_back: Option<chrono::NaiveDate>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let holder: String = sqlx::query_scalar("SELECT holder FROM keys WHERE id = ?")
             .bind(key_id)
             .fetch_optional(&mut *tx)

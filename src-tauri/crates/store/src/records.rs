@@ -382,7 +382,7 @@ impl Store {
     /// Errors: `NotFound` (unit), `Conflict` (duplicate number, unit has a live contract).
     pub async fn create_contract(&self, actor: &Actor, c: &ContractInput) -> Result<i64> {
         self.unit(c.unit_id).await?;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let id = insert_contract(&mut tx, actor, c, None).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(id)
@@ -396,7 +396,7 @@ impl Store {
         if before.unit_id != c.unit_id {
             return Err(AppError::invalid("unit_id", "不能把合同改到另一套房屋，请解除后重新签约"));
         }
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         check_contract_free(&mut tx, c, Some(id)).await?;
         let n = sqlx::query(
             "UPDATE contracts SET number = ?, signed_on = ?, total_price = ?, unit_price = ?, pricing_basis = ?, payment_method = ?, filing_status = ?, version = version + 1
@@ -439,7 +439,7 @@ impl Store {
     /// Cancel (解除) a live contract; the unit becomes available again.
     pub async fn cancel_contract(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
         let before = self.contract(id).await?;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let n = sqlx::query(
             "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'",
         )
@@ -470,7 +470,7 @@ impl Store {
     pub async fn update_unit(&self, actor: &Actor, edit: &UnitEdit) -> Result<Unit> {
         let before = self.unit(edit.id).await?;
         let opt = |f: &str, v: Option<Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let n = sqlx::query(
             "UPDATE units SET property_type = ?, status = ?, forecast_gross_area = ?, forecast_internal_area = ?, surveyed_gross_area = ?, surveyed_internal_area = ?, version = version + 1
              WHERE id = ? AND version = ?",

@@ -107,3 +107,67 @@ async fn money_is_stored_as_integer_hundredths() {
             .expect("pragma");
     assert_eq!(reals, 0, "no REAL column anywhere");
 }
+
+/// Two desks book the last place of a slot at the same moment, on one database file through two
+/// pools: exactly one booking is written, the other is refused with the slot named.
+#[tokio::test]
+async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
+    use domain::movein::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("race.db");
+    let (a, _) = Store::open(&path).await.expect("open a");
+    let user = a
+        .system_user("desk", "前台", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
+        .await
+        .expect("user");
+    let actor = crate::Actor {
+        user_id: Some(user.id),
+        username: "desk".into(),
+        at: "2026-11-23T10:00:00+08:00".into(),
+    };
+    let bytes = domain::sample::workbook("示例花园", 10).expect("sample");
+    let plan = match domain::sheet::read_workbook(&bytes, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("d")).expect("read") {
+        Ok(plan) => plan,
+        Err(rows) => panic!("{rows:?}"),
+    };
+    a.apply_import(&actor, "s.xlsx", &plan).await.expect("import");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("d");
+    let created = a
+        .create_batch(
+            &actor,
+            &BatchInput {
+                project_id: 1,
+                name: "第一批".into(),
+                first_day: day,
+                last_day: day,
+                place: String::new(),
+                desks: 2,
+                periods: vec![PeriodPlan {
+                    label: "上午".into(),
+                    starts: "09:00".into(),
+                    ends: "12:00".into(),
+                    quota: 1,
+                }],
+                selection: UnitSelection {
+                    building_ids: vec![1],
+                    ..UnitSelection::default()
+                },
+            },
+        )
+        .await
+        .expect("batch");
+    let slot = a.slots(created.batch_id).await.expect("slots")[0].id;
+    let units: Vec<i64> = a
+        .batch_units(created.batch_id)
+        .await
+        .expect("units")
+        .into_iter()
+        .map(|(u, _)| u.unit_id)
+        .collect();
+    let (b, _) = Store::open(&path).await.expect("open b");
+    let (ra, rb) = tokio::join!(a.book(&actor, units[0], slot, "", false), b.book(&actor, units[1], slot, "", false));
+    assert!(ra.is_ok() != rb.is_ok(), "exactly one wins: {ra:?} {rb:?}");
+    let e = ra.err().or(rb.err()).expect("one refusal");
+    assert!(e.message.contains("已约满（1/1）"), "{}", e.message);
+    assert_eq!(a.slots(created.batch_id).await.expect("slots")[0].booked, 1);
+}

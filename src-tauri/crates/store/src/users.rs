@@ -62,7 +62,7 @@ impl Store {
     ///
     /// Errors: `Conflict` when the user name is taken or (with `only_if_none`) a user exists.
     pub async fn create_user(&self, actor: &Actor, new: &NewUser, only_if_none: bool) -> Result<UserInfo> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         if only_if_none {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'")
                 .fetch_one(&mut *tx)
@@ -138,7 +138,7 @@ impl Store {
     ///
     /// Errors: `NotFound`; `Conflict` when it would leave no active administrator.
     pub async fn update_user(&self, actor: &Actor, id: i64, role: Role, active: bool, password_hash: Option<&str>) -> Result<UserInfo> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let row = sqlx::query("SELECT * FROM users WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
