@@ -8,7 +8,7 @@ import type {
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
-  InspectionStart, InspectionUpdate, Scorecard, TemplateInput, TemplateView, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
+  InspectionStart, InspectionUpdate, Scorecard, TemplateInput, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
 } from './bindings'
 
 /** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
@@ -123,6 +123,9 @@ export const api = {
   scorecards: (project_id: number) => call<Scorecard[]>('scorecards', { project_id }),
   printInspectionForm: (id: number, copies: number) => call<string>('print_inspection_form', { id, copies }),
   saveInspectionForm: (id: number, copies: number, path: string) => call<void>('save_inspection_form', { id, copies, path }),
+  floorPlan: (project_id: number, unit_type: string) => call<string | null>('floor_plan', { project_id, unit_type }),
+  saveFloorPlan: (project_id: number, unit_type: string, change: ImageChange) =>
+    call<string | null>('save_floor_plan', { project_id, unit_type, change }),
   printRectificationNotice: (project_id: number, party: string) => call<string>('print_rectification_notice', { project_id, party }),
 }
 

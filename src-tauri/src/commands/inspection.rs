@@ -108,3 +108,18 @@ pub async fn print_rectification_notice<R: Runtime>(
     let pdf = state.desk.rectification_notice_pdf(&state.session()?, project_id, &party).await?;
     super::movein::open_pdf(&app, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn floor_plan(state: State<'_, AppState>, project_id: i64, unit_type: String) -> Result<Option<String>> {
+    state.desk.floor_plan(&state.session()?, project_id, &unit_type).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_floor_plan(
+    state: State<'_, AppState>,
+    project_id: i64,
+    unit_type: String,
+    change: desk::movein::ImageChange,
+) -> Result<Option<String>> {
+    state.desk.save_floor_plan(&state.session()?, project_id, &unit_type, &change).await
+}

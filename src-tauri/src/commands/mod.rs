@@ -81,6 +81,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         inspection::print_inspection_form,
         inspection::save_inspection_form,
         inspection::print_rectification_notice,
+        inspection::floor_plan,
+        inspection::save_floor_plan,
         movein::letterhead_settings,
         movein::save_letterhead,
         movein::procedure_settings,

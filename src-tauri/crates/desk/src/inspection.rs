@@ -514,6 +514,56 @@ impl Desk {
     }
 }
 
+impl Desk {
+    /// The floor-plan image of a project's unit type (for pinning defects), as a data URL.
+    pub async fn floor_plan(&self, s: &Session, project_id: i64, unit_type: &str) -> Result<Option<String>> {
+        s.require(Permission::ViewRecords)?;
+        let key = format!("floor_plan.{project_id}.{unit_type}");
+        Ok(self.store.setting(&key).await?.and_then(|(_, image)| image).map(|bytes| {
+            use base64::Engine;
+            let mime = if bytes.starts_with(b"\x89PNG") { "image/png" } else { "image/jpeg" };
+            format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+        }))
+    }
+
+    /// Set or clear the floor plan (managers). A JPEG/PNG up to 5 MB, checked before saving.
+    ///
+    /// Errors: `Forbidden`; `Invalid` on `floor_plan`.
+    pub async fn save_floor_plan(
+        &self,
+        s: &Session,
+        project_id: i64,
+        unit_type: &str,
+        change: &crate::movein::ImageChange,
+    ) -> Result<Option<String>> {
+        s.require(Permission::ManageMoveIn)?;
+        let key = format!("floor_plan.{project_id}.{unit_type}");
+        let value = match change {
+            crate::movein::ImageChange::Keep => return self.floor_plan(s, project_id, unit_type).await,
+            crate::movein::ImageChange::Clear => None,
+            crate::movein::ImageChange::SetFromFile { path } => {
+                let bad = |why: String| AppError::invalid("floor_plan", why);
+                let meta = std::fs::metadata(path).map_err(|e| bad(format!("无法读取 {path}：{e}")))?;
+                if meta.len() > 5 * 1024 * 1024 {
+                    return Err(bad("户型图不能超过 5 MB".into()));
+                }
+                let bytes = std::fs::read(path).map_err(|e| bad(format!("无法读取 {path}：{e}")))?;
+                if !matches!(image::guess_format(&bytes), Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
+                    return Err(bad("户型图应为 JPEG 或 PNG 图片".into()));
+                }
+                image::load_from_memory(&bytes).map_err(|_| bad("户型图已损坏，无法读取".into()))?;
+                let name = Path::new(path)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                Some((name, Some(bytes)))
+            }
+        };
+        self.store.set_settings(&self.actor(s), &[(key.as_str(), value)]).await?;
+        self.floor_plan(s, project_id, unit_type).await
+    }
+}
+
 fn remove_all(paths: &[PathBuf]) {
     for p in paths {
         let _ = std::fs::remove_file(p);

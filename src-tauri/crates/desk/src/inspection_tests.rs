@@ -473,3 +473,33 @@ async fn templates_are_versioned_and_inspections_keep_theirs() {
         .expect("start 2");
     assert_eq!(second.template_version, 2);
 }
+
+#[tokio::test]
+async fn floor_plans_are_checked_images_for_managers() {
+    let w = world().await;
+    let (d, e) = (&w.desk, &w.engineer);
+    let set = |p: String| crate::movein::ImageChange::SetFromFile { path: p };
+    let err = d
+        .save_floor_plan(e, w.project_id, "住宅", &set(photo(&w, "plan.png", PNG)))
+        .await
+        .expect_err("clerk");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let err = d
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo(&w, "plan.txt", b"not an image")))
+        .await
+        .expect_err("not an image");
+    assert_eq!(err.field.as_deref(), Some("floor_plan"));
+    assert_eq!(d.floor_plan(e, w.project_id, "住宅").await.expect("none"), None);
+    let url = d
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo(&w, "plan.png", PNG)))
+        .await
+        .expect("saved");
+    assert!(url.expect("url").starts_with("data:image/png;base64,"));
+    assert!(d.floor_plan(e, w.project_id, "住宅").await.expect("get").is_some());
+    assert!(d.floor_plan(e, w.project_id, "商业").await.expect("other type").is_none());
+    let cleared = d
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &crate::movein::ImageChange::Clear)
+        .await
+        .expect("clear");
+    assert!(cleared.is_none());
+}
