@@ -1,5 +1,6 @@
 // Small helpers shared by the move-in screens.
 import { ElMessage } from 'element-plus'
+import { api } from './api'
 import type { AppError, MoveInStatus } from './bindings'
 
 /** Today's date in China Standard Time (UTC+8, as the Rust services count days) as YYYY-MM-DD. */
@@ -16,4 +17,12 @@ export function fieldErrors(e: AppError): Record<string, string> {
 
 export function statusType(s: MoveInStatus): 'info' | 'warning' | 'success' | 'danger' {
   return ({ not_started: 'info', in_progress: 'warning', delivered: 'success', deferred: 'danger' } as const)[s]
+}
+
+/** The one unit of a project with exactly this 房号, or an error message saying why not. */
+export async function unitByNumber(projectId: number, number: string): Promise<{ id: number } | { error: string }> {
+  const page = await api.searchUnits({ search: number, project_id: projectId, page: 1, page_size: 20 })
+  const exact = page.items.filter((i) => i.unit.number === number)
+  if (exact.length !== 1) return { error: `房号“${number}”${exact.length ? '不唯一' : '未找到'}` }
+  return { id: exact[0].unit.id }
 }

@@ -396,11 +396,8 @@ impl Desk {
         let i = self.inspection(s, id).await?;
         let unit = self.store.unit(i.unit_id).await?;
         let owners = self
-            .store
-            .contracts_of_unit(unit.id)
+            .live_contract(unit.id)
             .await?
-            .into_iter()
-            .find(|c| c.status == domain::model::ContractStatus::Live)
             .map(|c| c.parties.into_iter().map(|p| p.buyer.name).collect())
             .unwrap_or_default();
         let signature = match &row.signature {

@@ -358,7 +358,7 @@ impl Desk {
         })
     }
 
-    async fn live_contract(&self, unit_id: i64) -> Result<Option<Contract>> {
+    pub(crate) async fn live_contract(&self, unit_id: i64) -> Result<Option<Contract>> {
         Ok(self
             .store
             .contracts_of_unit(unit_id)

@@ -1,7 +1,6 @@
 //! 入伙确认书: the owner confirms taking over the unit — area, meter base readings, keys, the two
 //! documents (住宅质量保证书 / 住宅使用说明书) and the amounts settled — signed by owner and property office.
 
-use crate::fee_statement::money;
 use crate::layout::{Align, Column, Letterhead, Paper, Sheet};
 use crate::move_in_notice::{cn_date, AmountDue};
 use crate::NoticeError;
@@ -67,24 +66,7 @@ pub fn layout(c: &MoveInConfirmation) -> Result<Sheet, NoticeError> {
     sheet.paragraph(10.5, "三、已领取《住宅质量保证书》《住宅使用说明书》各一份。")?;
     if !c.paid.is_empty() {
         sheet.paragraph(10.5, "四、已缴款项")?;
-        sheet.table(
-            vec![
-                Column::new("项目", 60.0, Align::Left),
-                Column::new("计算依据", 85.0, Align::Left),
-                Column::new("金额（元）", 35.0, Align::Right),
-            ],
-            9.5,
-        )?;
-        for a in &c.paid {
-            sheet.row(&[a.item.clone(), a.basis.clone(), money(a.amount)])?;
-        }
-        let total: Decimal = c.paid.iter().map(|a| a.amount).sum();
-        sheet.row(&["合计".into(), String::new(), money(total)])?;
-        sheet.end_table();
-        let capitals = fees::capitals::write(total).ok_or_else(|| NoticeError::MissingData {
-            what: "可大写的合计金额".into(),
-        })?;
-        sheet.paragraph(10.0, &format!("合计人民币大写：{capitals}"))?;
+        crate::move_in_notice::amounts_table(&mut sheet, &c.paid)?;
     }
     sheet.paragraph(
         10.0,

@@ -91,24 +91,7 @@ pub fn layout(n: &MoveInNotice) -> Result<Sheet, NoticeError> {
     if n.amounts.is_empty() {
         sheet.paragraph(10.0, "　　无。")?;
     } else {
-        sheet.table(
-            vec![
-                Column::new("项目", 45.0, Align::Left),
-                Column::new("计算依据", 100.0, Align::Left),
-                Column::new("金额（元）", 35.0, Align::Right),
-            ],
-            9.5,
-        )?;
-        for a in &n.amounts {
-            sheet.row(&[a.item.clone(), a.basis.clone(), money(a.amount)])?;
-        }
-        let total = n.total();
-        sheet.row(&["合计".into(), String::new(), money(total)])?;
-        sheet.end_table();
-        let capitals = fees::capitals::write(total).ok_or_else(|| NoticeError::MissingData {
-            what: "可大写的合计金额".into(),
-        })?;
-        sheet.paragraph(10.0, &format!("合计人民币大写：{capitals}"))?;
+        amounts_table(&mut sheet, &n.amounts)?;
     }
     sheet.paragraph(
         9.5,
@@ -117,6 +100,31 @@ pub fn layout(n: &MoveInNotice) -> Result<Sheet, NoticeError> {
     sheet.signatures(&["物业服务中心"])?;
     sheet.paragraph(9.5, &format!("发出日期：{}", cn_date(n.issued_on)))?;
     Ok(sheet)
+}
+
+/// The amounts as a table (item, basis, amount), a 合计 row that is the sum of the printed lines,
+/// and the total in Chinese capitals from the fee engine.
+///
+/// Errors: `MissingData` when the total cannot be written in capitals; `MissingGlyph`.
+pub fn amounts_table(sheet: &mut Sheet, amounts: &[AmountDue]) -> Result<(), NoticeError> {
+    sheet.table(
+        vec![
+            Column::new("项目", 50.0, Align::Left),
+            Column::new("计算依据", 95.0, Align::Left),
+            Column::new("金额（元）", 35.0, Align::Right),
+        ],
+        9.5,
+    )?;
+    for a in amounts {
+        sheet.row(&[a.item.clone(), a.basis.clone(), money(a.amount)])?;
+    }
+    let total: Decimal = amounts.iter().map(|a| a.amount).sum();
+    sheet.row(&["合计".into(), String::new(), money(total)])?;
+    sheet.end_table();
+    let capitals = fees::capitals::write(total).ok_or_else(|| NoticeError::MissingData {
+        what: "可大写的合计金额".into(),
+    })?;
+    sheet.paragraph(10.0, &format!("合计人民币大写：{capitals}"))
 }
 
 /// Render one notice.

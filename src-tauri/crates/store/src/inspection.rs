@@ -2,29 +2,13 @@
 //! Each write is one transaction with its audit line; the defect's version and the unique
 //! "one open defect per item" index settle races.
 
+use crate::rows::{code, from_json, get, json};
 use crate::{audit, db_err, not_stale, Actor, Store};
 use domain::inspection::*;
 use domain::movein::MeterReading;
 use domain::{AppError, Result};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite};
-
-fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r SqliteRow, col: &str) -> Result<T> {
-    r.try_get(col).map_err(db_err)
-}
-
-fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    let s: String = get(r, col)?;
-    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
-    serde_json::from_str(&get::<String>(r, col)?).map_err(AppError::internal)
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(AppError::internal)
-}
+use sqlx::Sqlite;
 
 /// An inspection row without its defects (the service adds them).
 #[derive(Debug, Clone)]

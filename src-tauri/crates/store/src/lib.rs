@@ -15,6 +15,7 @@ mod import;
 mod inspection;
 mod movein;
 mod records;
+mod rows;
 mod users;
 
 pub use fees::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};

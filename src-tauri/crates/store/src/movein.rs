@@ -6,31 +6,14 @@
 //! writers), one live booking per unit and one live record per step are unique indexes, and every
 //! change to a unit's move-in state checks and bumps its version (a stale edit is refused).
 
+use crate::rows::{code, date, get, json};
 use crate::{audit, db_err, not_stale, Actor, Store};
 use domain::movein::*;
 use domain::{AppError, Result};
 use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
-
-fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r SqliteRow, col: &str) -> Result<T> {
-    r.try_get(col).map_err(db_err)
-}
-
-fn date(r: &SqliteRow, col: &str) -> Result<chrono::NaiveDate> {
-    let s: String = get(r, col)?;
-    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| AppError::internal(format!("{col}: {e}")))
-}
-
-fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    let s: String = get(r, col)?;
-    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(AppError::internal)
-}
 
 /// A setting: its text, and an image for image settings (logo, seal).
 pub type SettingValue = (String, Option<Vec<u8>>);

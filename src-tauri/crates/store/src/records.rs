@@ -1,5 +1,6 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
+use crate::rows::code;
 use crate::{audit, db_err, not_stale, Actor, Store};
 use domain::amount::{from_hundredths, to_hundredths};
 use domain::model::*;
@@ -18,11 +19,6 @@ pub(crate) use unit_select;
 
 fn opt_area(r: &SqliteRow, col: &str) -> Result<Option<Decimal>> {
     Ok(r.try_get::<Option<i64>, _>(col).map_err(db_err)?.map(from_hundredths))
-}
-
-fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    let s: String = r.try_get(col).map_err(db_err)?;
-    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
 }
 
 pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {

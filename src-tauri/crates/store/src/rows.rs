@@ -1,0 +1,34 @@
+//! Reading rows: typed columns, stored codes, ISO dates and JSON columns, each failing as a
+//! typed storage/internal error instead of a panic.
+
+use crate::db_err;
+use domain::{AppError, Result};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite};
+
+/// A column of the row.
+pub(crate) fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r SqliteRow, col: &str) -> Result<T> {
+    r.try_get(col).map_err(db_err)
+}
+
+/// A stored code parsed into its enum.
+pub(crate) fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let s: String = get(r, col)?;
+    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
+}
+
+/// An ISO date column.
+pub(crate) fn date(r: &SqliteRow, col: &str) -> Result<chrono::NaiveDate> {
+    let s: String = get(r, col)?;
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| AppError::internal(format!("{col}: {e}")))
+}
+
+/// A JSON text column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
+    serde_json::from_str(&get::<String>(r, col)?).map_err(AppError::internal)
+}
+
+/// A value as JSON text for a column.
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(AppError::internal)
+}
