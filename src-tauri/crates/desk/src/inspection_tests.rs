@@ -263,6 +263,27 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .await
         .expect("overdue");
     assert_eq!((overdue.len(), overdue[0].overdue_days), (1, 12));
+    // Fixed 27 days after it was raised (and 12 days late): the scorecard says so.
+    let late = later
+        .move_defect(e, &mv(&overdue[0], DefectAction::Assign, ""))
+        .await
+        .expect("assigned late");
+    let late = later
+        .move_defect(&w.fitter, &mv(&late, DefectAction::MarkFixed, ""))
+        .await
+        .expect("fixed late");
+    let card = later
+        .scorecards(e, w.project_id)
+        .await
+        .expect("cards")
+        .into_iter()
+        .find(|c| c.party == "精装")
+        .expect("精装");
+    assert_eq!(
+        (card.average_days_to_fix.as_deref(), card.overdue, card.overdue_rate.as_str()),
+        (Some("27.0"), 1, "100.0")
+    );
+    let door = late;
     // Results: every item checked; the failed ones have defects; then complete.
     i = d.inspection(e, i.id).await.expect("reload");
     let outcomes: Vec<ItemOutcome> = i

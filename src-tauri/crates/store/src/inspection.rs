@@ -480,7 +480,8 @@ impl Store {
                 SUM(status NOT IN ('closed', 'void')) AS open,
                 SUM(status = 'closed') AS closed,
                 SUM((status NOT IN ('closed', 'void') AND deadline < ?2) OR (status = 'closed' AND substr(closed_at, 1, 10) > deadline)) AS overdue,
-                AVG(CASE WHEN fixed_at IS NOT NULL THEN julianday(substr(fixed_at, 1, 19)) - julianday(substr(raised_at, 1, 19)) END) AS days,
+                SUM(CASE WHEN fixed_at IS NOT NULL THEN CAST(ROUND((julianday(substr(fixed_at, 1, 19)) - julianday(substr(raised_at, 1, 19))) * 1440) AS INTEGER) END) AS fix_minutes,
+                SUM(fixed_at IS NOT NULL) AS fixed,
                 SUM(reopened > 0) AS reopened
              FROM defects WHERE project_id = ?1 AND status != 'void' GROUP BY party ORDER BY party",
         )
@@ -493,16 +494,22 @@ impl Store {
             .map(|r| {
                 let total: i64 = get(r, "total")?;
                 let overdue: i64 = get(r, "overdue")?;
-                let days: Option<f64> = get(r, "days")?;
+                let minutes: Option<i64> = get(r, "fix_minutes")?;
+                let fixed: i64 = get(r, "fixed")?;
                 Ok(Scorecard {
                     party: get(r, "party")?,
                     total,
                     open: get(r, "open")?,
                     closed: get(r, "closed")?,
                     overdue,
-                    // Days come from SQLite's julianday (a float); shown with one decimal only.
-                    #[allow(clippy::float_arithmetic)]
-                    average_days_to_fix: days.map(|d| format!("{:.1}", (d * 10.0).round() / 10.0)),
+                    // Whole minutes summed in SQL; the average in days as a decimal, one place, half up.
+                    average_days_to_fix: minutes.filter(|_| fixed > 0).map(|m| {
+                        let days = rust_decimal::Decimal::from(m) / rust_decimal::Decimal::from(fixed * 1440);
+                        format!(
+                            "{:.1}",
+                            days.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                        )
+                    }),
                     overdue_rate: percent(overdue, total),
                     reopen_rate: percent(get(r, "reopened")?, total),
                 })
