@@ -283,7 +283,6 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         (card.average_days_to_fix.as_deref(), card.overdue, card.overdue_rate.as_str()),
         (Some("27.0"), 1, "100.0")
     );
-    let door = late;
     // Results: every item checked; the failed ones have defects; then complete.
     i = d.inspection(e, i.id).await.expect("reload");
     let outcomes: Vec<ItemOutcome> = i
