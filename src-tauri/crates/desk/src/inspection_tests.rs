@@ -272,6 +272,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .move_defect(&w.fitter, &mv(&late, DefectAction::MarkFixed, ""))
         .await
         .expect("fixed late");
+    assert_eq!(late.status, DefectStatus::AwaitingReinspection);
     let card = later
         .scorecards(e, w.project_id)
         .await
