@@ -1,7 +1,10 @@
 // End to end: the real app under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 // A new user on a fresh database: creates the admin, signs out and in, imports the sample
 // 房源表, finds a unit by buyer name, opens it, edits the contract, and sees the edit in the
-// unit's audit log. Run by tests/e2e/run.sh, which starts Xvfb and tauri-driver.
+// unit's audit log; quotes and saves the purchase fees; adds a region's rules; plans a move-in
+// batch, books an owner, runs the whole procedure at the desk to 已交付 and sees the board;
+// inspects another unit, raises two defects, routes one to closed under the four-eyes rule with a
+// second user, and prints the 交房验收单. Run by tests/e2e/run.sh (Xvfb + tauri-driver).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Session, ENTER } from './webdriver.mjs'
@@ -23,7 +26,7 @@ after(async () => {
   }
 })
 
-test('first start, sign in, import the sample list, find a unit by buyer, edit its contract, see the audit', async () => {
+test('records, fees, move-in and inspection: the day of a sales office, end to end', async () => {
   // First start: no user exists, the app asks for the administrator's password.
   // The first start of WebKit on a fresh machine can be slow: allow a minute for the first screen.
   await s.type(await s.waitFor('input[data-test="setup-username"]', () => true, 60000), 'admin')
