@@ -189,3 +189,61 @@ fn move_in_over_ipc_plan_book_step_and_board() {
     assert_eq!(board["total"]["in_progress"], 1);
     assert_eq!(board["total"]["booked"], 1);
 }
+
+#[test]
+fn inspection_over_ipc_defect_shapes_and_workflow() {
+    let (_app, w) = app();
+    invoke(
+        &w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
+    )
+    .expect("admin");
+    let bytes = domain::sample::workbook("示例花园", 4).expect("sample");
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    invoke(&w, "import_workbook", json!({ "file_name": "s.xlsx", "data_base64": data })).expect("import");
+    let unit = invoke(
+        &w,
+        "search_units",
+        json!({ "query": { "search": "1-101", "page": 1, "page_size": 5 } }),
+    )
+    .expect("units")["items"][0]["unit"]["id"]
+        .clone();
+    let i = invoke(&w, "start_inspection", json!({ "start": { "unit_id": unit, "kind": "owner" } })).expect("start");
+    assert_eq!(i["kind"], "owner");
+    assert_eq!(i["items"].as_array().expect("items").len(), 25);
+    let input = json!({ "inspection_id": i["id"], "room": "卧室", "item": "门窗", "category": ["门窗", "五金", "松动"],
+        "severity": "minor", "party": "精装", "deadline": null, "description": "合页松动", "pin": [40, 60], "photo_paths": [] });
+    let d = invoke(&w, "raise_defect", json!({ "input": input })).expect("defect");
+    assert_eq!(d["pin"], json!([40, 60]));
+    assert_eq!(d["category"], json!(["门窗", "五金", "松动"]));
+    assert_eq!(d["status"], "pending");
+    assert_eq!(d["actions"], json!(["assign", "dispute", "void"]));
+    let e = invoke(&w, "raise_defect", json!({ "input": input })).expect_err("duplicate");
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("conflict"), Some("item")));
+    let e = invoke(
+        &w,
+        "move_defect",
+        json!({ "request": { "defect_id": d["id"], "version": d["version"], "action": "close", "reason": "" } }),
+    )
+    .expect_err("not from 待派单");
+    assert_eq!(e["code"], "conflict");
+    let moved = invoke(
+        &w,
+        "move_defect",
+        json!({ "request": { "defect_id": d["id"], "version": d["version"], "action": "assign", "reason": "" } }),
+    )
+    .expect("assigned");
+    assert_eq!(moved["status"], "in_progress");
+    let list = invoke(
+        &w,
+        "list_defects",
+        json!({ "query": { "project_id": 1, "unit_id": null, "party": "精装", "category": null,
+        "status": null, "open_only": true, "overdue_only": false, "limit": 10 } }),
+    )
+    .expect("list");
+    assert_eq!(list.as_array().expect("list").len(), 1);
+    let cards = invoke(&w, "scorecards", json!({ "project_id": 1 })).expect("cards");
+    assert_eq!(cards[0]["party"], "精装");
+}

@@ -255,10 +255,11 @@ impl Desk {
         let mut d = input.validate(self.today(), &parties, item)?;
         d.room = item.room.clone();
         d.item = item.item.clone();
-        let dir = self.photo_dir()?.to_path_buf();
         let mut created: Vec<PathBuf> = Vec::new();
         let mut photos = Vec::new();
         for (i, path) in d.photo_paths.iter().enumerate() {
+            // Only a defect with photos needs the photo folder.
+            let dir = self.photo_dir()?.to_path_buf();
             match self
                 .store_photo(&dir, Path::new(path), &format!("photo_paths[{i}]"), &mut created)
                 .await
