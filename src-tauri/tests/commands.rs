@@ -31,6 +31,26 @@ fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Valu
     get_ipc_response(w, req).map(|b| b.deserialize::<Value>().expect("json body"))
 }
 
+/// Create the first administrator (signed in).
+fn first_admin(w: &WebviewWindow<MockRuntime>) {
+    invoke(
+        w,
+        "create_first_admin",
+        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
+    )
+    .expect("admin");
+}
+
+/// The first administrator, signed in, with a sample project of `units` units imported.
+fn admin_with_sample(w: &WebviewWindow<MockRuntime>, units: usize) {
+    first_admin(w);
+    use base64::Engine;
+    let bytes = domain::sample::workbook("示例花园", units).expect("sample");
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let r = invoke(w, "import_workbook", json!({ "file_name": "s.xlsx", "data_base64": data })).expect("import");
+    assert_eq!(r["outcome"], "imported");
+}
+
 #[test]
 fn sign_in_flow_and_typed_errors_over_ipc() {
     let (_app, w) = app();
@@ -101,12 +121,7 @@ fn sign_in_flow_and_typed_errors_over_ipc() {
 #[test]
 fn fee_quote_over_ipc_with_decimals_as_strings() {
     let (_app, w) = app();
-    invoke(
-        &w,
-        "create_first_admin",
-        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
-    )
-    .expect("admin");
+    first_admin(&w);
     let request = json!({ "region": "national", "contract_date": "2025-03-01", "property_type": "residential", "buyer_type": "individual",
         "homes_owned": 0, "gross_area": "89.50", "price": "1500000.00", "vat_rate": "0.09", "elevator": true, "certificates": 1,
         "maintenance_fund": { "per_m2": "65.00" } });
@@ -129,16 +144,7 @@ fn fee_quote_over_ipc_with_decimals_as_strings() {
 #[test]
 fn move_in_over_ipc_plan_book_step_and_board() {
     let (_app, w) = app();
-    invoke(
-        &w,
-        "create_first_admin",
-        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
-    )
-    .expect("admin");
-    let bytes = domain::sample::workbook("示例花园", 12).expect("sample");
-    use base64::Engine;
-    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-    invoke(&w, "import_workbook", json!({ "file_name": "s.xlsx", "data_base64": data })).expect("import");
+    admin_with_sample(&w, 12);
     let project = invoke(&w, "list_projects", json!({})).expect("projects")[0]["id"].clone();
     let building = invoke(&w, "list_buildings", json!({ "project_id": project })).expect("b")[0]["id"].clone();
     let today = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
@@ -193,16 +199,7 @@ fn move_in_over_ipc_plan_book_step_and_board() {
 #[test]
 fn inspection_over_ipc_defect_shapes_and_workflow() {
     let (_app, w) = app();
-    invoke(
-        &w,
-        "create_first_admin",
-        json!({ "req": { "username": "admin", "display_name": "", "password": "long enough" } }),
-    )
-    .expect("admin");
-    let bytes = domain::sample::workbook("示例花园", 4).expect("sample");
-    use base64::Engine;
-    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-    invoke(&w, "import_workbook", json!({ "file_name": "s.xlsx", "data_base64": data })).expect("import");
+    admin_with_sample(&w, 4);
     let unit = invoke(
         &w,
         "search_units",

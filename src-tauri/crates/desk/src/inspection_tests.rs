@@ -3,14 +3,11 @@
 //! orphaned.
 
 use crate::inspection::*;
+use crate::tests::{at, user};
 use crate::*;
 use domain::inspection::*;
 use domain::role::Role;
 use domain::ErrorCode;
-
-fn clock_at(instant: &'static str) -> Clock {
-    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
-}
 
 struct World {
     desk: Desk,
@@ -22,29 +19,9 @@ struct World {
     dir: tempfile::TempDir,
 }
 
-async fn login(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
-    desk.create_user(
-        admin,
-        &NewUserRequest {
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            password: "password-123".into(),
-        },
-    )
-    .await
-    .expect("user");
-    desk.sign_in(&SignIn {
-        username: name.into(),
-        password: "password-123".into(),
-    })
-    .await
-    .expect("sign in")
-}
-
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
-    let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock_at("2026-11-23T10:00:00+08:00"))
+    let desk = Desk::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"))
         .with_photo_dir(&dir.path().join("photos"));
     let admin = desk
         .create_first_admin(&FirstAdmin {
@@ -54,8 +31,8 @@ async fn world() -> World {
         })
         .await
         .expect("admin");
-    let engineer = login(&desk, &admin, "engineer", Role::Clerk).await;
-    let fitter = login(&desk, &admin, "fitter", Role::Clerk).await;
+    let engineer = user(&desk, &admin, "engineer", Role::Clerk).await;
+    let fitter = user(&desk, &admin, "fitter", Role::Clerk).await;
     let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
     desk.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
     let project_id = desk.projects(&admin).await.expect("p")[0].id;
@@ -250,7 +227,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .expect("open");
     assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [door.id]);
     // Later, the minor door defect (15 days) is overdue.
-    let later = Desk::new(d.store().clone(), clock_at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
+    let later = Desk::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
     let overdue = later
         .defects(
             e,

@@ -2,16 +2,13 @@
 //! keys, the board, letterhead images and printing.
 
 use crate::movein::*;
+use crate::tests::{at, user};
 use crate::*;
 use domain::model::*;
 use domain::movein::*;
 use domain::role::Role;
 use domain::ErrorCode;
 use rust_decimal::Decimal;
-
-fn at(instant: &'static str) -> Clock {
-    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
-}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -35,24 +32,7 @@ async fn world() -> World {
         })
         .await
         .expect("admin");
-    desk.create_user(
-        &admin,
-        &NewUserRequest {
-            username: "clerk".into(),
-            display_name: "前台".into(),
-            role: Role::Clerk,
-            password: "password-123".into(),
-        },
-    )
-    .await
-    .expect("clerk");
-    let clerk = desk
-        .sign_in(&SignIn {
-            username: "clerk".into(),
-            password: "password-123".into(),
-        })
-        .await
-        .expect("sign in");
+    let clerk = user(&desk, &admin, "clerk", Role::Clerk).await;
     let bytes = domain::sample::workbook("示例花园", 40).expect("sample");
     desk.import_workbook(&admin, "sample.xlsx", &bytes).await.expect("import");
     let project_id = desk.projects(&admin).await.expect("projects")[0].id;
@@ -123,26 +103,7 @@ async fn planning_takes_sold_units_of_the_selection_and_refuses_overlaps() {
         "clerks may see phones: {}",
         b.units[0].phone_masked
     );
-    w.desk
-        .create_user(
-            &w.admin,
-            &NewUserRequest {
-                username: "pm".into(),
-                display_name: "物业主管".into(),
-                role: Role::Manager,
-                password: "password-123".into(),
-            },
-        )
-        .await
-        .expect("manager");
-    let pm = w
-        .desk
-        .sign_in(&SignIn {
-            username: "pm".into(),
-            password: "password-123".into(),
-        })
-        .await
-        .expect("pm");
+    let pm = user(&w.desk, &w.admin, "pm", Role::Manager).await;
     let masked = w.desk.batch_detail(&pm, b.batch.id).await.expect("detail");
     assert!(
         masked.units.iter().all(|u| u.phone_masked.contains("****")),

@@ -7,7 +7,12 @@ use domain::ErrorCode;
 use std::str::FromStr;
 
 fn clock() -> Clock {
-    Arc::new(|| DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").expect("instant"))
+    at("2026-11-23T10:00:00+08:00")
+}
+
+/// A fixed clock at an RFC 3339 instant.
+pub(crate) fn at(instant: &'static str) -> Clock {
+    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
 }
 
 async fn desk() -> (Desk, Session) {
@@ -23,7 +28,8 @@ async fn desk() -> (Desk, Session) {
     (desk, admin)
 }
 
-async fn user(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
+/// Create a user with this role (password "password-123") and sign them in.
+pub(crate) async fn user(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
     desk.create_user(
         admin,
         &NewUserRequest {
