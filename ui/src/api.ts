@@ -37,6 +37,7 @@ export const api = {
   listProjects: () => call<Project[]>('list_projects'),
   listBuildings: (project_id: number) => call<Building[]>('list_buildings', { project_id }),
   searchUnits: (query: Partial<UnitQuery>) => call<Page<UnitListItem>>('search_units', { query }),
+  unitByNumber: (project_id: number | null, number: string) => call<Unit>('unit_by_number', { project_id, number }),
   unitDetail: (id: number) => call<UnitDetail>('unit_detail', { id }),
   updateUnit: (edit: UnitEdit) => call<Unit>('update_unit', { edit }),
   createContract: (input: ContractInput) => call<Contract>('create_contract', { input }),

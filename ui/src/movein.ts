@@ -19,10 +19,11 @@ export function statusType(s: MoveInStatus): 'info' | 'warning' | 'success' | 'd
   return ({ not_started: 'info', in_progress: 'warning', delivered: 'success', deferred: 'danger' } as const)[s]
 }
 
-/** The one unit of a project with exactly this 房号, or an error message saying why not. */
+/** The one unit of a project with exactly this 房号 (found by Rust), or the reason it was not. */
 export async function unitByNumber(projectId: number, number: string): Promise<{ id: number } | { error: string }> {
-  const page = await api.searchUnits({ search: number, project_id: projectId, page: 1, page_size: 20 })
-  const exact = page.items.filter((i) => i.unit.number === number)
-  if (exact.length !== 1) return { error: `房号“${number}”${exact.length ? '不唯一' : '未找到'}` }
-  return { id: exact[0].unit.id }
+  try {
+    return { id: (await api.unitByNumber(projectId, number)).id }
+  } catch (e) {
+    return { error: (e as AppError).message }
+  }
 }

@@ -31,6 +31,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::list_buildings,
         records::search_units,
         records::unit_detail,
+        records::unit_by_number,
         records::update_unit,
         records::create_contract,
         records::update_contract,

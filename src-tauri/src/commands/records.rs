@@ -109,3 +109,8 @@ pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()
     let bytes = state.desk.export_users(&state.session()?).await?;
     write_file(&path, &bytes)
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unit_by_number(state: State<'_, AppState>, project_id: Option<i64>, number: String) -> Result<domain::model::Unit> {
+    state.desk.unit_by_number(&state.session()?, project_id, &number).await
+}

@@ -406,25 +406,7 @@ async fn render_notice(
         let s = desk.cli_session(cli.role.into()).await?;
         let id = match unit.trim().parse::<i64>() {
             Ok(id) => id,
-            Err(_) => {
-                let page = desk
-                    .search_units(
-                        &s,
-                        &UnitQuery {
-                            search: Some(unit.trim().to_string()),
-                            page: 1,
-                            page_size: 50,
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
-                let exact: Vec<_> = page.items.iter().filter(|i| i.unit.number == unit.trim()).collect();
-                match exact[..] {
-                    [one] => one.unit.id,
-                    [] => return Err(AppError::not_found(format!("房屋“{unit}”"))),
-                    _ => return Err(AppError::invalid("unit", format!("房号“{unit}”不唯一，请用房屋 id"))),
-                }
-            }
+            Err(_) => desk.unit_by_number(&s, None, unit).await?.id,
         };
         desk.movein_pdf(&s, id, which).await?
     } else {

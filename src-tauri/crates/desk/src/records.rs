@@ -81,6 +81,32 @@ impl Desk {
         Ok(Page { items, total })
     }
 
+    /// The one unit whose 房号 is exactly `number` (within a project when given) — how desks and
+    /// the CLI name a unit.
+    ///
+    /// Errors: `NotFound`; `Invalid` on `unit` when several units share the number.
+    pub async fn unit_by_number(&self, s: &Session, project_id: Option<i64>, number: &str) -> Result<Unit> {
+        let number = number.trim();
+        let page = self
+            .search_units(
+                s,
+                &UnitQuery {
+                    search: Some(number.to_string()),
+                    project_id,
+                    page: 1,
+                    page_size: 50,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let mut exact: Vec<Unit> = page.items.into_iter().map(|i| i.unit).filter(|u| u.number == number).collect();
+        match exact.len() {
+            0 => Err(AppError::not_found(format!("房号“{number}”"))),
+            1 => Ok(exact.remove(0)),
+            _ => Err(AppError::invalid("unit", format!("房号“{number}”不唯一，请先选择项目或楼栋"))),
+        }
+    }
+
     pub async fn unit_detail(&self, s: &Session, id: i64) -> Result<UnitDetail> {
         s.require(Permission::ViewRecords)?;
         let visible = s.may(Permission::ViewPersonalData);

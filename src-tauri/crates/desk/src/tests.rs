@@ -594,3 +594,13 @@ async fn finance_adds_a_dated_version_on_the_form_and_a_new_region() {
     );
     assert_eq!(desk.region_rules_history(&finance, "hangzhou").await.expect("history").len(), 1);
 }
+
+#[tokio::test]
+async fn a_unit_is_found_by_its_exact_number() {
+    let (desk, admin) = desk().await;
+    imported(&desk, &admin, 8).await;
+    let u = desk.unit_by_number(&admin, None, " 1-102 ").await.expect("found");
+    assert_eq!((u.building_name.as_str(), u.number.as_str()), ("1栋", "1-102"));
+    let e = desk.unit_by_number(&admin, None, "1-1").await.expect_err("a prefix is not a number");
+    assert_eq!(e.code, ErrorCode::NotFound);
+}
