@@ -8,7 +8,7 @@ import type {
   UnitListItem, UnitQuery, UpdateUserRequest, UserInfo,
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
-  InspectionStart, InspectionUpdate, Scorecard, TemplateInput, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
+  InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
 } from './bindings'
 
 /** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
@@ -107,7 +107,8 @@ export const api = {
   cancelBatchPrint: () => call<boolean>('cancel_batch_print'),
   // Inspection
   inspectionTemplate: (project_id: number, unit_type: string) => call<TemplateView>('inspection_template', { project_id, unit_type }),
-  saveInspectionTemplate: (input: TemplateInput) => call<TemplateView>('save_inspection_template', { input }),
+  saveInspectionTemplateText: (project_id: number, unit_type: string, text: string) =>
+    call<TemplateView>('save_inspection_template_text', { project_id, unit_type, text }),
   defectParties: (project_id: number) => call<string[]>('defect_parties', { project_id }),
   saveDefectParties: (project_id: number, parties: string[]) => call<string[]>('save_defect_parties', { project_id, parties }),
   startInspection: (start: InspectionStart) => call<Inspection>('start_inspection', { start }),

@@ -520,7 +520,11 @@ overdue_rate: string,
  */
 reopen_rate: string, };
 
-export type TemplateView = { template: Template, builtin: boolean, };
+export type TemplateView = { template: Template, builtin: boolean, 
+/**
+ * The items as the settings text area edits them (see [`checklist_text`]).
+ */
+text: string, };
 
 export type DefectMove = { defect_id: number, version: number, action: DefectAction, reason: string, };
 

@@ -12,8 +12,16 @@ pub async fn inspection_template(state: State<'_, AppState>, project_id: i64, un
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_inspection_template(state: State<'_, AppState>, input: TemplateInput) -> Result<TemplateView> {
-    state.desk.save_inspection_template(&state.session()?, &input).await
+pub async fn save_inspection_template_text(
+    state: State<'_, AppState>,
+    project_id: i64,
+    unit_type: String,
+    text: String,
+) -> Result<TemplateView> {
+    state
+        .desk
+        .save_inspection_template_text(&state.session()?, project_id, &unit_type, &text)
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -64,7 +64,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         fees::print_fee_statement,
         fees::print_area_statement,
         inspection::inspection_template,
-        inspection::save_inspection_template,
+        inspection::save_inspection_template_text,
         inspection::defect_parties,
         inspection::save_defect_parties,
         inspection::start_inspection,

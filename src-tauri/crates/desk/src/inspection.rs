@@ -25,6 +25,18 @@ pub const MAX_PHOTO_BYTES: u64 = 10 * 1024 * 1024;
 pub struct TemplateView {
     pub template: Template,
     pub builtin: bool,
+    /// The items as the settings text area edits them (see [`checklist_text`]).
+    pub text: String,
+}
+
+impl TemplateView {
+    fn of(template: Template, builtin: bool) -> TemplateView {
+        TemplateView {
+            text: checklist_text(&template.items),
+            template,
+            builtin,
+        }
+    }
 }
 
 /// A defect action as the screen sends it.
@@ -50,12 +62,9 @@ impl Desk {
     pub async fn inspection_template(&self, s: &Session, project_id: i64, unit_type: &str) -> Result<TemplateView> {
         s.require(Permission::ViewRecords)?;
         Ok(match self.store.latest_template(project_id, unit_type).await? {
-            Some(t) => TemplateView {
-                template: t,
-                builtin: false,
-            },
-            None => TemplateView {
-                template: Template {
+            Some(t) => TemplateView::of(t, false),
+            None => TemplateView::of(
+                Template {
                     id: 0,
                     project_id,
                     unit_type: unit_type.to_string(),
@@ -64,8 +73,8 @@ impl Desk {
                     created_at: String::new(),
                     created_by: "内置".into(),
                 },
-                builtin: true,
-            },
+                true,
+            ),
         })
     }
 
@@ -74,9 +83,32 @@ impl Desk {
         s.require(Permission::ManageMoveIn)?;
         let t = t.validate()?;
         let id = self.store.save_template(&self.actor(s), &t).await?;
-        Ok(TemplateView {
-            template: self.store.template(id).await?,
-            builtin: false,
+        Ok(TemplateView::of(self.store.template(id).await?, false))
+    }
+
+    /// Save a new template version from its text form; errors name the line.
+    ///
+    /// Errors: as [`Desk::save_inspection_template`], on `text` with the line number.
+    pub async fn save_inspection_template_text(&self, s: &Session, project_id: i64, unit_type: &str, text: &str) -> Result<TemplateView> {
+        let lines = parse_checklist(text)?;
+        let input = TemplateInput {
+            project_id,
+            unit_type: unit_type.to_string(),
+            items: lines.iter().map(|(_, i)| i.clone()).collect(),
+        };
+        self.save_inspection_template(s, &input).await.map_err(|e| {
+            let line = e
+                .field
+                .as_deref()
+                .and_then(|f| f.strip_prefix("items["))
+                .and_then(|f| f.split(']').next())
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| lines.get(i))
+                .map(|(n, _)| *n);
+            match line {
+                Some(n) => AppError::invalid("text", format!("第 {n} 行：{}", e.message)),
+                None => e,
+            }
         })
     }
 

@@ -501,3 +501,22 @@ async fn floor_plans_are_checked_images_for_managers() {
         .expect("clear");
     assert!(cleared.is_none());
 }
+
+#[tokio::test]
+async fn template_text_errors_name_the_line() {
+    let w = world().await;
+    let d = &w.desk;
+    let text = "客厅|门窗|开启灵活|否\n\n客厅|门窗|重复了|否";
+    let e = d
+        .save_inspection_template_text(&w.admin, w.project_id, "住宅", text)
+        .await
+        .expect_err("duplicate");
+    assert_eq!(e.field.as_deref(), Some("text"));
+    assert!(e.message.starts_with("第 3 行："), "{}", e.message);
+    let t = d
+        .save_inspection_template_text(&w.admin, w.project_id, "住宅", "客厅|门窗|开启灵活|否\n卫生间|防水|闭水 48 小时|是")
+        .await
+        .expect("saved");
+    assert_eq!((t.template.version, t.template.items.len(), t.builtin), (1, 2, false));
+    assert_eq!(t.text, "客厅|门窗|开启灵活|否\n卫生间|防水|闭水 48 小时|是");
+}

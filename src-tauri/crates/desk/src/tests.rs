@@ -601,6 +601,9 @@ async fn a_unit_is_found_by_its_exact_number() {
     imported(&desk, &admin, 8).await;
     let u = desk.unit_by_number(&admin, None, " 1-102 ").await.expect("found");
     assert_eq!((u.building_name.as_str(), u.number.as_str()), ("1栋", "1-102"));
-    let e = desk.unit_by_number(&admin, None, "1-1").await.expect_err("a prefix is not a number");
+    let e = desk
+        .unit_by_number(&admin, None, "1-1")
+        .await
+        .expect_err("a prefix is not a number");
     assert_eq!(e.code, ErrorCode::NotFound);
 }

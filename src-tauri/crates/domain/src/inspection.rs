@@ -227,6 +227,60 @@ impl TemplateInput {
     }
 }
 
+/// The checklist as text, one line per item: `房间|项目|验收标准|需照片（是/否）`.
+pub fn checklist_text(items: &[ChecklistItem]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            format!(
+                "{}|{}|{}|{}",
+                i.room,
+                i.item,
+                i.standard,
+                if i.photo_required { "是" } else { "否" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Read the text form of a checklist; blank lines are skipped. Returns each item with its line
+/// number (from 1), so later validation errors can name the line.
+///
+/// Errors: `Invalid` on `text` naming the line (not 3–4 fields, 需照片 not 是/否).
+pub fn parse_checklist(text: &str) -> Result<Vec<(usize, ChecklistItem)>> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+        if line.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(['|', '｜']).map(str::trim).collect();
+        if !(3..=4).contains(&parts.len()) {
+            return Err(AppError::invalid("text", format!("第 {n} 行应为“房间|项目|验收标准|需照片”")));
+        }
+        let photo_required = match parts.get(3).copied().unwrap_or("否") {
+            "是" => true,
+            "否" | "" => false,
+            other => {
+                return Err(AppError::invalid(
+                    "text",
+                    format!("第 {n} 行“需照片”应为 是 或 否，而不是“{other}”"),
+                ))
+            }
+        };
+        out.push((
+            n,
+            ChecklistItem {
+                room: parts[0].to_string(),
+                item: parts[1].to_string(),
+                standard: parts[2].to_string(),
+                photo_required,
+            },
+        ));
+    }
+    Ok(out)
+}
+
 /// The handbook's residential checklist: rooms × items with their standards.
 pub fn default_items() -> Vec<ChecklistItem> {
     let rooms: [(&str, &[&str]); 5] = [

@@ -213,3 +213,17 @@ fn the_offered_actions_follow_the_table() {
     assert!(actions_from(S::Closed).is_empty());
     assert!(actions_from(S::Void).is_empty());
 }
+
+#[test]
+fn the_checklist_text_round_trips_and_names_bad_lines() {
+    let items = default_items();
+    let parsed = parse_checklist(&checklist_text(&items)).expect("parse");
+    assert_eq!(parsed.iter().map(|(_, i)| i.clone()).collect::<Vec<_>>(), items);
+    let parsed = parse_checklist("\n客厅|门窗|开启灵活\n\n卫生间 ｜ 防水 ｜ 闭水 ｜ 是").expect("lenient");
+    assert_eq!(parsed.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [2, 4], "line numbers kept");
+    assert!(parsed[1].1.photo_required);
+    let e = parse_checklist("客厅|门窗").expect_err("two fields");
+    assert!(e.message.contains("第 1 行"), "{}", e.message);
+    let e = parse_checklist("客厅|门窗|标准|也许").expect_err("yes/no");
+    assert!(e.message.contains("也许"), "{}", e.message);
+}
