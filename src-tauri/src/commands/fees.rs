@@ -53,7 +53,7 @@ pub async fn mortgage_schedule(state: State<'_, AppState>, request: MortgageRequ
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_mortgage(state: State<'_, AppState>, request: MortgageRequest, path: String) -> Result<()> {
     let bytes = state.desk.export_mortgage(&state.session()?, &request)?;
-    super::records::write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -93,14 +93,14 @@ pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, qu
         .desk
         .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
         .await?;
-    super::records::write_file(&path, &pdf)
+    super::write_file(&path, &pdf)
 }
 
 /// Write the 面积差价结算单 of a contract to a path picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String, path: String) -> Result<()> {
     let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
-    super::records::write_file(&path, &pdf)
+    super::write_file(&path, &pdf)
 }
 
 /// "Print" a saved quote's 税费明细单: open it in the system PDF viewer (its print dialog sends it
@@ -117,7 +117,7 @@ pub async fn print_fee_statement<R: tauri::Runtime>(
         .desk
         .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
         .await?;
-    super::movein::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
+    super::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
 }
 
 /// "Print" the 面积差价结算单 of a contract in the system PDF viewer.
@@ -128,7 +128,7 @@ pub async fn print_area_statement<R: tauri::Runtime>(
     contract_number: String,
 ) -> Result<String> {
     let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
-    super::movein::open_pdf(
+    super::open_pdf(
         &app,
         &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)),
         &pdf,

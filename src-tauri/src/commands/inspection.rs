@@ -97,13 +97,13 @@ pub async fn scorecards(state: State<'_, AppState>, project_id: i64) -> Result<V
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_inspection_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: i64, copies: u8) -> Result<String> {
     let pdf = state.desk.inspection_form_pdf(&state.session()?, id, copies).await?;
-    super::movein::open_pdf(&app, &format!("交房验收单-{id}.pdf"), &pdf)
+    super::open_pdf(&app, &format!("交房验收单-{id}.pdf"), &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_inspection_form(state: State<'_, AppState>, id: i64, copies: u8, path: String) -> Result<()> {
     let pdf = state.desk.inspection_form_pdf(&state.session()?, id, copies).await?;
-    super::records::write_file(&path, &pdf)
+    super::write_file(&path, &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -114,7 +114,7 @@ pub async fn print_rectification_notice<R: Runtime>(
     party: String,
 ) -> Result<String> {
     let pdf = state.desk.rectification_notice_pdf(&state.session()?, project_id, &party).await?;
-    super::movein::open_pdf(&app, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
+    super::open_pdf(&app, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]

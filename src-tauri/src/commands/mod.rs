@@ -13,8 +13,34 @@ pub use movein::*;
 pub use records::*;
 pub use users::*;
 
+use domain::{AppError, Result};
 use tauri::ipc::Invoke;
-use tauri::Runtime;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_opener::OpenerExt;
+
+/// Write an export or document to the path the save dialog returned (whole, or not at all).
+pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
+    desk::write_file(std::path::Path::new(path), bytes)
+}
+
+/// "Print": write the PDF to `<temp>/handoverdesk/<name>` and open it in the system viewer, whose
+/// print dialog reaches the default printer. Returns the path (also named if no viewer opens).
+pub(crate) fn open_pdf<R: Runtime>(app: &AppHandle<R>, name: &str, pdf: &[u8]) -> Result<String> {
+    let dir = std::env::temp_dir().join("handoverdesk");
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
+    let path = dir.join(name);
+    desk::write_file(&path, pdf)?;
+    let shown = path.to_string_lossy().to_string();
+    open_in_viewer(app, &shown)?;
+    Ok(shown)
+}
+
+/// Open a file in the system's viewer for its type.
+pub(crate) fn open_in_viewer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Result<()> {
+    app.opener()
+        .open_path(path, None::<&str>)
+        .map_err(|e| AppError::io(format!("无法打开 PDF 查看器（文件已保存在 {path}）：{e}")))
+}
 
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![

@@ -7,7 +7,6 @@ use domain::{AppError, Result};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn letterhead_settings(state: State<'_, AppState>) -> Result<LetterheadSettings> {
@@ -120,14 +119,14 @@ pub async fn movein_board(state: State<'_, AppState>, project_id: i64, batch_id:
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>, path: String) -> Result<()> {
     let bytes = state.desk.export_board(&state.session()?, project_id, batch_id).await?;
-    super::records::write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 /// Save a unit's move-in document to a path from the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_movein_doc(state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc, path: String) -> Result<()> {
     let pdf = state.desk.movein_pdf(&state.session()?, unit_id, doc).await?;
-    super::records::write_file(&path, &pdf)
+    super::write_file(&path, &pdf)
 }
 
 /// "Print": write the document to the temporary folder and open it in the system PDF viewer,
@@ -140,20 +139,7 @@ pub async fn print_movein_doc<R: Runtime>(app: AppHandle<R>, state: State<'_, Ap
         MoveInDoc::MoveInConfirmation => "入伙确认书",
         MoveInDoc::KeyHandover => "钥匙交接单",
     };
-    open_pdf(&app, &format!("{name}-{unit_id}.pdf"), &pdf)
-}
-
-/// Write to `<temp>/handoverdesk/<name>` and open it with the system viewer; returns the path.
-pub fn open_pdf<R: Runtime>(app: &AppHandle<R>, name: &str, pdf: &[u8]) -> Result<String> {
-    let dir = std::env::temp_dir().join("handoverdesk");
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
-    let path = dir.join(name);
-    desk::write_file(&path, pdf)?;
-    let shown = path.to_string_lossy().to_string();
-    app.opener()
-        .open_path(&shown, None::<&str>)
-        .map_err(|e| AppError::io(format!("无法打开 PDF 查看器（文件已保存在 {shown}）：{e}")))?;
-    Ok(shown)
+    super::open_pdf(&app, &format!("{name}-{unit_id}.pdf"), &pdf)
 }
 
 /// Open a file the app wrote (a batch's combined PDF) in the system viewer.
@@ -162,9 +148,7 @@ pub async fn open_file<R: Runtime>(app: AppHandle<R>, path: String) -> Result<()
     if !path.to_lowercase().ends_with(".pdf") || !std::path::Path::new(&path).is_file() {
         return Err(AppError::invalid("path", "只能打开已生成的 PDF 文件"));
     }
-    app.opener()
-        .open_path(&path, None::<&str>)
-        .map_err(|e| AppError::io(format!("无法打开 {path}：{e}")))
+    super::open_in_viewer(&app, &path)
 }
 
 /// Progress of a batch print, streamed to the window.

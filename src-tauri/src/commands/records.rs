@@ -5,10 +5,6 @@ use domain::model::*;
 use domain::{AppError, Result};
 use tauri::State;
 
-pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
-    desk::write_file(std::path::Path::new(path), bytes)
-}
-
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
     state.desk.projects(&state.session()?).await
@@ -83,31 +79,31 @@ pub async fn recent_audit(state: State<'_, AppState>, limit: i64) -> Result<Vec<
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_units(state: State<'_, AppState>, query: UnitQuery, path: String) -> Result<()> {
     let bytes = state.desk.export_units(&state.session()?, &query).await?;
-    write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_import_template(state: State<'_, AppState>, path: String) -> Result<()> {
     state.session()?;
-    write_file(&path, &domain::sheet::template()?)
+    super::write_file(&path, &domain::sheet::template()?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) -> Result<()> {
     let bytes = state.desk.export_audit(&state.session()?, limit).await?;
-    write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_imports(state: State<'_, AppState>, path: String) -> Result<()> {
     let bytes = state.desk.export_imports(&state.session()?).await?;
-    write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()> {
     let bytes = state.desk.export_users(&state.session()?).await?;
-    write_file(&path, &bytes)
+    super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
