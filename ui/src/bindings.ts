@@ -354,7 +354,11 @@ export type StepView = { kind: StepKind, enabled: boolean,
  */
 blocked_by: string | null, done: StepRecord | null, };
 
-export type StepRecord = { id: number, data: StepData, done_at: string, done_by: string, };
+export type StepRecord = { id: number, data: StepData, 
+/**
+ * One line for the desk and the audit ("面积差价 -123.45 元，已结清，收据 SJ-001").
+ */
+summary: string, done_at: string, done_by: string, };
 
 export type MoveInUnit = { unit_id: number, batch_id: number, batch_name: string, project_id: number, project_name: string, building_name: string, number: string, floor: number, gross_area: string, surveyed: boolean, contract_number: string | null, 
 /**

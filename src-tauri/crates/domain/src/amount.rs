@@ -45,6 +45,21 @@ pub fn to_hundredths(field: &str, value: Decimal) -> Result<i64> {
     i64::try_from(m).map_err(|_| AppError::invalid(field, "数值过大"))
 }
 
+/// An amount as printed and shown: two places, thousands grouped ("1500000" → "1,500,000.00").
+pub fn grouped(d: Decimal) -> String {
+    let s = format!("{:.2}", d);
+    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
+    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}.{frac}")
+}
+
 /// Integer hundredths back to a decimal with scale 2.
 pub fn from_hundredths(v: i64) -> Decimal {
     Decimal::new(v, 2)

@@ -598,6 +598,57 @@ pub enum StepData {
 }
 
 impl StepData {
+    /// What was recorded, in one Chinese line.
+    pub fn summary(&self) -> String {
+        use crate::amount::grouped;
+        match self {
+            StepData::Identity {
+                by_agent: true,
+                agent_name,
+                agent_id_tail,
+                ..
+            } => format!("代办：{agent_name}（证件尾号 {agent_id_tail}），已查验委托书"),
+            StepData::Identity { .. } => "业主本人，身份证件已核验".into(),
+            StepData::Settlement {
+                area_difference, receipt, ..
+            } => format!(
+                "面积差价 {} 元，已结清{}",
+                grouped(*area_difference),
+                if receipt.is_empty() {
+                    String::new()
+                } else {
+                    format!("，收据 {receipt}")
+                }
+            ),
+            StepData::Fees { items } if items.is_empty() => "无应缴费用".into(),
+            StepData::Fees { items } => items
+                .iter()
+                .map(|i| format!("{} {}", i.name, grouped(i.amount)))
+                .collect::<Vec<_>>()
+                .join("；"),
+            StepData::Confirmation { .. } => "业主已签署入伙确认书".into(),
+            StepData::Documents { .. } => "已交付《住宅质量保证书》《住宅使用说明书》".into(),
+            StepData::Meters { readings } => readings
+                .iter()
+                .map(|r| format!("{} {}：{}", r.kind.label(), r.number, r.reading))
+                .collect::<Vec<_>>()
+                .join("；"),
+            StepData::Keys { keys } => keys
+                .iter()
+                .map(|k| {
+                    let numbers = if k.numbers.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", k.numbers.join("、"))
+                    };
+                    format!("{} {}{numbers}", k.kind, k.count)
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+            StepData::Inspection { note } => note.clone(),
+        }
+    }
+
     pub fn kind(&self) -> StepKind {
         match self {
             StepData::Identity { .. } => StepKind::Identity,
@@ -790,6 +841,8 @@ pub struct StepView {
 pub struct StepRecord {
     pub id: i64,
     pub data: StepData,
+    /// One line for the desk and the audit ("面积差价 -123.45 元，已结清，收据 SJ-001").
+    pub summary: String,
     pub done_at: String,
     pub done_by: String,
 }

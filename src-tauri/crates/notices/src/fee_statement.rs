@@ -21,19 +21,9 @@ pub struct FeeStatement {
     pub copies: u8,
 }
 
-/// "1500000.00" → "1,500,000.00".
+/// "1500000.00" → "1,500,000.00" (the domain's one formatter, so screens and paper agree).
 pub fn money(d: Decimal) -> String {
-    let s = format!("{:.2}", d);
-    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
-    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{frac}")
+    domain::amount::grouped(d)
 }
 
 fn rate_text(r: Decimal) -> String {

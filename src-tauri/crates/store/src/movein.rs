@@ -611,9 +611,11 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let data: String = get(r, "data")?;
+                let data: StepData = serde_json::from_str(&data).map_err(AppError::internal)?;
                 Ok(StepRecord {
                     id: get(r, "id")?,
-                    data: serde_json::from_str(&data).map_err(AppError::internal)?,
+                    summary: data.summary(),
+                    data,
                     done_at: get(r, "done_at")?,
                     done_by: get(r, "done_by")?,
                 })

@@ -353,3 +353,22 @@ fn progress_rate_has_one_decimal() {
     assert_eq!(r.rate, "66.7");
     assert_eq!(ProgressRow::default().with_rate().rate, "0.0");
 }
+
+#[test]
+fn step_summaries_read_like_the_desk_says_them() {
+    let s = StepData::Settlement {
+        area_difference: Decimal::new(-123_456, 2),
+        balance_cleared: true,
+        receipt: "SJ-001".into(),
+    };
+    assert_eq!(s.summary(), "面积差价 -1,234.56 元，已结清，收据 SJ-001");
+    let k = StepData::Keys {
+        keys: vec![KeySetLine {
+            kind: "门禁卡".into(),
+            count: 2,
+            numbers: vec!["MJ1".into(), "MJ2".into()],
+        }],
+    };
+    assert_eq!(k.summary(), "门禁卡 2（MJ1、MJ2）");
+    assert_eq!(StepData::Fees { items: vec![] }.summary(), "无应缴费用");
+}
