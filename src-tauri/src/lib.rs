@@ -25,9 +25,9 @@ pub fn run() {
                 Some(p) => std::path::PathBuf::from(p),
                 None => app.path().app_data_dir()?.join("handover.db"),
             };
-            let desk = tauri::async_runtime::block_on(desk::Desk::open(&path))
+            let services = tauri::async_runtime::block_on(services::Services::open(&path))
                 .map_err(|e| format!("无法打开数据库 {}：{}", path.display(), e.message))?;
-            app.manage(state::AppState::new(desk));
+            app.manage(state::AppState::new(services));
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -1,22 +1,22 @@
 //! What the commands share: the services and who is signed in on this window.
 
-use desk::Desk;
 use domain::role::Session;
 use domain::{AppError, ErrorCode, Result};
 use notices::batch::Control;
+use services::Services;
 use std::sync::{Arc, Mutex};
 
 pub struct AppState {
-    pub desk: Desk,
+    pub services: Services,
     session: Mutex<Option<Session>>,
     /// The batch print under way, for its cancel button.
     batch: Mutex<Option<Arc<Control>>>,
 }
 
 impl AppState {
-    pub fn new(desk: Desk) -> Self {
+    pub fn new(services: Services) -> Self {
         AppState {
-            desk,
+            services,
             session: Mutex::new(None),
             batch: Mutex::new(None),
         }

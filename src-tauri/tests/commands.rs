@@ -1,15 +1,15 @@
 //! The commands over Tauri's mock runtime: real IPC requests, no window, a temporary database.
 
-use handover_desk_lib::state::AppState;
 use serde_json::{json, Value};
+use src_tauri::state::AppState;
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let desk = tauri::async_runtime::block_on(desk::Desk::in_memory(desk::system_clock())).expect("desk");
-    let app = handover_desk_lib::builder(mock_builder())
-        .manage(AppState::new(desk))
+    let services = tauri::async_runtime::block_on(services::Services::in_memory(services::system_clock())).expect("services");
+    let app = src_tauri::builder(mock_builder())
+        .manage(AppState::new(services))
         .build(mock_context(noop_assets()))
         .expect("app");
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -149,7 +149,7 @@ fn move_in_over_ipc_plan_book_step_and_board() {
     let building = invoke(&w, "list_buildings", json!({ "project_id": project })).expect("b")[0]["id"].clone();
     let today = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
     let input = json!({ "project_id": project, "name": "第一批", "first_day": today.to_string(), "last_day": today.to_string(),
-        "place": "会所", "desks": 2, "periods": [{ "label": "上午", "starts": "09:00", "ends": "12:00", "quota": 1 }],
+        "place": "会所", "windows": 2, "periods": [{ "label": "上午", "starts": "09:00", "ends": "12:00", "quota": 1 }],
         "selection": { "building_ids": [building], "floor_from": null, "floor_to": null, "unit_ids": [] } });
     let created = invoke(&w, "create_batch", json!({ "input": input })).expect("batch");
     let batch_id = created["batch"]["id"].clone();
@@ -191,7 +191,7 @@ fn move_in_over_ipc_plan_book_step_and_board() {
     )
     .expect("identity");
     assert_eq!(done["status"], "in_progress");
-    let board = invoke(&w, "movein_board", json!({ "project_id": project, "batch_id": null })).expect("board");
+    let board = invoke(&w, "move_in_board", json!({ "project_id": project, "batch_id": null })).expect("board");
     assert_eq!(board["total"]["in_progress"], 1);
     assert_eq!(board["total"]["booked"], 1);
 }

@@ -9,7 +9,7 @@ runs=${1:-7}
 bin=target/release/handover-desk
 if [ ! -x "$bin" ]; then
   (cd ui && npm run --silent build)
-  cargo build --release -p handover-desk --quiet
+  cargo build --release -p src-tauri --quiet
 fi
 work=$(mktemp -d)
 display=:$((60 + RANDOM % 20))

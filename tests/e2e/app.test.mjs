@@ -140,7 +140,7 @@ test('records, fees, move-in and inspection: the day of a sales office, end to e
 
   // Move-in: plan a batch of 1栋, book 王伟's unit, run the whole procedure at the desk, see the board.
   // (the rule dialog's overlay may still be fading out: click the menu item from the page)
-  await s.exec(`document.querySelector('[data-test="nav-movein"]').click()`)
+  await s.exec(`document.querySelector('[data-test="nav-move_in"]').click()`)
   await s.click(await s.waitFor('button[data-test="new-batch"]'))
   await s.type(await s.waitFor('input[data-test="plan-name"]'), '第一批')
   await s.click(await s.find('[data-test="plan-buildings"]'))
@@ -153,12 +153,12 @@ test('records, fees, move-in and inspection: the day of a sales office, end to e
   await s.click(await s.find('button[data-test="book-save"]'))
   await s.waitFor('[data-test="batch-units"]', (t) => t.includes('上午'))
   await s.waitFor('[data-test="slot-board"]', (t) => t.includes('1/20'))
-  await s.screenshot('movein-batch')
+  await s.screenshot('move-in-batch')
 
-  await s.click(await s.find('button[data-test="desk-1-101"]'))
-  await s.waitFor('[data-test="desk-unit"]', (t) => t.includes('王伟') && t.includes('5,817.50'))
+  await s.click(await s.find('button[data-test="reception-1-101"]'))
+  await s.waitFor('[data-test="reception-unit"]', (t) => t.includes('王伟') && t.includes('5,817.50'))
   await s.click(await s.find('button[data-test="check-in"]'))
-  await s.waitFor('[data-test="desk-unit"]', (t) => t.includes('已到场'))
+  await s.waitFor('[data-test="reception-unit"]', (t) => t.includes('已到场'))
   // Tick an Element Plus checkbox through its input, and wait until Vue shows it ticked.
   const check = async (name) => {
     await s.exec(`document.querySelector('[data-test="${name}"] input').click()`)
@@ -188,14 +188,14 @@ test('records, fees, move-in and inspection: the day of a sales office, end to e
   await stepDone('keys')
   await s.type(await s.find('textarea[data-test="inspection-note"]'), '业主验房无异议')
   await s.click(await s.find('button[data-test="do-inspection"]'))
-  await s.waitFor('[data-test="desk-status"]', (t) => t.includes('已交付'))
-  await s.screenshot('movein-desk')
+  await s.waitFor('[data-test="reception-status"]', (t) => t.includes('已交付'))
+  await s.screenshot('move-in-desk')
 
   await s.click(await s.find('[data-test="nav-board"]'))
   await s.waitFor('[data-test="board-delivered"]', (t) => t.includes('1'))
   const stats = await s.text(await s.find('[data-test="board-stats"]'))
   assert.match(stats, /今日到场\s*1/)
-  await s.screenshot('movein-board')
+  await s.screenshot('move-in-board')
 
   // Inspection: a second user (the engineer who re-inspects), then inspect 1-102 with its owner,
   // raise two defects, fix one, have the other person close it, and print the 交房验收单.

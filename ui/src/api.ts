@@ -85,7 +85,7 @@ export const api = {
     call<MoveInUnit>('book_slot', { unit_id, slot_id, note, rebook }),
   closeBooking: (unit_id: number, no_show: boolean) => call<MoveInUnit>('close_booking', { unit_id, no_show }),
   recordDelivery: (input: DeliveryInput) => call<MoveInUnit>('record_delivery', { input }),
-  moveInUnit: (unit_id: number) => call<MoveInUnit>('movein_unit', { unit_id }),
+  moveInUnit: (unit_id: number) => call<MoveInUnit>('move_in_unit', { unit_id }),
   checkIn: (unit_id: number, version: number) => call<MoveInUnit>('check_in', { unit_id, version }),
   doStep: (unit_id: number, version: number, data: StepData) => call<MoveInUnit>('do_step', { unit_id, version, data }),
   undoStep: (unit_id: number, version: number, kind: StepKind, reason: string) =>
@@ -97,10 +97,10 @@ export const api = {
   returnOrLoseKey: (project_id: number, key_id: number, lost: boolean, note: string) =>
     call<KeyRecord>('return_or_lose_key', { project_id, key_id, lost, note }),
   keyEvents: (key_id: number) => call<KeyEvent[]>('key_events', { key_id }),
-  board: (project_id: number, batch_id: number | null) => call<Board>('movein_board', { project_id, batch_id }),
+  board: (project_id: number, batch_id: number | null) => call<Board>('move_in_board', { project_id, batch_id }),
   exportBoard: (project_id: number, batch_id: number | null, path: string) => call<void>('export_board', { project_id, batch_id, path }),
-  saveMoveInDoc: (unit_id: number, doc: MoveInDoc, path: string) => call<void>('save_movein_doc', { unit_id, doc, path }),
-  printMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string>('print_movein_doc', { unit_id, doc }),
+  saveMoveInDoc: (unit_id: number, doc: MoveInDoc, path: string) => call<void>('save_move_in_doc', { unit_id, doc, path }),
+  printMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string>('print_move_in_doc', { unit_id, doc }),
   openFile: (path: string) => call<void>('open_file', { path }),
   printBatchNotices: (batch_id: number, dir: string, combined: boolean, on_progress: Channel<{ done: number; total: number }>) =>
     call<BatchPrintReport>('print_batch_notices', { batch_id, dir, combined, on_progress }),

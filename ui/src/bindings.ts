@@ -1,4 +1,4 @@
-// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.
+// Generated from the Rust types by `cargo test -p services bindings` (ts-rs). Do not edit.
 
 export type ErrorCode = "invalid" | "not_found" | "conflict" | "forbidden" | "unauthenticated" | "bad_credentials" | "setup_required" | "stale" | "import_rejected" | "io" | "storage" | "internal";
 
@@ -304,9 +304,9 @@ place: string,
 /**
  * Reception desks (windows) open.
  */
-desks: number, periods: Array<PeriodPlan>, selection: UnitSelection, };
+windows: number, periods: Array<PeriodPlan>, selection: UnitSelection, };
 
-export type Batch = { id: number, project_id: number, project_name: string, name: string, first_day: string, last_day: string, place: string, desks: number, unit_count: number, delivered: number, booked: number, };
+export type Batch = { id: number, project_id: number, project_name: string, name: string, first_day: string, last_day: string, place: string, windows: number, unit_count: number, delivered: number, booked: number, };
 
 export type Slot = { id: number, batch_id: number, day: string, label: string, starts: string, ends: string, quota: number, booked: number, };
 

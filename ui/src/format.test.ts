@@ -34,7 +34,7 @@ describe('format', () => {
 
   it('names move-in and inspection audit lines in Chinese', () => {
     const line = (entity: string, action: string) => ({ id: 1, at: '', username: '', entity, entity_id: 7, action, before: null, after: null })
-    expect(auditTitle(line('unit', 'movein_step'))).toBe('房屋 #7 办理步骤')
+    expect(auditTitle(line('unit', 'move_in_step'))).toBe('房屋 #7 办理步骤')
     expect(auditTitle(line('defect', 'mark_fixed'))).toBe('整改单 #7 整改完成')
     expect(auditTitle(line('key', 'checked_out'))).toBe('钥匙 #7 借出')
     expect(auditTitle(line('unit', 'something_new'))).toBe('房屋 #7 something_new')

@@ -21,8 +21,8 @@ const ACTIONS: Record<string, string> = {
   import: '导入', undo_import: '撤销导入',
   // Move-in
   book: '预约', rebook: '改约', cancelled: '取消预约', no_show: '记为未到场', arrive: '到场签到',
-  notice_delivered: '入伙通知书送达', movein_step: '办理步骤', movein_step_undone: '撤销办理步骤',
-  movein_hold: '暂缓交付', movein_resume: '恢复办理', movein_config: '修改入伙办理设置', set: '修改设置',
+  notice_delivered: '入伙通知书送达', move_in_step: '办理步骤', move_in_step_undone: '撤销办理步骤',
+  move_in_hold: '暂缓交付', move_in_resume: '恢复办理', move_in_config: '修改入伙办理设置', set: '修改设置',
   registered: '登记入库', handed: '交付业主', checked_out: '借出', returned: '归还', lost: '报失',
   // Inspection
   inspection_started: '开始验房', signed: '业主签名', completed: '完成验房',

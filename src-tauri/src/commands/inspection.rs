@@ -1,14 +1,14 @@
 //! Inspection commands: templates, inspections, defects, scorecards, the two forms.
 
 use crate::state::AppState;
-use desk::inspection::{DefectMove, TemplateView};
 use domain::inspection::*;
 use domain::Result;
+use services::inspection::{DefectMove, TemplateView};
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn inspection_template(state: State<'_, AppState>, project_id: i64, unit_type: String) -> Result<TemplateView> {
-    state.desk.inspection_template(&state.session()?, project_id, &unit_type).await
+    state.services.inspection_template(&state.session()?, project_id, &unit_type).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -19,90 +19,90 @@ pub async fn save_inspection_template_text(
     text: String,
 ) -> Result<TemplateView> {
     state
-        .desk
+        .services
         .save_inspection_template_text(&state.session()?, project_id, &unit_type, &text)
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn defect_parties(state: State<'_, AppState>, project_id: i64) -> Result<Vec<String>> {
-    state.desk.defect_parties(&state.session()?, project_id).await
+    state.services.defect_parties(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_defect_parties(state: State<'_, AppState>, project_id: i64, parties: Vec<String>) -> Result<Vec<String>> {
-    state.desk.save_defect_parties(&state.session()?, project_id, &parties).await
+    state.services.save_defect_parties(&state.session()?, project_id, &parties).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn start_inspection(state: State<'_, AppState>, start: InspectionStart) -> Result<Inspection> {
-    state.desk.start_inspection(&state.session()?, &start).await
+    state.services.start_inspection(&state.session()?, &start).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_inspection(state: State<'_, AppState>, id: i64) -> Result<Inspection> {
-    state.desk.inspection(&state.session()?, id).await
+    state.services.inspection(&state.session()?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_inspections(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<Inspection>> {
-    state.desk.inspections_of_unit(&state.session()?, unit_id).await
+    state.services.inspections_of_unit(&state.session()?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_inspection(state: State<'_, AppState>, update: InspectionUpdate) -> Result<Inspection> {
-    state.desk.update_inspection(&state.session()?, &update).await
+    state.services.update_inspection(&state.session()?, &update).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_inspection(state: State<'_, AppState>, id: i64, version: i64, png_base64: String) -> Result<Inspection> {
-    state.desk.sign_inspection(&state.session()?, id, version, &png_base64).await
+    state.services.sign_inspection(&state.session()?, id, version, &png_base64).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn complete_inspection(state: State<'_, AppState>, id: i64, version: i64) -> Result<Inspection> {
-    state.desk.complete_inspection(&state.session()?, id, version).await
+    state.services.complete_inspection(&state.session()?, id, version).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn raise_defect(state: State<'_, AppState>, input: DefectInput) -> Result<Defect> {
-    state.desk.raise_defect(&state.session()?, &input).await
+    state.services.raise_defect(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn move_defect(state: State<'_, AppState>, request: DefectMove) -> Result<Defect> {
-    state.desk.move_defect(&state.session()?, &request).await
+    state.services.move_defect(&state.session()?, &request).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_defects(state: State<'_, AppState>, query: DefectQuery) -> Result<Vec<Defect>> {
-    state.desk.defects(&state.session()?, &query).await
+    state.services.defects(&state.session()?, &query).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn defect_events(state: State<'_, AppState>, id: i64) -> Result<Vec<DefectEvent>> {
-    state.desk.defect_events(&state.session()?, id).await
+    state.services.defect_events(&state.session()?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn defect_photo(state: State<'_, AppState>, photo_id: i64, thumbnail: bool) -> Result<String> {
-    state.desk.defect_photo(&state.session()?, photo_id, thumbnail).await
+    state.services.defect_photo(&state.session()?, photo_id, thumbnail).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn scorecards(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Scorecard>> {
-    state.desk.scorecards(&state.session()?, project_id).await
+    state.services.scorecards(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_inspection_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: i64, copies: u8) -> Result<String> {
-    let pdf = state.desk.inspection_form_pdf(&state.session()?, id, copies).await?;
+    let pdf = state.services.inspection_form_pdf(&state.session()?, id, copies).await?;
     super::open_pdf(&app, &format!("交房验收单-{id}.pdf"), &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_inspection_form(state: State<'_, AppState>, id: i64, copies: u8, path: String) -> Result<()> {
-    let pdf = state.desk.inspection_form_pdf(&state.session()?, id, copies).await?;
+    let pdf = state.services.inspection_form_pdf(&state.session()?, id, copies).await?;
     super::write_file(&path, &pdf)
 }
 
@@ -113,13 +113,16 @@ pub async fn print_rectification_notice<R: Runtime>(
     project_id: i64,
     party: String,
 ) -> Result<String> {
-    let pdf = state.desk.rectification_notice_pdf(&state.session()?, project_id, &party).await?;
+    let pdf = state
+        .services
+        .rectification_notice_pdf(&state.session()?, project_id, &party)
+        .await?;
     super::open_pdf(&app, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn floor_plan(state: State<'_, AppState>, project_id: i64, unit_type: String) -> Result<Option<String>> {
-    state.desk.floor_plan(&state.session()?, project_id, &unit_type).await
+    state.services.floor_plan(&state.session()?, project_id, &unit_type).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -127,7 +130,10 @@ pub async fn save_floor_plan(
     state: State<'_, AppState>,
     project_id: i64,
     unit_type: String,
-    change: desk::movein::ImageChange,
+    change: services::move_in::ImageChange,
 ) -> Result<Option<String>> {
-    state.desk.save_floor_plan(&state.session()?, project_id, &unit_type, &change).await
+    state
+        .services
+        .save_floor_plan(&state.session()?, project_id, &unit_type, &change)
+        .await
 }

@@ -1,15 +1,15 @@
 //! Tauri commands: each unpacks state, calls one service, and returns `{ code, message, field? }`
 //! on failure. Arguments are snake_case on both sides.
 
-mod fees;
+mod finance;
 mod inspection;
-mod movein;
+mod move_in;
 mod records;
 mod users;
 
-pub use fees::*;
+pub use finance::*;
 pub use inspection::*;
-pub use movein::*;
+pub use move_in::*;
 pub use records::*;
 pub use users::*;
 
@@ -20,7 +20,7 @@ use tauri_plugin_opener::OpenerExt;
 
 /// Write an export or document to the path the save dialog returned (whole, or not at all).
 pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
-    desk::write_file(std::path::Path::new(path), bytes)
+    services::write_file(std::path::Path::new(path), bytes)
 }
 
 /// "Print": write the PDF to `<temp>/handoverdesk/<name>` and open it in the system viewer, whose
@@ -29,7 +29,7 @@ pub(crate) fn open_pdf<R: Runtime>(app: &AppHandle<R>, name: &str, pdf: &[u8]) -
     let dir = std::env::temp_dir().join("handoverdesk");
     std::fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
     let path = dir.join(name);
-    desk::write_file(&path, pdf)?;
+    services::write_file(&path, pdf)?;
     let shown = path.to_string_lossy().to_string();
     open_in_viewer(app, &shown)?;
     Ok(shown)
@@ -72,23 +72,23 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::export_imports,
         records::export_users,
         records::save_import_template,
-        fees::fee_regions,
-        fees::quote_fees,
-        fees::contract_quote_defaults,
-        fees::save_contract_quote,
-        fees::contract_quotes,
-        fees::area_settlement,
-        fees::mortgage_schedule,
-        fees::export_mortgage,
-        fees::region_rules_text,
-        fees::check_region_rules,
-        fees::save_region_rules,
-        fees::region_rules_history,
-        fees::add_rule_version,
-        fees::save_fee_statement,
-        fees::save_area_statement,
-        fees::print_fee_statement,
-        fees::print_area_statement,
+        finance::fee_regions,
+        finance::quote_fees,
+        finance::contract_quote_defaults,
+        finance::save_contract_quote,
+        finance::contract_quotes,
+        finance::area_settlement,
+        finance::mortgage_schedule,
+        finance::export_mortgage,
+        finance::region_rules_text,
+        finance::check_region_rules,
+        finance::save_region_rules,
+        finance::region_rules_history,
+        finance::add_rule_version,
+        finance::save_fee_statement,
+        finance::save_area_statement,
+        finance::print_fee_statement,
+        finance::print_area_statement,
         inspection::inspection_template,
         inspection::save_inspection_template_text,
         inspection::defect_parties,
@@ -110,32 +110,32 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         inspection::print_rectification_notice,
         inspection::floor_plan,
         inspection::save_floor_plan,
-        movein::letterhead_settings,
-        movein::save_letterhead,
-        movein::procedure_settings,
-        movein::save_procedure_settings,
-        movein::create_batch,
-        movein::list_batches,
-        movein::batch_detail,
-        movein::book_slot,
-        movein::close_booking,
-        movein::record_delivery,
-        movein::movein_unit,
-        movein::check_in,
-        movein::do_step,
-        movein::undo_step,
-        movein::set_hold,
-        movein::list_keys,
-        movein::register_key,
-        movein::checkout_key,
-        movein::return_or_lose_key,
-        movein::key_events,
-        movein::movein_board,
-        movein::export_board,
-        movein::save_movein_doc,
-        movein::print_movein_doc,
-        movein::open_file,
-        movein::print_batch_notices,
-        movein::cancel_batch_print,
+        move_in::letterhead_settings,
+        move_in::save_letterhead,
+        move_in::procedure_settings,
+        move_in::save_procedure_settings,
+        move_in::create_batch,
+        move_in::list_batches,
+        move_in::batch_detail,
+        move_in::book_slot,
+        move_in::close_booking,
+        move_in::record_delivery,
+        move_in::move_in_unit,
+        move_in::check_in,
+        move_in::do_step,
+        move_in::undo_step,
+        move_in::set_hold,
+        move_in::list_keys,
+        move_in::register_key,
+        move_in::checkout_key,
+        move_in::return_or_lose_key,
+        move_in::key_events,
+        move_in::move_in_board,
+        move_in::export_board,
+        move_in::save_move_in_doc,
+        move_in::print_move_in_doc,
+        move_in::open_file,
+        move_in::print_batch_notices,
+        move_in::cancel_batch_print,
     ]
 }

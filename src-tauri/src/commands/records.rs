@@ -1,48 +1,48 @@
 use crate::state::AppState;
 use base64::Engine;
-use desk::records::ContractEdit;
 use domain::model::*;
 use domain::{AppError, Result};
+use services::records::ContractEdit;
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
-    state.desk.projects(&state.session()?).await
+    state.services.projects(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_buildings(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Building>> {
-    state.desk.buildings(&state.session()?, project_id).await
+    state.services.buildings(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn search_units(state: State<'_, AppState>, query: UnitQuery) -> Result<Page<UnitListItem>> {
-    state.desk.search_units(&state.session()?, &query).await
+    state.services.search_units(&state.session()?, &query).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_detail(state: State<'_, AppState>, id: i64) -> Result<UnitDetail> {
-    state.desk.unit_detail(&state.session()?, id).await
+    state.services.unit_detail(&state.session()?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_unit(state: State<'_, AppState>, edit: UnitEdit) -> Result<Unit> {
-    state.desk.update_unit(&state.session()?, &edit).await
+    state.services.update_unit(&state.session()?, &edit).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_contract(state: State<'_, AppState>, input: ContractInput) -> Result<Contract> {
-    state.desk.create_contract(&state.session()?, &input).await
+    state.services.create_contract(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_contract(state: State<'_, AppState>, edit: ContractEdit) -> Result<Contract> {
-    state.desk.update_contract(&state.session()?, &edit).await
+    state.services.update_contract(&state.session()?, &edit).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn cancel_contract(state: State<'_, AppState>, id: i64, version: i64) -> Result<()> {
-    state.desk.cancel_contract(&state.session()?, id, version).await
+    state.services.cancel_contract(&state.session()?, id, version).await
 }
 
 /// The file arrives as base64 from an `<input type="file">` (no file-system permission needed).
@@ -52,33 +52,33 @@ pub async fn import_workbook(state: State<'_, AppState>, file_name: String, data
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data_base64.as_bytes())
         .map_err(|_| AppError::invalid("data_base64", "文件内容无法解码"))?;
-    state.desk.import_workbook(&session, &file_name, &bytes).await
+    state.services.import_workbook(&session, &file_name, &bytes).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_imports(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
-    state.desk.imports(&state.session()?).await
+    state.services.imports(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn undo_import(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.desk.undo_import(&state.session()?, id).await
+    state.services.undo_import(&state.session()?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_audit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<AuditEntry>> {
-    state.desk.audit_for_unit(&state.session()?, unit_id).await
+    state.services.audit_for_unit(&state.session()?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn recent_audit(state: State<'_, AppState>, limit: i64) -> Result<Vec<AuditEntry>> {
-    state.desk.audit_recent(&state.session()?, limit).await
+    state.services.audit_recent(&state.session()?, limit).await
 }
 
 /// Export to a path the user picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_units(state: State<'_, AppState>, query: UnitQuery, path: String) -> Result<()> {
-    let bytes = state.desk.export_units(&state.session()?, &query).await?;
+    let bytes = state.services.export_units(&state.session()?, &query).await?;
     super::write_file(&path, &bytes)
 }
 
@@ -90,23 +90,23 @@ pub async fn save_import_template(state: State<'_, AppState>, path: String) -> R
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) -> Result<()> {
-    let bytes = state.desk.export_audit(&state.session()?, limit).await?;
+    let bytes = state.services.export_audit(&state.session()?, limit).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_imports(state: State<'_, AppState>, path: String) -> Result<()> {
-    let bytes = state.desk.export_imports(&state.session()?).await?;
+    let bytes = state.services.export_imports(&state.session()?).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()> {
-    let bytes = state.desk.export_users(&state.session()?).await?;
+    let bytes = state.services.export_users(&state.session()?).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_by_number(state: State<'_, AppState>, project_id: Option<i64>, number: String) -> Result<domain::model::Unit> {
-    state.desk.unit_by_number(&state.session()?, project_id, &number).await
+    state.services.unit_by_number(&state.session()?, project_id, &number).await
 }

@@ -1,25 +1,25 @@
 use crate::state::AppState;
-use desk::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 use domain::model::UserInfo;
 use domain::role::SignedIn;
 use domain::Result;
+use services::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn setup_status(state: State<'_, AppState>) -> Result<SetupStatus> {
-    state.desk.setup_status().await
+    state.services.setup_status().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_first_admin(state: State<'_, AppState>, req: FirstAdmin) -> Result<SignedIn> {
-    let s = state.desk.create_first_admin(&req).await?;
+    let s = state.services.create_first_admin(&req).await?;
     state.set_session(Some(s.clone()))?;
     Ok(s.into())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in(state: State<'_, AppState>, req: SignIn) -> Result<SignedIn> {
-    let s = state.desk.sign_in(&req).await?;
+    let s = state.services.sign_in(&req).await?;
     state.set_session(Some(s.clone()))?;
     Ok(s.into())
 }
@@ -36,17 +36,17 @@ pub async fn current_session(state: State<'_, AppState>) -> Result<Option<Signed
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_users(state: State<'_, AppState>) -> Result<Vec<UserInfo>> {
-    state.desk.users(&state.session()?).await
+    state.services.users(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_user(state: State<'_, AppState>, req: NewUserRequest) -> Result<UserInfo> {
-    state.desk.create_user(&state.session()?, &req).await
+    state.services.create_user(&state.session()?, &req).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_user(state: State<'_, AppState>, req: UpdateUserRequest) -> Result<UserInfo> {
-    state.desk.update_user(&state.session()?, &req).await
+    state.services.update_user(&state.session()?, &req).await
 }
 
 /// The UI calls this once, on the first frame after mounting. With `HANDOVER_STARTUP_PROBE=1`

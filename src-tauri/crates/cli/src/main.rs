@@ -2,10 +2,10 @@
 //! black-box tests. Every command goes through the same services as the app.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use desk::Desk;
 use domain::model::{ImportOutcome, PropertyType, UnitQuery, UnitStatus};
 use domain::role::Role;
 use domain::AppError;
+use services::Services;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -62,9 +62,10 @@ enum Command {
         command: NoticesCommand,
     },
     /// Move-in (入伙): plan batches, list them.
-    Movein {
+    #[command(name = "movein", alias = "move-in")]
+    MoveIn {
         #[command(subcommand)]
-        command: MoveinCommand,
+        command: MoveInCommand,
     },
     /// Import history and undo.
     Imports {
@@ -223,7 +224,7 @@ enum NoticesCommand {
 }
 
 #[derive(Subcommand)]
-enum MoveinCommand {
+enum MoveInCommand {
     /// Plan a batch: units of whole buildings (optionally a floor range), slots for every day.
     Plan {
         #[arg(long)]
@@ -248,7 +249,7 @@ enum MoveinCommand {
         #[arg(long, default_value = "")]
         place: String,
         #[arg(long, default_value_t = 5)]
-        desks: u32,
+        windows: u32,
     },
     /// The project's batches.
     Batches {
@@ -311,7 +312,7 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), AppError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    desk::write_file(path, bytes)
+    services::write_file(path, bytes)
 }
 
 fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
@@ -320,10 +321,10 @@ fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -
 }
 
 async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&str>) -> Result<bool, AppError> {
-    let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
-    let desk = Desk::open(&path).await?;
-    let s = desk.cli_session(Role::Finance).await?;
-    let project_id = desk
+    let path = cli.db.clone().unwrap_or_else(services::default_db_path);
+    let services = Services::open(&path).await?;
+    let s = services.cli_session(Role::Finance).await?;
+    let project_id = services
         .projects(&s)
         .await?
         .into_iter()
@@ -340,7 +341,7 @@ async fn requote(cli: &Cli, project: &str, region: &str, fund_per_m2: Option<&st
                 .map_err(|_| AppError::invalid("fund_per_m2", format!("“{v}”不是有效金额")))
         })
         .transpose()?;
-    let report = desk.requote_project(&s, project_id, region, fund).await?;
+    let report = services.requote_project(&s, project_id, region, fund).await?;
     println!("{}", serde_json::to_string_pretty(&report).map_err(AppError::internal)?);
     Ok(report.failed.is_empty())
 }
@@ -354,11 +355,11 @@ async fn render_notice(
     copies: u8,
     out: &Path,
 ) -> Result<bool, AppError> {
-    use desk::movein::MoveInDoc;
     use notices::{
         area_settlement, certificate_pickup, fee_statement, inspection_form, key_handover, move_in_confirmation, move_in_notice,
         rectification_notice,
     };
+    use services::move_in::MoveInDoc;
     let known = [
         "move-in-notice",
         "move-in-confirmation",
@@ -375,7 +376,7 @@ async fn render_notice(
             format!("文件“{doc}”尚未提供；目前可用：{}", known.join("、")),
         ));
     }
-    let err = desk::fees::notice_error;
+    let err = services::finance::notice_error;
     let pdf = if sample {
         match doc {
             "fee-statement" => {
@@ -402,13 +403,13 @@ async fn render_notice(
             "key-handover" => MoveInDoc::KeyHandover,
             _ => return Err(AppError::invalid("unit", format!("“{doc}”按合同打印，请用 --contract"))),
         };
-        let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
-        let s = desk.cli_session(cli.role.into()).await?;
+        let services = Services::open(&cli.db.clone().unwrap_or_else(services::default_db_path)).await?;
+        let s = services.cli_session(cli.role.into()).await?;
         let id = match unit.trim().parse::<i64>() {
             Ok(id) => id,
-            Err(_) => desk.unit_by_number(&s, None, unit).await?.id,
+            Err(_) => services.unit_by_number(&s, None, unit).await?.id,
         };
-        desk.movein_pdf(&s, id, which).await?
+        services.move_in_pdf(&s, id, which).await?
     } else {
         let Some(number) = contract else {
             return Err(AppError::invalid(
@@ -416,11 +417,11 @@ async fn render_notice(
                 "请用 --unit 指定房屋、--contract 指定合同编号，或用 --sample 打印示例",
             ));
         };
-        let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
-        let s = desk.cli_session(Role::Finance).await?;
+        let services = Services::open(&cli.db.clone().unwrap_or_else(services::default_db_path)).await?;
+        let s = services.cli_session(Role::Finance).await?;
         match doc {
-            "fee-statement" => desk.fee_statement_pdf_by_number(&s, number, copies).await?,
-            "area-settlement" => desk.area_statement_pdf(&s, number).await?,
+            "fee-statement" => services.fee_statement_pdf_by_number(&s, number, copies).await?,
+            "area-settlement" => services.area_statement_pdf(&s, number).await?,
             _ => {
                 return Err(AppError::invalid(
                     "doc",
@@ -510,9 +511,9 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             return requote(&cli, project, region, fund_per_m2.as_deref()).await;
         }
         if let FeesCommand::Saved { contract } = command {
-            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
-            let s = desk.cli_session(Role::Finance).await?;
-            print_json(&desk.contract_quotes_by_number(&s, contract).await?)?;
+            let services = Services::open(&cli.db.clone().unwrap_or_else(services::default_db_path)).await?;
+            let s = services.cli_session(Role::Finance).await?;
+            print_json(&services.contract_quotes_by_number(&s, contract).await?)?;
             return Ok(true);
         }
         return match run_fees(command) {
@@ -553,36 +554,36 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
     } = &cli.command
     {
         if !*sample && (doc == "inspection-form" || doc == "rectification-notice") {
-            let desk = Desk::open(&cli.db.clone().unwrap_or_else(desk::default_db_path)).await?;
-            let s = desk.cli_session(cli.role.into()).await?;
+            let services = Services::open(&cli.db.clone().unwrap_or_else(services::default_db_path)).await?;
+            let s = services.cli_session(cli.role.into()).await?;
             let pdf = if doc == "inspection-form" {
                 let id = inspection.ok_or_else(|| AppError::invalid("inspection", "请用 --inspection 指定验房记录"))?;
-                desk.inspection_form_pdf(&s, id, *copies).await?
+                services.inspection_form_pdf(&s, id, *copies).await?
             } else {
                 let (Some(party), Some(project)) = (party, project) else {
                     return Err(AppError::invalid("party", "请用 --project 和 --party 指定项目和责任单位"));
                 };
-                let p = desk
+                let p = services
                     .projects(&s)
                     .await?
                     .into_iter()
                     .find(|p| &p.name == project)
                     .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
-                desk.rectification_notice_pdf(&s, p.id, party).await?
+                services.rectification_notice_pdf(&s, p.id, party).await?
             };
             return write_file(out, &pdf).map(|_| true);
         }
         return render_notice(&cli, doc, unit.as_deref(), *sample, contract.as_deref(), *copies, out).await;
     }
-    let path = cli.db.clone().unwrap_or_else(desk::default_db_path);
-    let desk = Desk::open(&path).await?;
-    let s = desk.cli_session(cli.role.into()).await?;
+    let path = cli.db.clone().unwrap_or_else(services::default_db_path);
+    let services = Services::open(&path).await?;
+    let s = services.cli_session(cli.role.into()).await?;
     match cli.command {
         Command::Units { command } => match command {
             UnitsCommand::Import { file, .. } => {
                 let bytes = std::fs::read(&file).map_err(|e| AppError::io(format!("{}：{e}", file.display())))?;
                 let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-                let outcome = desk.import_workbook(&s, &name, &bytes).await?;
+                let outcome = services.import_workbook(&s, &name, &bytes).await?;
                 if json {
                     print_json(&outcome)?;
                 }
@@ -624,7 +625,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                     page_size,
                     ..Default::default()
                 };
-                let page = desk.search_units(&s, &q).await?;
+                let page = services.search_units(&s, &q).await?;
                 if json {
                     return print_json(&page).map(|_| true);
                 }
@@ -647,7 +648,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 Ok(true)
             }
             UnitsCommand::Export { out, search } => {
-                let bytes = desk
+                let bytes = services
                     .export_units(
                         &s,
                         &UnitQuery {
@@ -673,7 +674,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                     eprint!("\r已排版 {done}/{total}");
                 }
             };
-            let report = desk.print_batch_notices(&s, batch, &out, combined, &control, &progress).await?;
+            let report = services.print_batch_notices(&s, batch, &out, combined, &control, &progress).await?;
             if json {
                 return print_json(&report).map(|_| true);
             }
@@ -691,8 +692,8 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
             }
             Ok(report.failures.is_empty())
         }
-        Command::Movein { command } => match command {
-            MoveinCommand::Plan {
+        Command::MoveIn { command } => match command {
+            MoveInCommand::Plan {
                 project,
                 name,
                 from,
@@ -701,15 +702,15 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 floors,
                 periods,
                 place,
-                desks,
+                windows,
             } => {
-                let p = desk
+                let p = services
                     .projects(&s)
                     .await?
                     .into_iter()
                     .find(|p| p.name == project)
                     .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
-                let all = desk.buildings(&s, p.id).await?;
+                let all = services.buildings(&s, p.id).await?;
                 let mut building_ids = Vec::new();
                 for b in buildings.split([',', '，']).map(str::trim).filter(|b| !b.is_empty()) {
                     let found = all
@@ -736,7 +737,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                     let [label, starts, ends, quota] = parts[..] else {
                         return Err(AppError::invalid(format!("periods[{i}]"), "时段写作 上午,09:00,12:00,20"));
                     };
-                    plans.push(domain::movein::PeriodPlan {
+                    plans.push(domain::move_in::PeriodPlan {
                         label: label.into(),
                         starts: starts.into(),
                         ends: ends.into(),
@@ -745,18 +746,18 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                             .map_err(|_| AppError::invalid(format!("periods[{i}].quota"), "名额应为整数"))?,
                     });
                 }
-                let created = desk
+                let created = services
                     .create_batch(
                         &s,
-                        &domain::movein::BatchInput {
+                        &domain::move_in::BatchInput {
                             project_id: p.id,
                             name,
                             first_day: from,
                             last_day: to,
                             place,
-                            desks,
+                            windows,
                             periods: plans,
-                            selection: domain::movein::UnitSelection {
+                            selection: domain::move_in::UnitSelection {
                                 building_ids,
                                 floor_from,
                                 floor_to,
@@ -782,14 +783,14 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 );
                 Ok(true)
             }
-            MoveinCommand::Batches { project } => {
-                let p = desk
+            MoveInCommand::Batches { project } => {
+                let p = services
                     .projects(&s)
                     .await?
                     .into_iter()
                     .find(|p| p.name == project)
                     .ok_or_else(|| AppError::not_found(format!("项目“{project}”")))?;
-                let list = desk.batches(&s, p.id).await?;
+                let list = services.batches(&s, p.id).await?;
                 if json {
                     return print_json(&list).map(|_| true);
                 }
@@ -805,7 +806,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
         Command::Fees { .. } | Command::Notices { .. } => Ok(true),
         Command::Imports { command } => match command {
             ImportsCommand::List { .. } => {
-                let list = desk.imports(&s).await?;
+                let list = services.imports(&s).await?;
                 if json {
                     return print_json(&list).map(|_| true);
                 }
@@ -824,7 +825,7 @@ async fn run(cli: Cli) -> Result<bool, AppError> {
                 Ok(true)
             }
             ImportsCommand::Undo { id } => {
-                desk.undo_import(&s, id).await?;
+                services.undo_import(&s, id).await?;
                 if !json {
                     println!("已撤销导入批次 {id}");
                 }

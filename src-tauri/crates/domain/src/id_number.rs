@@ -27,8 +27,8 @@ pub fn check_char(first17: &str) -> Option<char> {
 /// ```
 /// use chrono::NaiveDate;
 /// let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-/// assert!(handover_domain::id_number::validate("id_number", "11010519491231002x", today).is_ok());
-/// assert!(handover_domain::id_number::validate("id_number", "110105194912310021", today).is_err());
+/// assert!(domain::id_number::validate("id_number", "11010519491231002x", today).is_ok());
+/// assert!(domain::id_number::validate("id_number", "110105194912310021", today).is_err());
 /// ```
 pub fn validate(field: &str, raw: &str, today: NaiveDate) -> Result<String> {
     let s = raw.trim().to_uppercase();

@@ -12,7 +12,7 @@
 //! ```
 
 use crate::model::code_enum;
-use crate::movein::MeterReading;
+use crate::move_in::MeterReading;
 use crate::{AppError, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -401,12 +401,12 @@ impl InspectionUpdate {
         let meters = if self.meters.is_empty() {
             vec![]
         } else {
-            match (crate::movein::StepData::Meters {
+            match (crate::move_in::StepData::Meters {
                 readings: self.meters.clone(),
             })
             .validate()?
             {
-                crate::movein::StepData::Meters { readings } => readings,
+                crate::move_in::StepData::Meters { readings } => readings,
                 _ => vec![],
             }
         };

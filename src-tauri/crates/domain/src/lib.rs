@@ -10,8 +10,9 @@ pub mod id_number;
 pub mod inspection;
 pub mod mask;
 pub mod model;
-pub mod movein;
+pub mod move_in;
 pub mod phone;
+pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
@@ -34,7 +35,7 @@ mod code_tests {
         }
         use crate::inspection::*;
         use crate::model::*;
-        use crate::movein::*;
+        use crate::move_in::*;
         check!(
             InspectionKind,
             ItemResult,

@@ -1,13 +1,13 @@
-//! One quote (target ≤ 20 µs). Run: `cargo bench -p handover-fees --bench quote`.
+//! One quote (target ≤ 20 µs). Run: `cargo bench -p fees --bench quote`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use handover_fees::quote::{quote, QuoteRequest};
-use handover_fees::rules::RuleBook;
+use fees::quote::{quote, QuoteRequest};
+use fees::rules::RuleBook;
 use std::hint::black_box;
 
 fn one_quote(c: &mut Criterion) {
     let book = RuleBook::shipped().unwrap_or_else(|e| panic!("{e}"));
-    let req: QuoteRequest = handover_fees::parse_json(
+    let req: QuoteRequest = fees::parse_json(
         r#"{"region":"shenzhen","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","homes_owned":1,"gross_area":"143.27","price":"8700000.00","vat_rate":"0.09","elevator":true,"certificates":2,"maintenance_fund":{"per_m2":"95.00"}}"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));

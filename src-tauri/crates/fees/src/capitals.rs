@@ -24,7 +24,7 @@ pub fn max_amount() -> Decimal {
 /// ```
 /// use rust_decimal::Decimal;
 /// use std::str::FromStr;
-/// let s = handover_fees::capitals::write(Decimal::from_str("6007.14").unwrap()).unwrap();
+/// let s = fees::capitals::write(Decimal::from_str("6007.14").unwrap()).unwrap();
 /// assert_eq!(s, "陆仟零柒元壹角肆分");
 /// ```
 pub fn write(amount: Decimal) -> Option<String> {

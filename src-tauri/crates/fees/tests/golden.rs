@@ -1,9 +1,9 @@
 //! Golden cases from files, one case a row; a failure names the row. Amounts compare exactly.
 
-use handover_fees::area::{settle, AreaRequest};
-use handover_fees::mortgage::{schedule, Method, MortgageRequest};
-use handover_fees::quote::{quote, BuyerType, FundOverride, PropertyType, QuoteRequest};
-use handover_fees::rules::RuleBook;
+use fees::area::{settle, AreaRequest};
+use fees::mortgage::{schedule, Method, MortgageRequest};
+use fees::quote::{quote, BuyerType, FundOverride, PropertyType, QuoteRequest};
+use fees::rules::RuleBook;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -114,12 +114,7 @@ fn area_settlements() {
             "买受人补交"
         };
         assert_eq!(s.outcome, expected, "{}", c["case"]);
-        assert_eq!(
-            handover_fees::capitals::read(&s.amount_in_capitals),
-            Some(s.amount.abs()),
-            "{}",
-            c["case"]
-        );
+        assert_eq!(fees::capitals::read(&s.amount_in_capitals), Some(s.amount.abs()), "{}", c["case"]);
     }
 }
 
@@ -158,7 +153,7 @@ fn capitals_examples_from_the_rules_document() {
         ("325.04", "叁佰贰拾伍元零肆分"),
         ("107000.53", "壹拾万柒仟元零伍角叁分"),
     ] {
-        assert_eq!(handover_fees::capitals::write(d(amount)).as_deref(), Some(text), "{amount}");
+        assert_eq!(fees::capitals::write(d(amount)).as_deref(), Some(text), "{amount}");
     }
 }
 
@@ -166,7 +161,7 @@ fn capitals_examples_from_the_rules_document() {
 fn bad_requests_are_refused_with_the_field_named() {
     let book = RuleBook::shipped().expect("rules");
     let good = r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","homes_owned":0,"gross_area":"89.50","price":"1500000.00","vat_rate":"0.09","elevator":true,"certificates":1,"maintenance_fund":{"per_m2":"65.00"}}"#;
-    let parsed: QuoteRequest = handover_fees::parse_json(good).expect("good request");
+    let parsed: QuoteRequest = fees::parse_json(good).expect("good request");
     assert_eq!(quote(&book, &parsed).expect("quote").total, d("19658.97"));
     let cases = [
         (good.replace("\"89.50\"", "\"-89.50\""), "invalid", "gross_area"),
@@ -187,7 +182,7 @@ fn bad_requests_are_refused_with_the_field_named() {
         (good.replace("\"elevator\":true", "\"lift\":true"), "invalid", "lift"),
     ];
     for (json, code, field) in cases {
-        let err = handover_fees::parse_json::<QuoteRequest>(&json)
+        let err = fees::parse_json::<QuoteRequest>(&json)
             .and_then(|r| quote(&book, &r))
             .expect_err(&json);
         let body = err.body();
@@ -198,9 +193,9 @@ fn bad_requests_are_refused_with_the_field_named() {
 
 #[test]
 fn overrides_keep_the_computed_amount_and_the_total_follows_the_printed_lines() {
-    use handover_fees::quote::{apply_overrides, LineOverride};
+    use fees::quote::{apply_overrides, LineOverride};
     let book = RuleBook::shipped().expect("rules");
-    let r: QuoteRequest = handover_fees::parse_json(r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"89.50","price":"1500000.00","elevator":true,"maintenance_fund":{"per_m2":"65.00"}}"#).expect("request");
+    let r: QuoteRequest = fees::parse_json(r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"89.50","price":"1500000.00","elevator":true,"maintenance_fund":{"per_m2":"65.00"}}"#).expect("request");
     let q = quote(&book, &r).expect("quote");
     assert!(q.rules_version.starts_with("national@"));
     let o = [LineOverride {
@@ -235,7 +230,7 @@ fn overrides_keep_the_computed_amount_and_the_total_follows_the_printed_lines() 
 #[test]
 fn a_rule_change_changes_the_version_but_not_a_saved_quote() {
     let book = RuleBook::shipped().expect("rules");
-    let r: QuoteRequest = handover_fees::parse_json(r#"{"region":"seed-example","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"100.00","price":"1000000.00","elevator":true}"#).expect("request");
+    let r: QuoteRequest = fees::parse_json(r#"{"region":"seed-example","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"100.00","price":"1000000.00","elevator":true}"#).expect("request");
     let saved = serde_json::to_string(&quote(&book, &r).expect("quote")).expect("json");
     let mut edited = book.raw("seed-example").expect("raw").clone();
     edited.maintenance_fund[0].per_m2_with_lift = Some(d("70.00"));
@@ -246,7 +241,7 @@ fn a_rule_change_changes_the_version_but_not_a_saved_quote() {
         q2.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
         d("7000.00")
     );
-    let reprinted: handover_fees::quote::Quote = serde_json::from_str(&saved).expect("reprint");
+    let reprinted: fees::quote::Quote = serde_json::from_str(&saved).expect("reprint");
     assert_eq!(
         reprinted.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
         d("6500.00")

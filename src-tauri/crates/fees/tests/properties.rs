@@ -1,11 +1,11 @@
 //! Property tests over random valid requests: totals are sums of two-place lines, schedules sum
 //! to the principal, capitals read back to the amount.
 
-use handover_fees::area::{settle, AreaRequest};
-use handover_fees::mortgage::{schedule, Method, MortgageRequest};
-use handover_fees::quote::{quote, BuyerType, FundOverride, PropertyType, QuoteRequest};
-use handover_fees::rules::RuleBook;
-use handover_fees::{capitals, round_fen};
+use fees::area::{settle, AreaRequest};
+use fees::mortgage::{schedule, Method, MortgageRequest};
+use fees::quote::{quote, BuyerType, FundOverride, PropertyType, QuoteRequest};
+use fees::rules::RuleBook;
+use fees::{capitals, round_fen};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
@@ -130,7 +130,7 @@ proptest! {
 
     #[test]
     fn request_parser_never_panics(s in ".{0,200}") {
-        let _ = handover_fees::parse_json::<QuoteRequest>(&s);
-        let _ = handover_fees::rules::RegionFile::parse("fuzz", &s);
+        let _ = fees::parse_json::<QuoteRequest>(&s);
+        let _ = fees::rules::RegionFile::parse("fuzz", &s);
     }
 }

@@ -1,15 +1,15 @@
 //! One notice (issue 4 target: ≤ 10 ms and ≤ 60 KB), and a batch of 200 move-in notices laid out
-//! in parallel into one PDF. Run: `cargo bench -p handover-notices`. The 2,000-unit batch and its
+//! in parallel into one PDF. Run: `cargo bench -p notices`. The 2,000-unit batch and its
 //! peak memory are measured end to end by `tests/bench/notices.sh`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use handover_notices::batch::Control;
-use handover_notices::{fee_statement, move_in_notice};
+use notices::batch::Control;
+use notices::{fee_statement, move_in_notice};
 use std::hint::black_box;
 use std::time::Duration;
 
 fn one_notice(c: &mut Criterion) {
-    handover_notices::font().unwrap_or_else(|e| panic!("{e}")); // parsed once per process, as in the app
+    notices::font().unwrap_or_else(|e| panic!("{e}")); // parsed once per process, as in the app
     let s = fee_statement::sample();
     let size = fee_statement::render(&s).unwrap_or_else(|e| panic!("{e}")).len();
     println!("fee statement: {size} bytes");
@@ -39,7 +39,7 @@ fn batch(c: &mut Criterion) {
     for (name, combined) in [("batch_200_combined", true), ("batch_200_per_unit", false)] {
         g.bench_function(name, |b| {
             b.iter(|| {
-                let out = handover_notices::batch::render(
+                let out = notices::batch::render(
                     "入伙通知书",
                     &items[0].letterhead,
                     &items,

@@ -2,7 +2,7 @@
 //! `pdffonts` (installed by .ci/deps.sh): every field and amount is there, the font is an embedded
 //! subset, the file is small.
 
-use handover_notices::fee_statement::{money, render, sample};
+use notices::fee_statement::{money, render, sample};
 use std::process::Command;
 
 /// A file name no other test thread uses at the same time.
@@ -122,8 +122,8 @@ fn missing_owner_and_unknown_characters_are_refused() {
 
 #[test]
 fn area_settlement_prints_ratio_lines_and_the_double_refund() {
-    let s = handover_notices::area_settlement::sample().expect("sample");
-    let pdf = handover_notices::area_settlement::render(&s).expect("render");
+    let s = notices::area_settlement::sample().expect("sample");
+    let pdf = notices::area_settlement::render(&s).expect("render");
     assert!(pdf.len() < 80_000, "{} bytes", pdf.len());
     let text = tool("pdftotext", &pdf, &["-layout", "-enc", "UTF-8"]);
     let flat = text.replace(char::is_whitespace, "");
@@ -160,8 +160,8 @@ fn has_all(pdf: &[u8], needles: &[&str]) {
 
 #[test]
 fn key_handover_lists_every_key_number_count_and_signature() {
-    let k = handover_notices::key_handover::sample();
-    let pdf = handover_notices::key_handover::render(&k).expect("render");
+    let k = notices::key_handover::sample();
+    let pdf = notices::key_handover::render(&k).expect("render");
     has_all(
         &pdf,
         &[
@@ -183,16 +183,13 @@ fn key_handover_lists_every_key_number_count_and_signature() {
     );
     let mut none = k.clone();
     none.keys.clear();
-    assert_eq!(
-        handover_notices::key_handover::render(&none).expect_err("no keys").code(),
-        "missing_data"
-    );
+    assert_eq!(notices::key_handover::render(&none).expect_err("no keys").code(), "missing_data");
 }
 
 #[test]
 fn certificate_pickup_says_where_when_and_what_to_bring() {
-    let c = handover_notices::certificate_pickup::sample();
-    let pdf = handover_notices::certificate_pickup::render(&c).expect("render");
+    let c = notices::certificate_pickup::sample();
+    let pdf = notices::certificate_pickup::render(&c).expect("render");
     has_all(
         &pdf,
         &[
@@ -211,8 +208,8 @@ fn certificate_pickup_says_where_when_and_what_to_bring() {
 
 #[test]
 fn move_in_notice_has_slot_documents_amounts_and_capitals() {
-    let n = handover_notices::move_in_notice::sample();
-    let pdf = handover_notices::move_in_notice::render(&n).expect("render");
+    let n = notices::move_in_notice::sample();
+    let pdf = notices::move_in_notice::render(&n).expect("render");
     assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
     assert_eq!(n.total(), rust_decimal::Decimal::new(809_975, 2), "7,160.00 + 939.75");
     has_all(
@@ -239,19 +236,16 @@ fn move_in_notice_has_slot_documents_amounts_and_capitals() {
     );
     let mut unbooked = n.clone();
     unbooked.appointment = None;
-    has_all(&handover_notices::move_in_notice::render(&unbooked).expect("render"), &["尚未预约"]);
+    has_all(&notices::move_in_notice::render(&unbooked).expect("render"), &["尚未预约"]);
     let mut bad = n;
     bad.last_day = bad.first_day.pred_opt().expect("date");
-    assert_eq!(
-        handover_notices::move_in_notice::render(&bad).expect_err("dates").code(),
-        "missing_data"
-    );
+    assert_eq!(notices::move_in_notice::render(&bad).expect_err("dates").code(), "missing_data");
 }
 
 #[test]
 fn move_in_confirmation_lists_meters_keys_documents_and_paid_amounts() {
-    let c = handover_notices::move_in_confirmation::sample();
-    let pdf = handover_notices::move_in_confirmation::render(&c).expect("render");
+    let c = notices::move_in_confirmation::sample();
+    let pdf = notices::move_in_confirmation::render(&c).expect("render");
     has_all(
         &pdf,
         &[
@@ -272,9 +266,9 @@ fn move_in_confirmation_lists_meters_keys_documents_and_paid_amounts() {
     );
 }
 
-fn letterhead_with_images() -> handover_notices::layout::Letterhead {
-    use handover_notices::layout::Image;
-    let mut lh = handover_notices::sample_letterhead();
+fn letterhead_with_images() -> notices::layout::Letterhead {
+    use notices::layout::Image;
+    let mut lh = notices::sample_letterhead();
     lh.logo = Some(Image::decode(include_bytes!("../assets/sample-logo.png"), "徽标").expect("logo"));
     lh.seal = Some(Image::decode(include_bytes!("../assets/sample-seal.png"), "公章").expect("seal"));
     lh
@@ -282,9 +276,9 @@ fn letterhead_with_images() -> handover_notices::layout::Letterhead {
 
 #[test]
 fn logo_and_seal_are_drawn_as_images() {
-    let mut n = handover_notices::move_in_notice::sample();
+    let mut n = notices::move_in_notice::sample();
     n.letterhead = letterhead_with_images();
-    let pdf = handover_notices::move_in_notice::render(&n).expect("render");
+    let pdf = notices::move_in_notice::render(&n).expect("render");
     let path = unique("images");
     std::fs::write(&path, &pdf).expect("write");
     let out = Command::new("pdfimages")
@@ -305,7 +299,7 @@ fn logo_and_seal_are_drawn_as_images() {
 
 #[test]
 fn corrupt_empty_or_foreign_images_are_refused_by_name() {
-    use handover_notices::layout::Image;
+    use notices::layout::Image;
     let png = include_bytes!("../assets/sample-logo.png");
     let truncated = &png[..png.len() / 2];
     for (bytes, why) in [
@@ -317,14 +311,14 @@ fn corrupt_empty_or_foreign_images_are_refused_by_name() {
         assert_eq!(e.code(), "bad_image");
         assert!(e.to_string().contains("徽标") && e.to_string().contains(why), "{e}");
     }
-    let huge = vec![0x89u8; handover_notices::layout::MAX_IMAGE_BYTES + 1];
+    let huge = vec![0x89u8; notices::layout::MAX_IMAGE_BYTES + 1];
     assert!(Image::decode(&huge, "公章").expect_err("too big").to_string().contains("2 MB"));
 }
 
 mod batch {
     use super::*;
-    use handover_notices::batch::{render as batch, Control};
-    use handover_notices::move_in_notice::{sample, MoveInNotice};
+    use notices::batch::{render as batch, Control};
+    use notices::move_in_notice::{sample, MoveInNotice};
 
     fn notices(n: usize) -> Vec<MoveInNotice> {
         (0..n)
@@ -393,10 +387,10 @@ mod batch {
 
 #[test]
 fn inspection_form_has_results_defects_meters_signatures_and_copies() {
-    let mut f = handover_notices::inspection_form::sample();
+    let mut f = notices::inspection_form::sample();
     f.copies = 2;
-    f.owner_signature = Some(handover_notices::layout::Image::decode(include_bytes!("../assets/sample-seal.png"), "签名").expect("img"));
-    let pdf = handover_notices::inspection_form::render(&f).expect("render");
+    f.owner_signature = Some(notices::layout::Image::decode(include_bytes!("../assets/sample-seal.png"), "签名").expect("img"));
+    let pdf = notices::inspection_form::render(&f).expect("render");
     has_all(
         &pdf,
         &[
@@ -432,8 +426,8 @@ fn inspection_form_has_results_defects_meters_signatures_and_copies() {
 
 #[test]
 fn rectification_notice_lists_open_defects_with_deadlines_and_thumbnails() {
-    let n = handover_notices::rectification_notice::sample();
-    let pdf = handover_notices::rectification_notice::render(&n).expect("render");
+    let n = notices::rectification_notice::sample();
+    let pdf = notices::rectification_notice::render(&n).expect("render");
     has_all(
         &pdf,
         &[
@@ -453,7 +447,7 @@ fn rectification_notice_lists_open_defects_with_deadlines_and_thumbnails() {
     let mut none = n.clone();
     none.lines.clear();
     assert_eq!(
-        handover_notices::rectification_notice::render(&none).expect_err("empty").code(),
+        notices::rectification_notice::render(&none).expect_err("empty").code(),
         "missing_data"
     );
 }

@@ -1,8 +1,8 @@
 //! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
 
+use crate::Result;
 use crate::{db_err, Actor, Store};
 use domain::model::AuditEntry;
-use domain::Result;
 use serde::Serialize;
 use sqlx::{Row, Sqlite, Transaction};
 

@@ -1,11 +1,12 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
 use crate::records::{id_tail, unit_from, unit_select, upsert_buyer};
+use crate::Result;
 use crate::{audit, db_err, Actor, Store};
 use domain::amount::to_hundredths;
 use domain::model::{BuyerInput, ContractInput, ContractStatus, IdType, ImportRecord, Unit};
 use domain::sheet::{ImportPlan, RowError, UnitKey, BUYER_SHEET, UNIT_SHEET};
-use domain::{AppError, Result};
+use domain::AppError;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -454,8 +455,8 @@ impl Store {
             .await
             .map_err(db_err)?;
         match undone {
-            None => return Err(AppError::not_found("导入记录")),
-            Some(Some(at)) => return Err(AppError::conflict(format!("该次导入已于 {at} 撤销"))),
+            None => return Err(AppError::not_found("导入记录").into()),
+            Some(Some(at)) => return Err(AppError::conflict(format!("该次导入已于 {at} 撤销")).into()),
             Some(None) => {}
         }
         let foreign: Option<String> = sqlx::query_scalar(
@@ -467,9 +468,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         if let Some(n) = foreign {
-            return Err(AppError::conflict(format!(
-                "导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销"
-            )));
+            return Err(AppError::conflict(format!("导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销")).into());
         }
         let quoted: Option<String> =
             sqlx::query_scalar("SELECT c.number FROM fee_quotes q JOIN contracts c ON c.id = q.contract_id WHERE c.import_id = ? LIMIT 1")
@@ -478,7 +477,7 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         if let Some(n) = quoted {
-            return Err(AppError::conflict(format!("导入的合同已保存了税费测算（如 {n}），不能整体撤销")));
+            return Err(AppError::conflict(format!("导入的合同已保存了税费测算（如 {n}），不能整体撤销")).into());
         }
         let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?")
             .bind(import_id)

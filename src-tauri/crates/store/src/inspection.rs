@@ -3,10 +3,11 @@
 //! "one open defect per item" index settle races.
 
 use crate::rows::{code, from_json, get, json};
+use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Store};
 use domain::inspection::*;
-use domain::movein::MeterReading;
-use domain::{AppError, Result};
+use domain::move_in::MeterReading;
+use domain::AppError;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Sqlite;
 
@@ -181,9 +182,9 @@ impl Store {
                 .await
                 .map_err(db_err)?;
             if let Some(Some(_)) = done {
-                return Err(AppError::conflict("验房已完成，不能再修改"));
+                return Err(AppError::conflict("验房已完成，不能再修改").into());
             }
-            not_stale(0, "验房记录")?;
+            not_stale(0, domain::record::Entity::Inspection)?;
         }
         Ok(())
     }
@@ -254,9 +255,10 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match db_err(e) {
-            e if e.code == domain::ErrorCode::Conflict => {
-                AppError::conflict_on("item", format!("“{} / {}”已有未关闭的整改单，请勿重复登记", i.room, i.item))
-            }
+            crate::Error::Duplicate(_) => crate::Error::Refused(AppError::conflict_on(
+                "item",
+                format!("“{} / {}”已有未关闭的整改单，请勿重复登记", i.room, i.item),
+            )),
             e => e,
         })?;
         for p in &d.photos {
@@ -338,7 +340,7 @@ impl Store {
         .await
         .map_err(db_err)?
         .rows_affected();
-        not_stale(rows, "整改单")?;
+        not_stale(rows, domain::record::Entity::Defect)?;
         sqlx::query(
             "INSERT INTO defect_events (defect_id, action, from_status, to_status, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -406,7 +408,7 @@ impl Store {
             .ok_or_else(|| AppError::not_found("整改单"))?;
         let mut v = vec![defect_from(&r, today)?];
         self.attach_photos(&mut v).await?;
-        v.pop().ok_or_else(|| AppError::internal("defect"))
+        v.pop().ok_or(crate::Error::NotFound(domain::record::Entity::Defect))
     }
 
     pub async fn defects_of_inspection(&self, inspection_id: i64, today: chrono::NaiveDate) -> Result<Vec<Defect>> {

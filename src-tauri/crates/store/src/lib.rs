@@ -10,21 +10,23 @@
 //! Nothing here reads the clock: the acting user and the instant come in as an [`Actor`].
 
 mod audit;
-mod fees;
+mod error;
+mod finance;
 mod import;
 mod inspection;
-mod movein;
+mod move_in;
 mod records;
 mod rows;
 mod users;
 
-pub use fees::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
+pub use error::{Error, Result};
+pub use finance::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
 pub use inspection::{InspectionRow, NewDefect, NewPhoto};
-pub use movein::{BatchCreated, MoveInRow, SettingValue};
+pub use move_in::{BatchCreated, MoveInRow, SettingValue};
 pub use users::{NewUser, UserRecord};
 
-use domain::{AppError, ErrorCode, Result};
+use domain::record::Entity;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
@@ -54,17 +56,9 @@ pub struct OpenReport {
     pub applied: usize,
 }
 
-fn db_err(e: sqlx::Error) -> AppError {
-    if let sqlx::Error::Database(d) = &e {
-        let msg = d.message();
-        if msg.contains("UNIQUE") || d.is_unique_violation() {
-            return AppError::conflict(format!("记录重复：{msg}"));
-        }
-        if d.is_foreign_key_violation() {
-            return AppError::conflict("该记录被其他记录引用，不能删除或修改");
-        }
-    }
-    AppError::storage(e)
+/// A driver error as the store's typed error (duplicates by constraint name).
+fn db_err(e: sqlx::Error) -> Error {
+    e.into()
 }
 
 impl Store {
@@ -75,7 +69,7 @@ impl Store {
     /// or a migration fails (the backup is then beside the file).
     pub async fn open(path: &Path) -> Result<(Store, OpenReport)> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("{}：{e}", dir.display())))?;
         }
         let existed = path.exists();
         let opts = SqliteConnectOptions::new()
@@ -105,10 +99,7 @@ impl Store {
                 .map_err(db_err)?;
             report.backup = Some(backup);
         }
-        MIGRATOR
-            .run(&store.pool)
-            .await
-            .map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
+        MIGRATOR.run(&store.pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
         report.applied = pending;
         Ok((store, report))
     }
@@ -124,10 +115,7 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(db_err)?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| AppError::storage(format!("数据库迁移失败：{e}")))?;
+        MIGRATOR.run(&pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
         Ok(Store { pool })
     }
 
@@ -162,9 +150,9 @@ impl Store {
     }
 }
 
-fn not_stale(rows: u64, what: &str) -> Result<()> {
+fn not_stale(rows: u64, what: Entity) -> Result<()> {
     if rows == 0 {
-        Err(AppError::new(ErrorCode::Stale, format!("{what}已被他人修改，请刷新后重试")))
+        Err(Error::Stale(what))
     } else {
         Ok(())
     }

@@ -1,10 +1,11 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
 use crate::rows::code;
+use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Store};
 use domain::amount::{from_hundredths, to_hundredths};
 use domain::model::*;
-use domain::{phone, AppError, Result};
+use domain::{phone, AppError};
 use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
@@ -222,7 +223,7 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
         .await
         .map_err(db_err)?;
     if dup.is_some() {
-        return Err(AppError::conflict_on("number", format!("合同编号“{}”已存在", c.number)));
+        return Err(AppError::conflict_on("number", format!("合同编号“{}”已存在", c.number)).into());
     }
     let live: Option<String> = sqlx::query_scalar("SELECT number FROM contracts WHERE unit_id = ? AND status = 'live' AND id <> ?")
         .bind(c.unit_id)
@@ -231,7 +232,7 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
         .await
         .map_err(db_err)?;
     if let Some(n) = live {
-        return Err(AppError::conflict_on("unit_id", format!("该房屋已有有效合同 {n}，须先解除原合同")));
+        return Err(AppError::conflict_on("unit_id", format!("该房屋已有有效合同 {n}，须先解除原合同")).into());
     }
     Ok(())
 }
@@ -390,7 +391,7 @@ impl Store {
     pub async fn update_contract(&self, actor: &Actor, id: i64, version: i64, c: &ContractInput) -> Result<()> {
         let before = self.contract(id).await?;
         if before.unit_id != c.unit_id {
-            return Err(AppError::invalid("unit_id", "不能把合同改到另一套房屋，请解除后重新签约"));
+            return Err(AppError::invalid("unit_id", "不能把合同改到另一套房屋，请解除后重新签约").into());
         }
         let mut tx = self.write().await?;
         check_contract_free(&mut tx, c, Some(id)).await?;
@@ -411,7 +412,7 @@ impl Store {
         .await
         .map_err(db_err)?
         .rows_affected();
-        not_stale(n, "合同")?;
+        not_stale(n, domain::record::Entity::Contract)?;
         sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -445,7 +446,7 @@ impl Store {
         .await
         .map_err(db_err)?
         .rows_affected();
-        not_stale(n, "合同")?;
+        not_stale(n, domain::record::Entity::Contract)?;
         sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
             .bind(before.unit_id)
             .execute(&mut *tx)
@@ -483,7 +484,7 @@ impl Store {
         .await
         .map_err(db_err)?
         .rows_affected();
-        not_stale(n, "房屋")?;
+        not_stale(n, domain::record::Entity::Unit)?;
         let after = Unit {
             property_type: edit.property_type,
             status: edit.status,

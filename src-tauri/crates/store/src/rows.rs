@@ -1,8 +1,7 @@
-//! Reading rows: typed columns, stored codes, ISO dates and JSON columns, each failing as a
-//! typed storage/internal error instead of a panic.
+//! Reading rows: typed columns, stored codes, ISO dates and JSON columns, each failing as a typed
+//! error (`Corrupt`, naming the column) instead of a panic.
 
-use crate::db_err;
-use domain::{AppError, Result};
+use crate::{db_err, Error, Result};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite};
 
@@ -14,21 +13,21 @@ pub(crate) fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r S
 /// A stored code parsed into its enum.
 pub(crate) fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: String = get(r, col)?;
-    parse(&s).ok_or_else(|| AppError::internal(format!("{col} 中有未知代码 {s}")))
+    parse(&s).ok_or_else(|| Error::Corrupt(format!("{col}（{s}）")))
 }
 
 /// An ISO date column.
 pub(crate) fn date(r: &SqliteRow, col: &str) -> Result<chrono::NaiveDate> {
     let s: String = get(r, col)?;
-    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| AppError::internal(format!("{col}: {e}")))
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| Error::Corrupt(format!("{col}（{s}）")))
 }
 
 /// A JSON text column.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
-    serde_json::from_str(&get::<String>(r, col)?).map_err(AppError::internal)
+    serde_json::from_str(&get::<String>(r, col)?).map_err(|_| Error::Corrupt(col.to_string()))
 }
 
 /// A value as JSON text for a column.
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(AppError::internal)
+    serde_json::to_string(v).map_err(|e| Error::Driver(format!("JSON: {e}")))
 }

@@ -17,57 +17,50 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let (store, report) = Store::open(&path).await.expect("open new");
     assert!(report.backup.is_none(), "a new file needs no backup");
     assert!(report.applied >= 1);
-    store
-        .system_user("cli", "命令行", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
-        .await
-        .expect("user");
     store.close().await;
-
     // Reopening an up-to-date file: nothing pending, no backup.
     let (store, report) = Store::open(&path).await.expect("reopen");
     assert!(report.backup.is_none());
     assert_eq!(report.applied, 0);
-    // Rewind the latest migration (drop the tables it creates), as if this file came from the
-    // previous release. Opening it again must back it up first, then migrate it, keeping the data.
-    let latest = Store::schema_version();
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
-        .bind(latest)
-        .execute(&store.pool)
-        .await
-        .expect("rewind");
-    let sql = crate::MIGRATOR
-        .iter()
-        .find(|m| m.version == latest)
-        .expect("latest")
-        .sql
-        .as_str()
-        .to_string();
-    let mut tables: Vec<String> = sql
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("CREATE TABLE "))
-        .filter_map(|rest| rest.split_whitespace().next())
-        .map(String::from)
-        .collect();
-    assert!(!tables.is_empty(), "the latest migration creates tables");
-    tables.reverse();
-    for t in tables {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {t}")))
-            .execute(&store.pool)
-            .await
-            .expect("drop");
-    }
     store.close().await;
-    let (store, report) = Store::open(&path).await.expect("migrates");
+
+    // A file from the previous release: every migration but the latest (the same files), with a
+    // user in it. Opening it must back it up first, then migrate it, keeping the data.
+    let latest = Store::schema_version();
+    let older = dir.path().join("older.db");
+    let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < latest).cloned().collect();
+    let opts = SqliteConnectOptions::new()
+        .filename(&older)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePool::connect_with(opts).await.expect("older file");
+    sqlx::migrate::Migrator::with_migrations(earlier)
+        .run(&pool)
+        .await
+        .expect("earlier migrations");
+    sqlx::query(
+        "INSERT INTO users (username, display_name, role, password_hash, active, created_at)
+         VALUES ('wang', '王', 'clerk', 'x', 1, 't')",
+    )
+    .execute(&pool)
+    .await
+    .expect("a user");
+    pool.close().await;
+
+    let (store, report) = Store::open(&older).await.expect("migrates");
     assert_eq!(report.applied, 1);
     let backup = report.backup.expect("backup taken");
-    assert_eq!(backup, path.with_extension(format!("pre-migration-v{}.bak", latest - 1)));
+    assert_eq!(backup, older.with_extension(format!("pre-migration-v{}.bak", latest - 1)));
     assert!(backup.exists(), "{}", backup.display());
-    assert!(
-        store.system_user("cli", "命令行", domain::role::Role::Admin, "t").await.is_ok(),
-        "data kept"
-    );
-    let (old, _) = Store::open(&backup).await.expect("the backup is a database of its own");
-    assert_eq!(old.count_users().await.expect("users"), 0, "only the system account, as before");
+    assert_eq!(store.count_users().await.expect("users"), 1, "data kept");
+    let backup_pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&backup))
+        .await
+        .expect("backup opens");
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&backup_pool)
+        .await
+        .expect("version");
+    assert_eq!(version, latest - 1, "the backup is the file as it was");
 }
 
 #[tokio::test]
@@ -112,17 +105,17 @@ async fn money_is_stored_as_integer_hundredths() {
 /// pools: exactly one booking is written, the other is refused with the slot named.
 #[tokio::test]
 async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
-    use domain::movein::*;
+    use domain::move_in::*;
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("race.db");
     let (a, _) = Store::open(&path).await.expect("open a");
     let user = a
-        .system_user("desk", "前台", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
+        .system_user("services", "前台", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
         .await
         .expect("user");
     let actor = crate::Actor {
         user_id: Some(user.id),
-        username: "desk".into(),
+        username: "services".into(),
         at: "2026-11-23T10:00:00+08:00".into(),
     };
     let bytes = domain::sample::workbook("示例花园", 10).expect("sample");
@@ -141,7 +134,7 @@ async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
                 first_day: day,
                 last_day: day,
                 place: String::new(),
-                desks: 2,
+                windows: 2,
                 periods: vec![PeriodPlan {
                     label: "上午".into(),
                     starts: "09:00".into(),
@@ -167,7 +160,7 @@ async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
     let (b, _) = Store::open(&path).await.expect("open b");
     let (ra, rb) = tokio::join!(a.book(&actor, units[0], slot, "", false), b.book(&actor, units[1], slot, "", false));
     assert!(ra.is_ok() != rb.is_ok(), "exactly one wins: {ra:?} {rb:?}");
-    let e = ra.err().or(rb.err()).expect("one refusal");
+    let e = domain::AppError::from(ra.err().or(rb.err()).expect("one refusal"));
     assert!(e.message.contains("已约满（1/1）"), "{}", e.message);
     assert_eq!(a.slots(created.batch_id).await.expect("slots")[0].booked, 1);
 }

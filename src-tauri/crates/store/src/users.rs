@@ -1,9 +1,10 @@
 //! Users (passwords arrive already hashed; hashing is the services' job).
 
+use crate::Result;
 use crate::{audit, db_err, Actor, Store};
 use domain::model::UserInfo;
 use domain::role::Role;
-use domain::{AppError, Result};
+use domain::AppError;
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ impl Store {
                 .await
                 .map_err(db_err)?;
             if n > 0 {
-                return Err(AppError::conflict("管理员已创建，请直接登录"));
+                return Err(AppError::conflict("管理员已创建，请直接登录").into());
             }
         }
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
@@ -78,7 +79,7 @@ impl Store {
             .await
             .map_err(db_err)?;
         if taken > 0 {
-            return Err(AppError::conflict_on("username", format!("用户名“{}”已存在", new.username)));
+            return Err(AppError::conflict_on("username", format!("用户名“{}”已存在", new.username)).into());
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -158,7 +159,7 @@ impl Store {
             .await
             .map_err(db_err)?;
         if admins == 0 {
-            return Err(AppError::conflict("至少需要保留一位启用的系统管理员"));
+            return Err(AppError::conflict("至少需要保留一位启用的系统管理员").into());
         }
         let after = UserInfo {
             role,

@@ -1,6 +1,6 @@
 //! Any bytes as a quote, area or mortgage request: parse, and compute what parses. Must never panic.
 #![no_main]
-use handover_fees::{area, mortgage, parse_json, quote, rules::RuleBook};
+use fees::{area, mortgage, parse_json, quote, rules::RuleBook};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! Any bytes as a rule file: parse, check, resolve. Must never panic.
 #![no_main]
-use handover_fees::rules::{RegionFile, RuleBook};
+use fees::rules::{RegionFile, RuleBook};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,9 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
+use crate::Result;
 use crate::{audit, db_err, Actor, Store};
-use domain::{AppError, Result};
+use domain::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 

@@ -1,6 +1,6 @@
 //! Units, contracts, imports, exports and the audit log, as the roles may see them.
 
-use crate::Desk;
+use crate::Services;
 use domain::model::*;
 use domain::role::{Permission, Session};
 use domain::sheet::{read_workbook, ExportTable};
@@ -50,15 +50,15 @@ fn opt(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-impl Desk {
+impl Services {
     pub async fn projects(&self, s: &Session) -> Result<Vec<Project>> {
         s.require(Permission::ViewRecords)?;
-        self.store.projects().await
+        self.store.projects().await.map_err(AppError::from)
     }
 
     pub async fn buildings(&self, s: &Session, project_id: i64) -> Result<Vec<Building>> {
         s.require(Permission::ViewRecords)?;
-        self.store.buildings(project_id).await
+        self.store.buildings(project_id).await.map_err(AppError::from)
     }
 
     /// One page of the unit list; ID numbers and phones masked unless the role may see them.
@@ -128,7 +128,7 @@ impl Desk {
     pub async fn update_unit(&self, s: &Session, edit: &UnitEdit) -> Result<Unit> {
         s.require(Permission::EditRecords)?;
         let edit = edit.validate()?;
-        self.store.update_unit(&self.actor(s), &edit).await
+        self.store.update_unit(&self.actor(s), &edit).await.map_err(AppError::from)
     }
 
     /// Sign a new contract on a unit.
@@ -145,7 +145,7 @@ impl Desk {
     /// Save an edited contract. A role that sees masked ID numbers and phones sends them back
     /// masked; for a party already on the contract the stored values are kept.
     ///
-    /// Errors: as [`Desk::create_contract`], plus `Stale` when someone saved first.
+    /// Errors: as [`Services::create_contract`], plus `Stale` when someone saved first.
     pub async fn update_contract(&self, s: &Session, edit: &ContractEdit) -> Result<Contract> {
         s.require(Permission::EditRecords)?;
         let current = self.store.contract(edit.id).await?;
@@ -176,7 +176,10 @@ impl Desk {
 
     pub async fn cancel_contract(&self, s: &Session, id: i64, version: i64) -> Result<()> {
         s.require(Permission::EditRecords)?;
-        self.store.cancel_contract(&self.actor(s), id, version).await
+        self.store
+            .cancel_contract(&self.actor(s), id, version)
+            .await
+            .map_err(AppError::from)
     }
 
     /// Validate a whole workbook, then write it in one transaction — or write nothing and return
@@ -208,22 +211,22 @@ impl Desk {
 
     pub async fn undo_import(&self, s: &Session, import_id: i64) -> Result<()> {
         s.require(Permission::ImportRecords)?;
-        self.store.undo_import(&self.actor(s), import_id).await
+        self.store.undo_import(&self.actor(s), import_id).await.map_err(AppError::from)
     }
 
     pub async fn imports(&self, s: &Session) -> Result<Vec<ImportRecord>> {
         s.require(Permission::ViewRecords)?;
-        self.store.imports().await
+        self.store.imports().await.map_err(AppError::from)
     }
 
     pub async fn audit_for_unit(&self, s: &Session, unit_id: i64) -> Result<Vec<AuditEntry>> {
         s.require(Permission::ViewAudit)?;
-        self.store.audit_for_unit(unit_id).await
+        self.store.audit_for_unit(unit_id).await.map_err(AppError::from)
     }
 
     pub async fn audit_recent(&self, s: &Session, limit: i64) -> Result<Vec<AuditEntry>> {
         s.require(Permission::ViewAudit)?;
-        self.store.audit_recent(limit.clamp(1, 1000)).await
+        self.store.audit_recent(limit.clamp(1, 1000)).await.map_err(AppError::from)
     }
 
     /// The import history as an .xlsx.

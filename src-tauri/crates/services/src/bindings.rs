@@ -1,6 +1,6 @@
 //! The TypeScript types the UI uses, generated from the Rust types (ts-rs) into one file,
 //! `ui/src/bindings.ts`, which is committed. The test `bindings_are_current` fails when the file is
-//! stale; regenerate with `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`.
+//! stale; regenerate with `UPDATE_BINDINGS=1 cargo test -p services bindings`.
 
 use ts_rs::{Config, TS};
 
@@ -15,7 +15,7 @@ macro_rules! decls {
 /// The whole bindings file.
 pub fn typescript() -> String {
     use domain::model::*;
-    use domain::movein::*;
+    use domain::move_in::*;
     // Ids and counts cross as JSON numbers (all below 2^53), not bigint.
     let cfg = &Config::default().with_large_int("number");
     let decls = decls!(cfg;
@@ -30,15 +30,15 @@ pub fn typescript() -> String {
         fees::quote::QuoteItem, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
         fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,
         fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
-        fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput, crate::fees::RegionInfo, crate::fees::SavedQuote, crate::fees::RuleFileVersion, crate::fees::RequoteReport, crate::fees::RequoteFailure,
+        fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput, crate::finance::RegionInfo, crate::finance::SavedQuote, crate::finance::RuleFileVersion, crate::finance::RequoteReport, crate::finance::RequoteFailure,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
         MoveInStatus, AppointmentStatus, DeliveryChannel, StepKind, MeterKind, KeyHolder, KeyAction,
         StepConfig, FeeBasis, FeeItemConfig, ProcedureConfig, PeriodPlan, UnitSelection, BatchInput, Batch, Slot,
         Appointment, Delivery, DeliveryInput, MeterReading, KeySetLine, PaidItem, StepData, StepView, StepRecord,
         MoveInUnit, AmountDueView, BatchUnitRow, KeyRecord, KeyEvent, KeyInput, KeyCheckout, ProgressRow, Board,
-        crate::movein::LetterheadSettings, crate::movein::ImageChange, crate::movein::LetterheadInput,
-        crate::movein::ProcedureSettings, crate::movein::BatchCreatedView, crate::movein::BatchDetail,
-        crate::movein::MoveInDoc, crate::movein::BatchFailure, crate::movein::BatchPrintReport,
+        crate::move_in::LetterheadSettings, crate::move_in::ImageChange, crate::move_in::LetterheadInput,
+        crate::move_in::ProcedureSettings, crate::move_in::BatchCreatedView, crate::move_in::BatchDetail,
+        crate::move_in::MoveInDoc, crate::move_in::BatchFailure, crate::move_in::BatchPrintReport,
         domain::inspection::InspectionKind, domain::inspection::ItemResult, domain::inspection::Severity,
         domain::inspection::DefectStatus, domain::inspection::DefectAction, domain::inspection::ChecklistItem,
         domain::inspection::TemplateInput, domain::inspection::Template, domain::inspection::ItemOutcome,
@@ -47,7 +47,7 @@ pub fn typescript() -> String {
         domain::inspection::DefectEvent, domain::inspection::DefectQuery, domain::inspection::Scorecard,
         crate::inspection::TemplateView, crate::inspection::DefectMove,
     );
-    let mut s = String::from("// Generated from the Rust types by `cargo test -p handover-services bindings` (ts-rs). Do not edit.\n\n");
+    let mut s = String::from("// Generated from the Rust types by `cargo test -p services bindings` (ts-rs). Do not edit.\n\n");
     for d in decls {
         s.push_str(&d);
         s.push_str("\n\n");
@@ -104,7 +104,7 @@ mod tests {
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             have == want,
-            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p handover-services bindings`"
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p services bindings`"
         );
     }
 }

@@ -3,9 +3,9 @@
 //! documents (one unit, or a whole batch in parallel with progress and cancel).
 
 use crate::records::masked;
-use crate::Desk;
+use crate::Services;
 use domain::model::{Buyer, Contract, ContractStatus, Unit};
-use domain::movein::*;
+use domain::move_in::*;
 use domain::role::{Permission, Session};
 use domain::sheet::ExportTable;
 use domain::{mask, AppError, ErrorCode, Result};
@@ -107,7 +107,7 @@ fn text_setting(v: &Option<SettingValue>) -> String {
     v.as_ref().map(|(t, _)| t.clone()).unwrap_or_default()
 }
 
-impl Desk {
+impl Services {
     // ─────────────── letterhead ───────────────
 
     pub async fn letterhead_settings(&self, s: &Session) -> Result<LetterheadSettings> {
@@ -191,7 +191,7 @@ impl Desk {
         let [c, a, p, l, se] = self.letterhead_rows().await?;
         let img = |v: &Option<SettingValue>, what: &str| -> Result<Option<Image>> {
             match v.as_ref().and_then(|(_, b)| b.as_ref()) {
-                Some(bytes) => Image::decode(bytes, what).map(Some).map_err(crate::fees::notice_error),
+                Some(bytes) => Image::decode(bytes, what).map(Some).map_err(crate::finance::notice_error),
                 None => Ok(None),
             }
         };
@@ -209,7 +209,7 @@ impl Desk {
 
     pub async fn procedure_settings(&self, s: &Session, project_id: i64) -> Result<ProcedureSettings> {
         s.require(Permission::ViewRecords)?;
-        let (config, version) = self.store.movein_config(project_id).await?;
+        let (config, version) = self.store.move_in_config(project_id).await?;
         Ok(ProcedureSettings {
             project_id,
             config,
@@ -222,7 +222,7 @@ impl Desk {
         s.require(Permission::ManageMoveIn)?;
         let config = p.config.validate()?;
         self.store
-            .save_movein_config(&self.actor(s), p.project_id, p.version, &config)
+            .save_move_in_config(&self.actor(s), p.project_id, p.version, &config)
             .await?;
         self.procedure_settings(s, p.project_id).await
     }
@@ -243,7 +243,7 @@ impl Desk {
 
     pub async fn batches(&self, s: &Session, project_id: i64) -> Result<Vec<Batch>> {
         s.require(Permission::ViewRecords)?;
-        self.store.batches(project_id).await
+        self.store.batches(project_id).await.map_err(AppError::from)
     }
 
     /// The batch with its slots (live remaining capacity) and its units (phones masked).
@@ -276,7 +276,7 @@ impl Desk {
         s.require(Permission::RunMoveIn)?;
         let note: String = note.trim().chars().take(100).collect();
         self.store.book(&self.actor(s), unit_id, slot_id, &note, rebook).await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     /// Cancel the booking, or record that the owner did not come (`no_show`).
@@ -288,15 +288,15 @@ impl Desk {
             AppointmentStatus::Cancelled
         };
         self.store.close_booking(&self.actor(s), unit_id, status).await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     pub async fn record_delivery(&self, s: &Session, input: &DeliveryInput) -> Result<MoveInUnit> {
         s.require(Permission::RunMoveIn)?;
         let d = input.validate(self.today())?;
-        self.store.movein_row(d.unit_id).await?;
+        self.store.move_in_row(d.unit_id).await?;
         self.store.record_delivery(&self.actor(s), &d).await?;
-        self.movein_unit(s, d.unit_id).await
+        self.move_in_unit(s, d.unit_id).await
     }
 
     // ─────────────── the desk ───────────────
@@ -304,12 +304,12 @@ impl Desk {
     /// Everything the desk shows for one unit.
     ///
     /// Errors: `NotFound` (no such unit, or not in a batch).
-    pub async fn movein_unit(&self, s: &Session, unit_id: i64) -> Result<MoveInUnit> {
+    pub async fn move_in_unit(&self, s: &Session, unit_id: i64) -> Result<MoveInUnit> {
         s.require(Permission::ViewRecords)?;
-        let row = self.store.movein_row(unit_id).await?;
+        let row = self.store.move_in_row(unit_id).await?;
         let unit = self.store.unit(unit_id).await?;
         let contract = self.live_contract(unit_id).await?;
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         let records = self.store.steps(unit_id).await?;
         let done: Vec<StepKind> = records.iter().map(|r| r.data.kind()).collect();
         let steps = StepKind::ALL
@@ -402,7 +402,7 @@ impl Desk {
     pub async fn check_in(&self, s: &Session, unit_id: i64, version: i64) -> Result<MoveInUnit> {
         s.require(Permission::RunMoveIn)?;
         self.store.check_in(&self.actor(s), unit_id, version).await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     /// Record a step done. Refused when on hold, disabled, already done, or blocked by an
@@ -413,14 +413,14 @@ impl Desk {
         s.require(Permission::RunMoveIn)?;
         let data = data.validate()?;
         let kind = data.kind();
-        let row = self.store.movein_row(unit_id).await?;
+        let row = self.store.move_in_row(unit_id).await?;
         if row.version != version {
             return Err(AppError::stale("该房屋的入伙记录"));
         }
         if row.status == MoveInStatus::Deferred {
             return Err(AppError::conflict(format!("该房屋暂缓交付（{}），请先恢复办理", row.hold_reason)));
         }
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         if !config.enabled(kind) {
             return Err(AppError::invalid("kind", format!("本项目未启用“{}”步骤", kind.label())));
         }
@@ -435,7 +435,7 @@ impl Desk {
         self.store
             .do_step(&self.actor(s), unit_id, version, &data, config.status(&done))
             .await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     /// Undo a step (managers only, with a reason, audited).
@@ -447,8 +447,8 @@ impl Desk {
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(AppError::invalid("reason", "请填写撤销原因（不超过 200 字）"));
         }
-        let row = self.store.movein_row(unit_id).await?;
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let row = self.store.move_in_row(unit_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         let done: Vec<StepKind> = self
             .store
             .steps(unit_id)
@@ -463,7 +463,7 @@ impl Desk {
             config.status(&done)
         };
         self.store.undo_step(&self.actor(s), unit_id, version, kind, reason, status).await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     /// Put on hold (暂缓) with a reason, or resume (`reason` none).
@@ -471,8 +471,8 @@ impl Desk {
     /// Errors: `Invalid` on `reason`, `Conflict` (delivered units are not put on hold), `Stale`.
     pub async fn set_hold(&self, s: &Session, unit_id: i64, version: i64, reason: Option<&str>) -> Result<MoveInUnit> {
         s.require(Permission::RunMoveIn)?;
-        let row = self.store.movein_row(unit_id).await?;
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let row = self.store.move_in_row(unit_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         let done: Vec<StepKind> = self.store.steps(unit_id).await?.iter().map(|r| r.data.kind()).collect();
         let (reason, status) = match reason.map(str::trim) {
             Some(r) => {
@@ -487,7 +487,7 @@ impl Desk {
             None => (None, config.status(&done)),
         };
         self.store.set_hold(&self.actor(s), unit_id, version, reason, status).await?;
-        self.movein_unit(s, unit_id).await
+        self.move_in_unit(s, unit_id).await
     }
 
     // ─────────────── keys ───────────────
@@ -556,14 +556,14 @@ impl Desk {
 
     pub async fn key_events(&self, s: &Session, key_id: i64) -> Result<Vec<KeyEvent>> {
         s.require(Permission::ViewRecords)?;
-        self.store.key_events(key_id).await
+        self.store.key_events(key_id).await.map_err(AppError::from)
     }
 
     // ─────────────── board ───────────────
 
     pub async fn board(&self, s: &Session, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
         s.require(Permission::ViewRecords)?;
-        self.store.board(project_id, batch_id, self.today()).await
+        self.store.board(project_id, batch_id, self.today()).await.map_err(AppError::from)
     }
 
     /// The board as .xlsx: by batch, by building, per day.
@@ -663,19 +663,19 @@ impl Desk {
     ///
     /// Errors: `NotFound`; `Invalid` (missing data, e.g. an amount that cannot be computed, no
     /// meter readings or keys recorded yet, a character the font lacks).
-    pub async fn movein_pdf(&self, s: &Session, unit_id: i64, doc: MoveInDoc) -> Result<Vec<u8>> {
+    pub async fn move_in_pdf(&self, s: &Session, unit_id: i64, doc: MoveInDoc) -> Result<Vec<u8>> {
         s.require(Permission::ViewRecords)?;
-        let row = self.store.movein_row(unit_id).await?;
+        let row = self.store.move_in_row(unit_id).await?;
         let batch = self.store.batch(row.batch_id).await?;
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         let letterhead = self.letterhead(&batch.project_name).await?;
         match doc {
             MoveInDoc::MoveInNotice => {
                 let n = self.move_in_notice(unit_id, &letterhead, &batch, &config).await?;
-                notices::move_in_notice::render(&n).map_err(crate::fees::notice_error)
+                notices::move_in_notice::render(&n).map_err(crate::finance::notice_error)
             }
             MoveInDoc::MoveInConfirmation | MoveInDoc::KeyHandover => {
-                let u = self.movein_unit(s, unit_id).await?;
+                let u = self.move_in_unit(s, unit_id).await?;
                 let owners: Vec<String> = u.owners.iter().map(|o| o.name.clone()).collect();
                 let unit_label = format!("{} {}", u.building_name, u.number);
                 let step = |k: StepKind| u.steps.iter().find(|st| st.kind == k).and_then(|st| st.done.clone());
@@ -705,7 +705,7 @@ impl Desk {
                             .collect(),
                         remarks: String::new(),
                     };
-                    return notices::key_handover::render(&k).map_err(crate::fees::notice_error);
+                    return notices::key_handover::render(&k).map_err(crate::finance::notice_error);
                 }
                 let meters = match step(StepKind::Meters).map(|r| r.data) {
                     Some(StepData::Meters { readings }) => readings,
@@ -749,7 +749,7 @@ impl Desk {
                         })
                         .collect(),
                 };
-                notices::move_in_confirmation::render(&c).map_err(crate::fees::notice_error)
+                notices::move_in_confirmation::render(&c).map_err(crate::finance::notice_error)
             }
         }
     }
@@ -771,7 +771,7 @@ impl Desk {
     ) -> Result<BatchPrintReport> {
         s.require(Permission::ViewRecords)?;
         let batch = self.store.batch(batch_id).await?;
-        let (config, _) = self.store.movein_config(batch.project_id).await?;
+        let (config, _) = self.store.move_in_config(batch.project_id).await?;
         let letterhead = self.letterhead(&batch.project_name).await?;
         let units = self.store.batch_units(batch_id).await?;
         let mut items = Vec::with_capacity(units.len());
@@ -792,7 +792,7 @@ impl Desk {
         let title = format!("入伙通知书-{}", notices::batch::file_stem(&batch.name));
         let out = notices::batch::render(&title, &letterhead, &items, combined, threads, control, progress).map_err(|e| match e {
             notices::NoticeError::Cancelled => cancelled(),
-            e => crate::fees::notice_error(e),
+            e => crate::finance::notice_error(e),
         })?;
         failures.extend(out.failures.iter().map(|f| BatchFailure {
             unit: f.label.clone(),

@@ -1,6 +1,6 @@
 //! First start, sign-in and user management. Passwords are hashed with Argon2id.
 
-use crate::Desk;
+use crate::Services;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use domain::model::UserInfo;
@@ -84,7 +84,7 @@ fn verify_password(pw: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-impl Desk {
+impl Services {
     pub async fn setup_status(&self) -> Result<SetupStatus> {
         Ok(SetupStatus {
             needs_admin: self.store.count_users().await? == 0,
@@ -145,7 +145,7 @@ impl Desk {
 
     pub async fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
         s.require(Permission::ManageUsers)?;
-        self.store.users().await
+        self.store.users().await.map_err(AppError::from)
     }
 
     /// The user list as an .xlsx (no password hashes).
@@ -189,6 +189,7 @@ impl Desk {
                 false,
             )
             .await
+            .map_err(AppError::from)
     }
 
     pub async fn update_user(&self, s: &Session, req: &UpdateUserRequest) -> Result<UserInfo> {
@@ -197,6 +198,7 @@ impl Desk {
         self.store
             .update_user(&self.actor(s), req.id, req.role, req.active, hash.as_deref())
             .await
+            .map_err(AppError::from)
     }
 }
 

@@ -93,7 +93,7 @@ fn batch() -> BatchInput {
         first_day: d(2026, 12, 5),
         last_day: d(2026, 12, 7),
         place: "会所".into(),
-        desks: 5,
+        windows: 5,
         periods: vec![
             PeriodPlan {
                 label: "上午".into(),
@@ -135,7 +135,7 @@ fn batch_form_errors_name_their_field() {
     let cases: Vec<(Mutation, &str)> = vec![
         (Box::new(|b| b.name = " ".into()), "name"),
         (Box::new(|b| b.last_day = d(2026, 12, 1)), "last_day"),
-        (Box::new(|b| b.desks = 0), "desks"),
+        (Box::new(|b| b.windows = 0), "windows"),
         (Box::new(|b| b.periods.clear()), "periods"),
         (Box::new(|b| b.periods[1].starts = "2pm".into()), "periods[1].starts"),
         (Box::new(|b| b.periods[0].ends = "08:00".into()), "periods[0].ends"),

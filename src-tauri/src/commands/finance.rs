@@ -1,25 +1,27 @@
 use crate::state::AppState;
-use desk::fees::{RegionInfo, RuleFileVersion, SavedQuote};
 use domain::Result;
 use fees::area::{AreaRequest, AreaSettlement};
 use fees::mortgage::{MortgageRequest, Schedule};
 use fees::quote::{LineOverride, Quote, QuoteRequest};
 use fees::rules::Finding;
+use services::finance::{RegionInfo, RuleFileVersion, SavedQuote};
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn fee_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>> {
-    state.desk.fee_regions(&state.session()?).await
+    state.services.fee_regions(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn quote_fees(state: State<'_, AppState>, request: QuoteRequest, overrides: Option<Vec<LineOverride>>) -> Result<Quote> {
-    state.desk.quote_fees(&state.session()?, &request, &overrides.unwrap_or_default())
+    state
+        .services
+        .quote_fees(&state.session()?, &request, &overrides.unwrap_or_default())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contract_quote_defaults(state: State<'_, AppState>, contract_id: i64) -> Result<QuoteRequest> {
-    state.desk.contract_quote_defaults(&state.session()?, contract_id).await
+    state.services.contract_quote_defaults(&state.session()?, contract_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -30,50 +32,50 @@ pub async fn save_contract_quote(
     overrides: Vec<LineOverride>,
 ) -> Result<SavedQuote> {
     state
-        .desk
+        .services
         .save_contract_quote(&state.session()?, contract_id, &request, &overrides)
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contract_quotes(state: State<'_, AppState>, contract_id: i64) -> Result<Vec<SavedQuote>> {
-    state.desk.contract_quotes(&state.session()?, contract_id).await
+    state.services.contract_quotes(&state.session()?, contract_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn area_settlement(state: State<'_, AppState>, request: AreaRequest) -> Result<AreaSettlement> {
-    state.desk.area_settlement(&state.session()?, &request)
+    state.services.area_settlement(&state.session()?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mortgage_schedule(state: State<'_, AppState>, request: MortgageRequest) -> Result<Schedule> {
-    state.desk.mortgage_schedule(&state.session()?, &request)
+    state.services.mortgage_schedule(&state.session()?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_mortgage(state: State<'_, AppState>, request: MortgageRequest, path: String) -> Result<()> {
-    let bytes = state.desk.export_mortgage(&state.session()?, &request)?;
+    let bytes = state.services.export_mortgage(&state.session()?, &request)?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn region_rules_text(state: State<'_, AppState>, code: String) -> Result<String> {
-    state.desk.region_rules_text(&state.session()?, &code).await
+    state.services.region_rules_text(&state.session()?, &code).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn check_region_rules(state: State<'_, AppState>, toml: String) -> Result<Vec<Finding>> {
-    state.desk.check_region_rules(&state.session()?, &toml)
+    state.services.check_region_rules(&state.session()?, &toml)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_region_rules(state: State<'_, AppState>, toml: String) -> Result<RegionInfo> {
-    state.desk.save_region_rules(&state.session()?, &toml).await
+    state.services.save_region_rules(&state.session()?, &toml).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn region_rules_history(state: State<'_, AppState>, code: String) -> Result<Vec<RuleFileVersion>> {
-    state.desk.region_rules_history(&state.session()?, &code).await
+    state.services.region_rules_history(&state.session()?, &code).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -83,14 +85,17 @@ pub async fn add_rule_version(
     name: Option<String>,
     input: fees::rules::VersionInput,
 ) -> Result<RegionInfo> {
-    state.desk.add_rule_version(&state.session()?, &code, name.as_deref(), &input).await
+    state
+        .services
+        .add_rule_version(&state.session()?, &code, name.as_deref(), &input)
+        .await
 }
 
 /// Write the 税费明细单 of a saved quote to a path picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, quote_id: i64, copies: u8, path: String) -> Result<()> {
     let pdf = state
-        .desk
+        .services
         .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
         .await?;
     super::write_file(&path, &pdf)
@@ -99,7 +104,7 @@ pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, qu
 /// Write the 面积差价结算单 of a contract to a path picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String, path: String) -> Result<()> {
-    let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
+    let pdf = state.services.area_statement_pdf(&state.session()?, &contract_number).await?;
     super::write_file(&path, &pdf)
 }
 
@@ -114,7 +119,7 @@ pub async fn print_fee_statement<R: tauri::Runtime>(
     copies: u8,
 ) -> Result<String> {
     let pdf = state
-        .desk
+        .services
         .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
         .await?;
     super::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
@@ -127,7 +132,7 @@ pub async fn print_area_statement<R: tauri::Runtime>(
     state: State<'_, AppState>,
     contract_number: String,
 ) -> Result<String> {
-    let pdf = state.desk.area_statement_pdf(&state.session()?, &contract_number).await?;
+    let pdf = state.services.area_statement_pdf(&state.session()?, &contract_number).await?;
     super::open_pdf(
         &app,
         &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)),

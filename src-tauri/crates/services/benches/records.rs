@@ -1,22 +1,22 @@
 //! Records benchmarks (issue 2 targets): import of a 10,000-unit 房源表 ≤ 5 s; a search over
-//! 100,000 units ≤ 20 ms. Run: `cargo bench -p handover-services --bench records`.
+//! 100,000 units ≤ 20 ms. Run: `cargo bench -p services --bench records`.
 //! Results go in docs/benchmarks.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use domain::model::{ImportOutcome, UnitQuery};
 use domain::role::Session;
-use handover_services::{self as desk, Desk, FirstAdmin};
+use services::{self as services, FirstAdmin, Services};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn clock() -> desk::Clock {
+fn clock() -> services::Clock {
     Arc::new(|| chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap_or_default())
 }
 
-async fn fresh(dir: &std::path::Path, name: &str) -> (Desk, Session) {
+async fn fresh(dir: &std::path::Path, name: &str) -> (Services, Session) {
     let (store, _) = store_open(&dir.join(name)).await;
-    let desk = Desk::new(store, clock());
-    let s = desk
+    let services = Services::new(store, clock());
+    let s = services
         .create_first_admin(&FirstAdmin {
             username: "admin".into(),
             display_name: String::new(),
@@ -24,7 +24,7 @@ async fn fresh(dir: &std::path::Path, name: &str) -> (Desk, Session) {
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    (desk, s)
+    (services, s)
 }
 
 async fn store_open(path: &std::path::Path) -> (store::Store, store::OpenReport) {
@@ -44,9 +44,9 @@ fn import(c: &mut Criterion) {
                 n += 1;
                 rt.block_on(fresh(dir.path(), &format!("import-{n}.db")))
             },
-            |(desk, s)| {
+            |(services, s)| {
                 let r = rt
-                    .block_on(desk.import_workbook(&s, "bench.xlsx", &bytes))
+                    .block_on(services.import_workbook(&s, "bench.xlsx", &bytes))
                     .unwrap_or_else(|e| panic!("{e}"));
                 assert!(matches!(r, ImportOutcome::Imported { units: 10_000, .. }));
             },
@@ -59,13 +59,13 @@ fn import(c: &mut Criterion) {
 fn search(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (desk, s) = rt.block_on(fresh(dir.path(), "search.db"));
+    let (services, s) = rt.block_on(fresh(dir.path(), "search.db"));
     // 100,000 units in ten projects of 10,000.
     for p in 0..10 {
         let bytes =
             domain::sample::workbook_numbered(&format!("基准花园{p}期"), 10_000, &format!("P{p}-")).unwrap_or_else(|e| panic!("{e}"));
         let r = rt
-            .block_on(desk.import_workbook(&s, "bench.xlsx", &bytes))
+            .block_on(services.import_workbook(&s, "bench.xlsx", &bytes))
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(r, ImportOutcome::Imported { .. }), "project {p} refused");
     }
@@ -97,10 +97,13 @@ fn search(c: &mut Criterion) {
             },
         ),
     ] {
-        let total = rt.block_on(desk.search_units(&s, &query)).unwrap_or_else(|e| panic!("{e}")).total;
+        let total = rt
+            .block_on(services.search_units(&s, &query))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .total;
         assert!(total > 0, "{name} finds something");
         g.bench_function(name, |b| {
-            b.iter(|| rt.block_on(desk.search_units(&s, &query)).unwrap_or_else(|e| panic!("{e}")))
+            b.iter(|| rt.block_on(services.search_units(&s, &query)).unwrap_or_else(|e| panic!("{e}")))
         });
     }
     g.finish();
@@ -109,18 +112,18 @@ fn search(c: &mut Criterion) {
 fn requote(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (desk, s) = rt.block_on(fresh(dir.path(), "requote.db"));
+    let (services, s) = rt.block_on(fresh(dir.path(), "requote.db"));
     // 14,286 units, 70% sold: 10,000 live contracts in one project.
     let bytes = domain::sample::workbook("重算花园", 14_284).unwrap_or_else(|e| panic!("{e}"));
-    rt.block_on(desk.import_workbook(&s, "bench.xlsx", &bytes))
+    rt.block_on(services.import_workbook(&s, "bench.xlsx", &bytes))
         .unwrap_or_else(|e| panic!("{e}"));
-    let project = rt.block_on(desk.projects(&s)).unwrap_or_else(|e| panic!("{e}"))[0].id;
+    let project = rt.block_on(services.projects(&s)).unwrap_or_else(|e| panic!("{e}"))[0].id;
     let mut g = c.benchmark_group("fees");
     g.sample_size(10);
     g.bench_function("requote_and_save_10k_contracts", |b| {
         b.iter(|| {
             let r = rt
-                .block_on(desk.requote_project(&s, project, "seed-example", None))
+                .block_on(services.requote_project(&s, project, "seed-example", None))
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(r.saved, 10_000);
         })

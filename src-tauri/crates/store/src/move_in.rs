@@ -7,9 +7,10 @@
 //! change to a unit's move-in state checks and bumps its version (a stale edit is refused).
 
 use crate::rows::{code, date, get, json};
+use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Store};
-use domain::movein::*;
-use domain::{AppError, Result};
+use domain::move_in::*;
+use domain::AppError;
 use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Sqlite, Transaction};
@@ -101,8 +102,8 @@ impl Store {
 
     /// The project's procedure (the handbook default until a manager changes it) and its version
     /// (0 for the default).
-    pub async fn movein_config(&self, project_id: i64) -> Result<(ProcedureConfig, i64)> {
-        let r = sqlx::query("SELECT config, version FROM movein_configs WHERE project_id = ?")
+    pub async fn move_in_config(&self, project_id: i64) -> Result<(ProcedureConfig, i64)> {
+        let r = sqlx::query("SELECT config, version FROM move_in_configs WHERE project_id = ?")
             .bind(project_id)
             .fetch_optional(&self.pool)
             .await
@@ -120,17 +121,17 @@ impl Store {
     /// Replace the project's procedure; `version` is the one the form loaded.
     ///
     /// Errors: `Stale` when another manager saved in between.
-    pub async fn save_movein_config(&self, actor: &Actor, project_id: i64, version: i64, c: &ProcedureConfig) -> Result<i64> {
+    pub async fn save_move_in_config(&self, actor: &Actor, project_id: i64, version: i64, c: &ProcedureConfig) -> Result<i64> {
         let mut tx = self.write().await?;
         let text = json(c)?;
         let rows = if version == 0 {
-            sqlx::query("INSERT INTO movein_configs (project_id, config, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO move_in_configs (project_id, config, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING")
                 .bind(project_id)
                 .bind(&text)
                 .execute(&mut *tx)
                 .await
         } else {
-            sqlx::query("UPDATE movein_configs SET config = ?, version = version + 1 WHERE project_id = ? AND version = ?")
+            sqlx::query("UPDATE move_in_configs SET config = ?, version = version + 1 WHERE project_id = ? AND version = ?")
                 .bind(&text)
                 .bind(project_id)
                 .bind(version)
@@ -139,8 +140,8 @@ impl Store {
         }
         .map_err(db_err)?
         .rows_affected();
-        not_stale(rows, "入伙办理设置")?;
-        audit::write::<(), _>(&mut tx, actor, "project", project_id, "movein_config", None, Some(c)).await?;
+        not_stale(rows, domain::record::Entity::MoveInConfig)?;
+        audit::write::<(), _>(&mut tx, actor, "project", project_id, "move_in_config", None, Some(c)).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(version + 1)
     }
@@ -163,14 +164,14 @@ impl Store {
                 .bind(b.selection.floor_to)
                 .bind(units.clone())
         };
-        let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM movein_batches WHERE project_id = ? AND name = ?")
+        let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM move_in_batches WHERE project_id = ? AND name = ?")
             .bind(b.project_id)
             .bind(&b.name)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         if dup.is_some() {
-            return Err(AppError::conflict_on("name", format!("批次“{}”已存在", b.name)));
+            return Err(AppError::conflict_on("name", format!("批次“{}”已存在", b.name)).into());
         }
         let taken = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT bl.name || ' ' || u.number AS label, mb.name AS batch {SELECTED_TAKEN}"
@@ -192,10 +193,11 @@ impl Store {
                     names.join("、"),
                     if taken.len() > 5 { "…" } else { "" }
                 ),
-            ));
+            )
+            .into());
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO movein_batches (project_id, name, first_day, last_day, place, desks, created_at, created_by)
+            "INSERT INTO move_in_batches (project_id, name, first_day, last_day, place, windows, created_at, created_by)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(b.project_id)
@@ -203,13 +205,13 @@ impl Store {
         .bind(b.first_day.to_string())
         .bind(b.last_day.to_string())
         .bind(&b.place)
-        .bind(i64::from(b.desks))
+        .bind(i64::from(b.windows))
         .bind(&actor.at)
         .bind(&actor.username)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match db_err(e) {
-            e if e.code == domain::ErrorCode::Conflict => AppError::conflict_on("name", format!("批次“{}”已存在", b.name)),
+            crate::Error::Duplicate(_) => crate::Error::Refused(AppError::conflict_on("name", format!("批次“{}”已存在", b.name))),
             e => e,
         })?;
         let selected: i64 = bind(sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n {SELECTED}"))))
@@ -218,7 +220,7 @@ impl Store {
             .map_err(db_err)
             .and_then(|r| get(&r, "n"))?;
         let added = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO movein_units (unit_id, batch_id, status) SELECT u.id, {id}, 'not_started' {SELECTED}
+            "INSERT INTO move_in_units (unit_id, batch_id, status) SELECT u.id, {id}, 'not_started' {SELECTED}
                AND EXISTS (SELECT 1 FROM contracts c WHERE c.unit_id = u.id AND c.status = 'live')"
         ))))
         .execute(&mut *tx)
@@ -227,11 +229,11 @@ impl Store {
         .rows_affected();
         let added = i64::try_from(added).unwrap_or(i64::MAX);
         if added == 0 {
-            return Err(AppError::invalid("selection", "所选范围内没有已售（有生效合同）的房屋"));
+            return Err(AppError::invalid("selection", "所选范围内没有已售（有生效合同）的房屋").into());
         }
         let slots = b.slots();
         for chunk in slots.chunks(200) {
-            let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO movein_slots (batch_id, day, label, starts, ends, quota) ");
+            let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO move_in_slots (batch_id, day, label, starts, ends, quota) ");
             qb.push_values(chunk, |mut q, s| {
                 q.push_bind(id)
                     .push_bind(s.day.to_string())
@@ -285,7 +287,7 @@ impl Store {
     pub async fn slots(&self, batch_id: i64) -> Result<Vec<Slot>> {
         let rows = sqlx::query(
             "SELECT s.*, (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'arrived')) AS booked
-             FROM movein_slots s WHERE s.batch_id = ? ORDER BY s.day, s.starts",
+             FROM move_in_slots s WHERE s.batch_id = ? ORDER BY s.day, s.starts",
         )
         .bind(batch_id)
         .fetch_all(&self.pool)
@@ -305,10 +307,10 @@ impl Store {
                         WHERE c.unit_id = u.id AND c.status = 'live' ORDER BY cp.position LIMIT 1) AS phone,
                     a.status AS appt_status, s.day, s.label, s.starts, s.ends,
                     EXISTS (SELECT 1 FROM notice_deliveries d WHERE d.unit_id = u.id) AS delivered_notice,
-                    (SELECT COUNT(*) FROM movein_steps st WHERE st.unit_id = u.id AND st.undone_at IS NULL) AS steps_done
-             FROM movein_units mu JOIN units u ON u.id = mu.unit_id JOIN buildings bl ON bl.id = u.building_id
+                    (SELECT COUNT(*) FROM move_in_steps st WHERE st.unit_id = u.id AND st.undone_at IS NULL) AS steps_done
+             FROM move_in_units mu JOIN units u ON u.id = mu.unit_id JOIN buildings bl ON bl.id = u.building_id
              LEFT JOIN appointments a ON a.unit_id = u.id AND a.status IN ('booked', 'arrived')
-             LEFT JOIN movein_slots s ON s.id = a.slot_id
+             LEFT JOIN move_in_slots s ON s.id = a.slot_id
              WHERE mu.batch_id = ? ORDER BY bl.name, u.floor, u.number",
         )
         .bind(batch_id)
@@ -352,9 +354,9 @@ impl Store {
     /// The unit's move-in row.
     ///
     /// Errors: `NotFound` when the unit is in no batch.
-    pub async fn movein_row(&self, unit_id: i64) -> Result<MoveInRow> {
+    pub async fn move_in_row(&self, unit_id: i64) -> Result<MoveInRow> {
         let r = sqlx::query(
-            "SELECT mu.*, b.name AS batch_name, b.project_id FROM movein_units mu JOIN movein_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
+            "SELECT mu.*, b.name AS batch_name, b.project_id FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
         )
         .bind(unit_id)
         .fetch_optional(&self.pool)
@@ -386,7 +388,7 @@ impl Store {
         let mut tx = self.write().await?;
         let slot = sqlx::query(
             "SELECT s.*, (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'arrived')) AS booked
-             FROM movein_slots s WHERE s.id = ?",
+             FROM move_in_slots s WHERE s.id = ?",
         )
         .bind(slot_id)
         .fetch_optional(&mut *tx)
@@ -394,14 +396,14 @@ impl Store {
         .map_err(db_err)?
         .ok_or_else(|| AppError::not_found("预约时段"))?;
         let slot = slot_from(&slot)?;
-        let batch: Option<i64> = sqlx::query_scalar("SELECT batch_id FROM movein_units WHERE unit_id = ?")
+        let batch: Option<i64> = sqlx::query_scalar("SELECT batch_id FROM move_in_units WHERE unit_id = ?")
             .bind(unit_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         match batch {
-            None => return Err(AppError::not_found("该房屋的入伙安排（尚未加入任何批次）")),
-            Some(b) if b != slot.batch_id => return Err(AppError::conflict_on("slot_id", "该时段不属于此房屋所在的批次")),
+            None => return Err(AppError::not_found("该房屋的入伙安排（尚未加入任何批次）").into()),
+            Some(b) if b != slot.batch_id => return Err(AppError::conflict_on("slot_id", "该时段不属于此房屋所在的批次").into()),
             _ => {}
         }
         let existing = sqlx::query("SELECT id, status FROM appointments WHERE unit_id = ? AND status IN ('booked', 'arrived')")
@@ -414,10 +416,10 @@ impl Store {
             let status: String = get(&e, "status")?;
             let eid: i64 = get(&e, "id")?;
             if status == "arrived" {
-                return Err(AppError::conflict("业主已到场办理，不能再预约"));
+                return Err(AppError::conflict("业主已到场办理，不能再预约").into());
             }
             if !rebook {
-                return Err(AppError::conflict_on("slot_id", "该房屋已有预约；如需更换时段，请使用“改约”"));
+                return Err(AppError::conflict_on("slot_id", "该房屋已有预约；如需更换时段，请使用“改约”").into());
             }
             sqlx::query("UPDATE appointments SET status = 'cancelled', closed_at = ? WHERE id = ?")
                 .bind(&actor.at)
@@ -431,7 +433,8 @@ impl Store {
             return Err(AppError::conflict_on(
                 "slot_id",
                 format!("{} 已约满（{}/{}），请选择其他时段", slot.text(), slot.booked, slot.quota),
-            ));
+            )
+            .into());
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (slot_id, unit_id, status, note, booked_at, booked_by, rebooked_from)
@@ -472,7 +475,7 @@ impl Store {
             .map_err(db_err)?
             .ok_or_else(|| AppError::not_found("该房屋的有效预约"))?;
         if get::<String>(&e, "status")? == "arrived" {
-            return Err(AppError::conflict("业主已到场，不能取消或记为未到"));
+            return Err(AppError::conflict("业主已到场，不能取消或记为未到").into());
         }
         sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ?")
             .bind(status.as_str())
@@ -488,7 +491,7 @@ impl Store {
     /// The unit's bookings, newest first.
     pub async fn appointments(&self, unit_id: i64) -> Result<Vec<Appointment>> {
         let rows = sqlx::query(
-            "SELECT a.*, s.day, s.label, s.starts, s.ends FROM appointments a JOIN movein_slots s ON s.id = a.slot_id
+            "SELECT a.*, s.day, s.label, s.starts, s.ends FROM appointments a JOIN move_in_slots s ON s.id = a.slot_id
              WHERE a.unit_id = ? ORDER BY a.id DESC",
         )
         .bind(unit_id)
@@ -525,7 +528,7 @@ impl Store {
     pub async fn check_in(&self, actor: &Actor, unit_id: i64, version: i64) -> Result<()> {
         let mut tx = self.write().await?;
         let rows = sqlx::query(
-            "UPDATE movein_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ? AND status != 'delivered'",
+            "UPDATE move_in_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ? AND status != 'delivered'",
         )
         .bind(&actor.at)
         .bind(unit_id)
@@ -535,15 +538,15 @@ impl Store {
         .map_err(db_err)?
         .rows_affected();
         if rows == 0 {
-            let row = sqlx::query_scalar::<_, String>("SELECT status FROM movein_units WHERE unit_id = ?")
+            let row = sqlx::query_scalar::<_, String>("SELECT status FROM move_in_units WHERE unit_id = ?")
                 .bind(unit_id)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
             if row.as_deref() == Some("delivered") {
-                return Err(AppError::conflict("该房屋已交付"));
+                return Err(AppError::conflict("该房屋已交付").into());
             }
-            not_stale(0, "该房屋的入伙记录")?;
+            not_stale(0, domain::record::Entity::MoveInUnit)?;
         }
         sqlx::query("UPDATE appointments SET status = 'arrived', arrived_at = ? WHERE unit_id = ? AND status = 'booked'")
             .bind(&actor.at)
@@ -603,7 +606,7 @@ impl Store {
 
     /// The unit's live step records.
     pub async fn steps(&self, unit_id: i64) -> Result<Vec<StepRecord>> {
-        let rows = sqlx::query("SELECT * FROM movein_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id")
+        let rows = sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id")
             .bind(unit_id)
             .fetch_all(&self.pool)
             .await
@@ -633,7 +636,7 @@ impl Store {
         bump(&mut tx, actor, unit_id, version, status).await?;
         let kind = data.kind();
         let step_id: i64 =
-            sqlx::query_scalar("INSERT INTO movein_steps (unit_id, kind, data, done_at, done_by) VALUES (?, ?, ?, ?, ?) RETURNING id")
+            sqlx::query_scalar("INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES (?, ?, ?, ?, ?) RETURNING id")
                 .bind(unit_id)
                 .bind(kind.as_str())
                 .bind(json(data)?)
@@ -642,7 +645,9 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match db_err(e) {
-                    e if e.code == domain::ErrorCode::Conflict => AppError::conflict(format!("“{}”已办理，不能重复办理", kind.label())),
+                    crate::Error::Duplicate(_) => {
+                        crate::Error::Refused(AppError::conflict(format!("“{}”已办理，不能重复办理", kind.label())))
+                    }
                     e => e,
                 })?;
         match data {
@@ -658,7 +663,8 @@ impl Store {
                         return Err(AppError::invalid(
                             format!("readings[{i}].reading"),
                             format!("{} {} 的读数 {} 低于上次读数 {}", m.kind.label(), m.number, m.reading, max),
-                        ));
+                        )
+                        .into());
                     }
                     sqlx::query("INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES (?, ?, ?, ?, ?, ?)")
                         .bind(unit_id)
@@ -686,7 +692,7 @@ impl Store {
             }
             _ => {}
         }
-        audit::write::<(), _>(&mut tx, actor, "unit", unit_id, "movein_step", None, Some(data)).await?;
+        audit::write::<(), _>(&mut tx, actor, "unit", unit_id, "move_in_step", None, Some(data)).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -704,14 +710,14 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.write().await?;
         bump(&mut tx, actor, unit_id, version, status).await?;
-        let step = sqlx::query("SELECT id, data FROM movein_steps WHERE unit_id = ? AND kind = ? AND undone_at IS NULL")
+        let step = sqlx::query("SELECT id, data FROM move_in_steps WHERE unit_id = ? AND kind = ? AND undone_at IS NULL")
             .bind(unit_id)
             .bind(kind.as_str())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
             .ok_or_else(|| AppError::not_found(format!("已办理的“{}”", kind.label())))?;
-        sqlx::query("UPDATE movein_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
+        sqlx::query("UPDATE move_in_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
             .bind(&actor.at)
             .bind(&actor.username)
             .bind(reason)
@@ -742,7 +748,7 @@ impl Store {
             actor,
             "unit",
             unit_id,
-            "movein_step_undone",
+            "move_in_step_undone",
             Some(&data),
             Some(&serde_json::json!({"reason": reason})),
         )
@@ -756,7 +762,7 @@ impl Store {
     pub async fn set_hold(&self, actor: &Actor, unit_id: i64, version: i64, reason: Option<&str>, status: MoveInStatus) -> Result<()> {
         let mut tx = self.write().await?;
         let rows =
-            sqlx::query("UPDATE movein_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
+            sqlx::query("UPDATE move_in_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
                 .bind(status.as_str())
                 .bind(reason.unwrap_or(""))
                 .bind(unit_id)
@@ -765,13 +771,13 @@ impl Store {
                 .await
                 .map_err(db_err)?
                 .rows_affected();
-        not_stale(rows, "该房屋的入伙记录")?;
+        not_stale(rows, domain::record::Entity::MoveInUnit)?;
         audit::write::<(), _>(
             &mut tx,
             actor,
             "unit",
             unit_id,
-            if reason.is_some() { "movein_hold" } else { "movein_resume" },
+            if reason.is_some() { "move_in_hold" } else { "move_in_resume" },
             None,
             Some(&reason),
         )
@@ -798,7 +804,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match db_err(e) {
-            e if e.code == domain::ErrorCode::Conflict => AppError::conflict_on("number", format!("钥匙编号 {} 已登记", k.number)),
+            crate::Error::Duplicate(_) => crate::Error::Refused(AppError::conflict_on("number", format!("钥匙编号 {} 已登记", k.number))),
             e => e,
         })?;
         key_event(&mut tx, actor, id, KeyAction::Registered, "", &k.label).await?;
@@ -831,14 +837,10 @@ impl Store {
             KeyAction::CheckedOut => (&[KeyHolder::Office], KeyHolder::Out),
             KeyAction::Returned => (&[KeyHolder::Out, KeyHolder::Lost], KeyHolder::Office),
             KeyAction::Lost => (&[KeyHolder::Office, KeyHolder::Out], KeyHolder::Lost),
-            _ => return Err(AppError::invalid("action", "不支持的钥匙操作")),
+            _ => return Err(AppError::invalid("action", "不支持的钥匙操作").into()),
         };
         if !allowed.contains(&holder) {
-            return Err(AppError::conflict(format!(
-                "钥匙当前状态为“{}”，不能{}",
-                holder.label(),
-                action.label()
-            )));
+            return Err(AppError::conflict(format!("钥匙当前状态为“{}”，不能{}", holder.label(), action.label())).into());
         }
         let (out_to, out_reason, due) = if to == KeyHolder::Out {
             (person, reason, due_back.map(|d| d.to_string()))
@@ -930,7 +932,7 @@ impl Store {
                     SUM(EXISTS (SELECT 1 FROM appointments a WHERE a.unit_id = mu.unit_id AND a.status IN ('booked', 'arrived'))) AS booked,
                     SUM(mu.status = 'in_progress') AS in_progress, SUM(mu.status = 'delivered') AS delivered,
                     SUM(mu.status = 'deferred') AS deferred
-                 FROM movein_units mu JOIN movein_batches b ON b.id = mu.batch_id JOIN units u ON u.id = mu.unit_id
+                 FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id JOIN units u ON u.id = mu.unit_id
                  JOIN buildings bl ON bl.id = u.building_id
                  WHERE b.project_id = ?1 AND (?2 IS NULL OR b.id = ?2) GROUP BY {key_sql} ORDER BY MIN(b.first_day), {key_sql}"
             )
@@ -971,7 +973,7 @@ impl Store {
             total.deferred += r.deferred;
         }
         let scope =
-            "FROM movein_units mu JOIN movein_batches b ON b.id = mu.batch_id WHERE b.project_id = ?1 AND (?2 IS NULL OR b.id = ?2)";
+            "FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE b.project_id = ?1 AND (?2 IS NULL OR b.id = ?2)";
         let today = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT SUM(substr(mu.arrived_at, 1, 10) = ?3) AS arrived, SUM(substr(mu.delivered_at, 1, 10) = ?3) AS delivered,
                     SUM(substr(mu.arrived_at, 1, 10) = ?3 AND mu.status != 'delivered') AS waiting {scope}"
@@ -1031,7 +1033,7 @@ impl Store {
 }
 
 const SELECTED_TAKEN: &str = "FROM units u JOIN buildings bl ON bl.id = u.building_id
-     JOIN movein_units mu ON mu.unit_id = u.id JOIN movein_batches mb ON mb.id = mu.batch_id
+     JOIN move_in_units mu ON mu.unit_id = u.id JOIN move_in_batches mb ON mb.id = mu.batch_id
      WHERE u.project_id = ?1 AND (
        (u.building_id IN (SELECT value FROM json_each(?2))
          AND (?3 IS NULL OR u.floor >= ?3) AND (?4 IS NULL OR u.floor <= ?4))
@@ -1040,10 +1042,10 @@ const SELECTED_TAKEN: &str = "FROM units u JOIN buildings bl ON bl.id = u.buildi
 macro_rules! batch_select {
     () => {
         "SELECT b.*, p.name AS project_name,
-            (SELECT COUNT(*) FROM movein_units mu WHERE mu.batch_id = b.id) AS unit_count,
-            (SELECT COUNT(*) FROM movein_units mu WHERE mu.batch_id = b.id AND mu.status = 'delivered') AS delivered,
-            (SELECT COUNT(*) FROM appointments a JOIN movein_slots s ON s.id = a.slot_id WHERE s.batch_id = b.id AND a.status IN ('booked', 'arrived')) AS booked
-         FROM movein_batches b JOIN projects p ON p.id = b.project_id"
+            (SELECT COUNT(*) FROM move_in_units mu WHERE mu.batch_id = b.id) AS unit_count,
+            (SELECT COUNT(*) FROM move_in_units mu WHERE mu.batch_id = b.id AND mu.status = 'delivered') AS delivered,
+            (SELECT COUNT(*) FROM appointments a JOIN move_in_slots s ON s.id = a.slot_id WHERE s.batch_id = b.id AND a.status IN ('booked', 'arrived')) AS booked
+         FROM move_in_batches b JOIN projects p ON p.id = b.project_id"
     };
 }
 use batch_select;
@@ -1057,7 +1059,7 @@ fn batch_from(r: &SqliteRow) -> Result<Batch> {
         first_day: date(r, "first_day")?,
         last_day: date(r, "last_day")?,
         place: get(r, "place")?,
-        desks: u32::try_from(get::<i64>(r, "desks")?).unwrap_or(1),
+        windows: u32::try_from(get::<i64>(r, "windows")?).unwrap_or(1),
         unit_count: get(r, "unit_count")?,
         delivered: get(r, "delivered")?,
         booked: get(r, "booked")?,
@@ -1080,7 +1082,7 @@ fn slot_from(r: &SqliteRow) -> Result<Slot> {
 /// Check the unit's version, bump it, and set its status (with start/delivery times).
 async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, version: i64, status: MoveInStatus) -> Result<()> {
     let rows = sqlx::query(
-        "UPDATE movein_units SET status = ?1, version = version + 1,
+        "UPDATE move_in_units SET status = ?1, version = version + 1,
             started_at = COALESCE(started_at, CASE WHEN ?1 != 'not_started' THEN ?2 END),
             delivered_at = CASE WHEN ?1 = 'delivered' THEN COALESCE(delivered_at, ?2) ELSE NULL END,
             hold_reason = CASE WHEN ?1 = 'deferred' THEN hold_reason ELSE '' END
@@ -1094,7 +1096,7 @@ async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, ver
     .await
     .map_err(db_err)?
     .rows_affected();
-    not_stale(rows, "该房屋的入伙记录")?;
+    not_stale(rows, domain::record::Entity::MoveInUnit)?;
     // The unit record follows: 已交付 when the procedure completes, back to 已售 when undone.
     sqlx::query(
         "UPDATE units SET status = CASE WHEN ?1 = 'delivered' THEN 'delivered' ELSE 'sold' END, version = version + 1
@@ -1127,14 +1129,12 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
                 return Err(AppError::conflict_on(
                     "keys",
                     format!("钥匙编号 {number} 属于 {}，不能交给本房屋", get::<String>(&k, "owner_label")?),
-                ));
+                )
+                .into());
             }
             if holder != "office" {
                 let h = KeyHolder::parse(&holder).map(|h| h.label()).unwrap_or("未知");
-                return Err(AppError::conflict_on(
-                    "keys",
-                    format!("钥匙编号 {number} 当前状态为“{h}”，不在物业处"),
-                ));
+                return Err(AppError::conflict_on("keys", format!("钥匙编号 {number} 当前状态为“{h}”，不在物业处")).into());
             }
             let id: i64 = get(&k, "id")?;
             sqlx::query("UPDATE keys SET holder = 'owner', updated_at = ?, version = version + 1 WHERE id = ?")

@@ -10,7 +10,7 @@ use domain::role::Role;
 use domain::ErrorCode;
 
 struct World {
-    desk: Desk,
+    services: Services,
     admin: Session,
     engineer: Session,
     fitter: Session,
@@ -21,9 +21,9 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
-    let desk = Desk::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"))
+    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"))
         .with_photo_dir(&dir.path().join("photos"));
-    let admin = desk
+    let admin = services
         .create_first_admin(&FirstAdmin {
             username: "admin".into(),
             display_name: "管理员".into(),
@@ -31,12 +31,12 @@ async fn world() -> World {
         })
         .await
         .expect("admin");
-    let engineer = user(&desk, &admin, "engineer", Role::Clerk).await;
-    let fitter = user(&desk, &admin, "fitter", Role::Clerk).await;
+    let engineer = user(&services, &admin, "engineer", Role::Clerk).await;
+    let fitter = user(&services, &admin, "fitter", Role::Clerk).await;
     let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
-    desk.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
-    let project_id = desk.projects(&admin).await.expect("p")[0].id;
-    let unit_id = desk
+    services.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
+    let project_id = services.projects(&admin).await.expect("p")[0].id;
+    let unit_id = services
         .search_units(
             &admin,
             &domain::model::UnitQuery {
@@ -52,7 +52,7 @@ async fn world() -> World {
         .unit
         .id;
     World {
-        desk,
+        services,
         admin,
         engineer,
         fitter,
@@ -88,7 +88,7 @@ const PNG: &[u8] = include_bytes!("../../notices/assets/sample-logo.png");
 #[tokio::test]
 async fn inspect_raise_route_and_close_with_four_eyes() {
     let w = world().await;
-    let (d, e) = (&w.desk, &w.engineer);
+    let (d, e) = (&w.services, &w.engineer);
     let mut i = d
         .start_inspection(
             e,
@@ -227,7 +227,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .expect("open");
     assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [door.id]);
     // Later, the minor door defect (15 days) is overdue.
-    let later = Desk::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
+    let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
     let overdue = later
         .defects(
             e,
@@ -340,25 +340,25 @@ fn door_input() -> DefectInput {
 #[tokio::test]
 async fn completing_an_inspection_fills_the_move_in_step() {
     let w = world().await;
-    let (d, e) = (&w.desk, &w.engineer);
+    let (d, e) = (&w.services, &w.engineer);
     let building = d.buildings(&w.admin, w.project_id).await.expect("b")[0].id;
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("d");
     d.create_batch(
         &w.admin,
-        &domain::movein::BatchInput {
+        &domain::move_in::BatchInput {
             project_id: w.project_id,
             name: "第一批".into(),
             first_day: today,
             last_day: today,
             place: String::new(),
-            desks: 1,
-            periods: vec![domain::movein::PeriodPlan {
+            windows: 1,
+            periods: vec![domain::move_in::PeriodPlan {
                 label: "上午".into(),
                 starts: "09:00".into(),
                 ends: "12:00".into(),
                 quota: 5,
             }],
-            selection: domain::movein::UnitSelection {
+            selection: domain::move_in::UnitSelection {
                 building_ids: vec![building],
                 ..Default::default()
             },
@@ -400,23 +400,23 @@ async fn completing_an_inspection_fills_the_move_in_step() {
         .await
         .expect("all pass");
     d.complete_inspection(e, i.id, i.version).await.expect("complete");
-    let u = d.movein_unit(e, w.unit_id).await.expect("move-in");
+    let u = d.move_in_unit(e, w.unit_id).await.expect("move-in");
     let step = u
         .steps
         .iter()
-        .find(|s| s.kind == domain::movein::StepKind::Inspection)
+        .find(|s| s.kind == domain::move_in::StepKind::Inspection)
         .expect("step");
     match &step.done.as_ref().expect("filled").data {
-        domain::movein::StepData::Inspection { note } => assert!(note.contains("25 项合格，0 项不合格"), "{note}"),
+        domain::move_in::StepData::Inspection { note } => assert!(note.contains("25 项合格，0 项不合格"), "{note}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(u.status, domain::movein::MoveInStatus::InProgress);
+    assert_eq!(u.status, domain::move_in::MoveInStatus::InProgress);
 }
 
 #[tokio::test]
 async fn templates_are_versioned_and_inspections_keep_theirs() {
     let w = world().await;
-    let (d, e) = (&w.desk, &w.engineer);
+    let (d, e) = (&w.services, &w.engineer);
     let first = d
         .start_inspection(
             e,
@@ -475,8 +475,8 @@ async fn templates_are_versioned_and_inspections_keep_theirs() {
 #[tokio::test]
 async fn floor_plans_are_checked_images_for_managers() {
     let w = world().await;
-    let (d, e) = (&w.desk, &w.engineer);
-    let set = |p: String| crate::movein::ImageChange::SetFromFile { path: p };
+    let (d, e) = (&w.services, &w.engineer);
+    let set = |p: String| crate::move_in::ImageChange::SetFromFile { path: p };
     let err = d
         .save_floor_plan(e, w.project_id, "住宅", &set(photo(&w, "plan.png", PNG)))
         .await
@@ -496,7 +496,7 @@ async fn floor_plans_are_checked_images_for_managers() {
     assert!(d.floor_plan(e, w.project_id, "住宅").await.expect("get").is_some());
     assert!(d.floor_plan(e, w.project_id, "商业").await.expect("other type").is_none());
     let cleared = d
-        .save_floor_plan(&w.admin, w.project_id, "住宅", &crate::movein::ImageChange::Clear)
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &crate::move_in::ImageChange::Clear)
         .await
         .expect("clear");
     assert!(cleared.is_none());
@@ -505,7 +505,7 @@ async fn floor_plans_are_checked_images_for_managers() {
 #[tokio::test]
 async fn template_text_errors_name_the_line() {
     let w = world().await;
-    let d = &w.desk;
+    let d = &w.services;
     let text = "客厅|门窗|开启灵活|否\n\n客厅|门窗|重复了|否";
     let e = d
         .save_inspection_template_text(&w.admin, w.project_id, "住宅", text)

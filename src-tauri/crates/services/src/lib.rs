@@ -1,11 +1,11 @@
 //! HandoverDesk application services: the one place where a request is checked against the
 //! signed-in role, validated, written through the store with its audit line, and masked for the
-//! role on the way out. The Tauri shell and the `handover` CLI are thin adapters over [`Desk`].
+//! role on the way out. The Tauri shell and the `handover` CLI are thin adapters over [`Services`].
 
 pub mod bindings;
-pub mod fees;
+pub mod finance;
 pub mod inspection;
-pub mod movein;
+pub mod move_in;
 pub mod records;
 mod users;
 
@@ -34,24 +34,24 @@ use chrono::Offset;
 
 /// The services over one store.
 #[derive(Clone)]
-pub struct Desk {
+pub struct Services {
     store: Store,
     clock: Clock,
     /// Fee rules in force: the shipped files plus finance's latest edits (replaced on each edit).
     rules: Arc<std::sync::RwLock<Arc<::fees::rules::RuleBook>>>,
     /// Where defect photos are kept (`<database folder>/photos`); none for in-memory databases
-    /// unless set with [`Desk::with_photo_dir`].
+    /// unless set with [`Services::with_photo_dir`].
     files: Option<Arc<std::path::PathBuf>>,
 }
 
-impl Desk {
-    /// Services over a store with the shipped fee rules (call [`Desk::open`] or
-    /// [`Desk::in_memory`] to also load the rule edits saved in the database).
+impl Services {
+    /// Services over a store with the shipped fee rules (call [`Services::open`] or
+    /// [`Services::in_memory`] to also load the rule edits saved in the database).
     pub fn new(store: Store, clock: Clock) -> Self {
         // The shipped files are checked by tests; should one ever fail to parse, quotes report
         // "unknown region" instead of the app failing to start.
         let book = ::fees::rules::RuleBook::shipped().unwrap_or_default();
-        Desk {
+        Services {
             store,
             clock,
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
@@ -68,21 +68,21 @@ impl Desk {
     /// Open the database file (created and migrated if needed) with the system clock.
     ///
     /// Errors: as [`Store::open`].
-    pub async fn open(path: &Path) -> domain::Result<Desk> {
+    pub async fn open(path: &Path) -> domain::Result<Services> {
         let (store, _) = Store::open(path).await?;
         let photos = path.parent().unwrap_or(Path::new(".")).join("photos");
-        let desk = Desk::new(store, system_clock()).with_photo_dir(&photos);
-        desk.load_rules().await?;
-        Ok(desk)
+        let services = Services::new(store, system_clock()).with_photo_dir(&photos);
+        services.load_rules().await?;
+        Ok(services)
     }
 
     /// A private in-memory database (tests, demos).
     ///
     /// Errors: `Storage` if SQLite cannot start.
-    pub async fn in_memory(clock: Clock) -> domain::Result<Desk> {
-        let desk = Desk::new(Store::open_in_memory().await?, clock);
-        desk.load_rules().await?;
-        Ok(desk)
+    pub async fn in_memory(clock: Clock) -> domain::Result<Services> {
+        let services = Services::new(Store::open_in_memory().await?, clock);
+        services.load_rules().await?;
+        Ok(services)
     }
 
     pub fn store(&self) -> &Store {
@@ -161,7 +161,7 @@ mod write_tests {
 }
 
 #[cfg(test)]
-mod movein_tests;
+mod move_in_tests;
 
 #[cfg(test)]
 mod inspection_tests;

@@ -6,9 +6,9 @@
 //! it; if the transaction fails, files that this call created are removed again, so nothing is
 //! left orphaned and nothing already referenced is lost.
 
-use crate::Desk;
+use crate::Services;
 use domain::inspection::*;
-use domain::movein::{MoveInStatus, StepData, StepKind};
+use domain::move_in::{MoveInStatus, StepData, StepKind};
 use domain::role::{Permission, Session};
 use domain::{AppError, Result};
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ pub struct DefectMove {
 
 const PARTIES_KEY: &str = "defect_parties";
 
-impl Desk {
+impl Services {
     fn photo_dir(&self) -> Result<&Path> {
         self.files
             .as_deref()
@@ -88,7 +88,7 @@ impl Desk {
 
     /// Save a new template version from its text form; errors name the line.
     ///
-    /// Errors: as [`Desk::save_inspection_template`], on `text` with the line number.
+    /// Errors: as [`Services::save_inspection_template`], on `text` with the line number.
     pub async fn save_inspection_template_text(&self, s: &Session, project_id: i64, unit_type: &str, text: &str) -> Result<TemplateView> {
         let lines = parse_checklist(text)?;
         let input = TemplateInput {
@@ -232,13 +232,13 @@ impl Desk {
     }
 
     async fn fill_move_in_step(&self, s: &Session, i: &Inspection) -> Result<()> {
-        let Ok(row) = self.store.movein_row(i.unit_id).await else {
+        let Ok(row) = self.store.move_in_row(i.unit_id).await else {
             return Ok(());
         };
         if row.status == MoveInStatus::Deferred {
             return Ok(());
         }
-        let (config, _) = self.store.movein_config(row.project_id).await?;
+        let (config, _) = self.store.move_in_config(row.project_id).await?;
         let mut done: Vec<StepKind> = self.store.steps(i.unit_id).await?.iter().map(|r| r.data.kind()).collect();
         if !config.enabled(StepKind::Inspection)
             || done.contains(&StepKind::Inspection)
@@ -264,6 +264,7 @@ impl Desk {
                 config.status(&done),
             )
             .await
+            .map_err(AppError::from)
     }
 
     /// Raise a defect on an inspection's item, with photos copied into the photo folder.
@@ -310,10 +311,10 @@ impl Desk {
             photos,
         };
         match self.store.raise_defect(&self.actor(s), &new).await {
-            Ok(id) => self.store.defect(id, self.today()).await,
+            Ok(id) => self.store.defect(id, self.today()).await.map_err(AppError::from),
             Err(e) => {
                 remove_all(&created);
-                Err(e)
+                Err(e.into())
             }
         }
     }
@@ -403,22 +404,22 @@ impl Desk {
         self.store
             .move_defect(&self.actor(s), d.id, m.version, m.action, d.status, to, reason)
             .await?;
-        self.store.defect(d.id, self.today()).await
+        self.store.defect(d.id, self.today()).await.map_err(AppError::from)
     }
 
     pub async fn defects(&self, s: &Session, q: &DefectQuery) -> Result<Vec<Defect>> {
         s.require(Permission::ViewRecords)?;
-        self.store.defects(q, self.today()).await
+        self.store.defects(q, self.today()).await.map_err(AppError::from)
     }
 
     pub async fn defect_events(&self, s: &Session, id: i64) -> Result<Vec<DefectEvent>> {
         s.require(Permission::ViewRecords)?;
-        self.store.defect_events(id).await
+        self.store.defect_events(id).await.map_err(AppError::from)
     }
 
     pub async fn scorecards(&self, s: &Session, project_id: i64) -> Result<Vec<Scorecard>> {
         s.require(Permission::ViewRecords)?;
-        self.store.scorecards(project_id, self.today()).await
+        self.store.scorecards(project_id, self.today()).await.map_err(AppError::from)
     }
 
     /// The 交房验收单 of an inspection: checklist results, defects, meters, signatures (the owner's
@@ -434,7 +435,7 @@ impl Desk {
             .map(|c| c.parties.into_iter().map(|p| p.buyer.name).collect())
             .unwrap_or_default();
         let signature = match &row.signature {
-            Some(b) => Some(notices::layout::Image::decode(b, "签名").map_err(crate::fees::notice_error)?),
+            Some(b) => Some(notices::layout::Image::decode(b, "签名").map_err(crate::finance::notice_error)?),
             None => None,
         };
         let form = notices::inspection_form::InspectionForm {
@@ -483,7 +484,7 @@ impl Desk {
             owner_signature: signature,
             copies,
         };
-        notices::inspection_form::render(&form).map_err(crate::fees::notice_error)
+        notices::inspection_form::render(&form).map_err(crate::finance::notice_error)
     }
 
     /// The 整改通知单 of one responsible party: all its open defects in the project with deadlines
@@ -540,11 +541,11 @@ impl Desk {
             issued_on: self.today(),
             lines,
         };
-        notices::rectification_notice::render(&n).map_err(crate::fees::notice_error)
+        notices::rectification_notice::render(&n).map_err(crate::finance::notice_error)
     }
 }
 
-impl Desk {
+impl Services {
     /// The floor-plan image of a project's unit type (for pinning defects), as a data URL.
     pub async fn floor_plan(&self, s: &Session, project_id: i64, unit_type: &str) -> Result<Option<String>> {
         s.require(Permission::ViewRecords)?;
@@ -564,14 +565,14 @@ impl Desk {
         s: &Session,
         project_id: i64,
         unit_type: &str,
-        change: &crate::movein::ImageChange,
+        change: &crate::move_in::ImageChange,
     ) -> Result<Option<String>> {
         s.require(Permission::ManageMoveIn)?;
         let key = format!("floor_plan.{project_id}.{unit_type}");
         let value = match change {
-            crate::movein::ImageChange::Keep => return self.floor_plan(s, project_id, unit_type).await,
-            crate::movein::ImageChange::Clear => None,
-            crate::movein::ImageChange::SetFromFile { path } => {
+            crate::move_in::ImageChange::Keep => return self.floor_plan(s, project_id, unit_type).await,
+            crate::move_in::ImageChange::Clear => None,
+            crate::move_in::ImageChange::SetFromFile { path } => {
                 let bad = |why: String| AppError::invalid("floor_plan", why);
                 let meta = std::fs::metadata(path).map_err(|e| bad(format!("无法读取 {path}：{e}")))?;
                 if meta.len() > 5 * 1024 * 1024 {

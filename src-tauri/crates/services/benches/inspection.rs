@@ -1,15 +1,15 @@
 //! Defect benchmarks (issue 6 targets): a 5,000-unit project with 50,000 defects — the defect
 //! list filters in ≤ 50 ms; the 整改通知单 of one party with 2,000 open defects (thumbnails
-//! included) renders in ≤ 3 s. Run: `cargo bench -p handover-services --bench inspection`.
+//! included) renders in ≤ 3 s. Run: `cargo bench -p services --bench inspection`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use domain::inspection::{DefectInput, DefectQuery, DefectStatus, InspectionKind, Severity};
-use handover_services::{self as desk, Desk};
+use services::{self as services, Services};
 use sha2::Digest;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn clock() -> desk::Clock {
+fn clock() -> services::Clock {
     Arc::new(|| chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap_or_default())
 }
 
@@ -31,17 +31,21 @@ fn defects(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let photos = dir.path().join("photos");
-    let (desk, s, project) = rt.block_on(async {
+    let (services, s, project) = rt.block_on(async {
         let (store, _) = store::Store::open(&dir.path().join("bench.db"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let desk = Desk::new(store, clock()).with_photo_dir(&photos);
-        let s = desk.cli_session(domain::role::Role::Admin).await.unwrap_or_else(|e| panic!("{e}"));
-        let bytes = domain::sample::workbook("基准花园", 5_000).unwrap_or_else(|e| panic!("{e}"));
-        desk.import_workbook(&s, "bench.xlsx", &bytes)
+        let services = Services::new(store, clock()).with_photo_dir(&photos);
+        let s = services
+            .cli_session(domain::role::Role::Admin)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        (desk, s, 1_i64)
+        let bytes = domain::sample::workbook("基准花园", 5_000).unwrap_or_else(|e| panic!("{e}"));
+        services
+            .import_workbook(&s, "bench.xlsx", &bytes)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (services, s, 1_i64)
     });
     // One photo (and its thumbnail) shared by the defects of the last party.
     let png = include_bytes!("../../notices/assets/sample-logo.png");
@@ -57,7 +61,7 @@ fn defects(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     rt.block_on(async {
-        let store = desk.store();
+        let store = services.store();
         let actor = store::Actor {
             user_id: None,
             username: "bench".into(),
@@ -122,10 +126,10 @@ fn defects(c: &mut Criterion) {
     println!("setup: 5,000 inspections and 50,000 defects in {:?}", started.elapsed());
     let mut g = c.benchmark_group("defects");
     let query = |q: DefectQuery| {
-        let desk = desk.clone();
+        let services = services.clone();
         let s = s.clone();
         let rt = &rt;
-        move || rt.block_on(desk.defects(&s, &q)).unwrap_or_else(|e| panic!("{e}"))
+        move || rt.block_on(services.defects(&s, &q)).unwrap_or_else(|e| panic!("{e}"))
     };
     let by_party_overdue = query(DefectQuery {
         project_id: project,
@@ -157,7 +161,7 @@ fn defects(c: &mut Criterion) {
     g.bench_function("rectification_notice_2000_defects_with_thumbnails", |b| {
         b.iter(|| {
             let pdf = rt
-                .block_on(desk.rectification_notice_pdf(&s, project, "设备厂家"))
+                .block_on(services.rectification_notice_pdf(&s, project, "设备厂家"))
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(pdf.len() > 100_000);
         })

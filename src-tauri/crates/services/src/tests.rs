@@ -15,9 +15,9 @@ pub(crate) fn at(instant: &'static str) -> Clock {
     Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
 }
 
-async fn desk() -> (Desk, Session) {
-    let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock());
-    let admin = desk
+async fn services() -> (Services, Session) {
+    let services = Services::new(Store::open_in_memory().await.expect("store"), clock());
+    let admin = services
         .create_first_admin(&FirstAdmin {
             username: "admin".into(),
             display_name: "管理员".into(),
@@ -25,33 +25,35 @@ async fn desk() -> (Desk, Session) {
         })
         .await
         .expect("admin");
-    (desk, admin)
+    (services, admin)
 }
 
 /// Create a user with this role (password "password-123") and sign them in.
-pub(crate) async fn user(desk: &Desk, admin: &Session, name: &str, role: Role) -> Session {
-    desk.create_user(
-        admin,
-        &NewUserRequest {
+pub(crate) async fn user(services: &Services, admin: &Session, name: &str, role: Role) -> Session {
+    services
+        .create_user(
+            admin,
+            &NewUserRequest {
+                username: name.into(),
+                display_name: name.into(),
+                role,
+                password: "password-123".into(),
+            },
+        )
+        .await
+        .expect("user");
+    services
+        .sign_in(&SignIn {
             username: name.into(),
-            display_name: name.into(),
-            role,
             password: "password-123".into(),
-        },
-    )
-    .await
-    .expect("user");
-    desk.sign_in(&SignIn {
-        username: name.into(),
-        password: "password-123".into(),
-    })
-    .await
-    .expect("sign in")
+        })
+        .await
+        .expect("sign in")
 }
 
-async fn imported(desk: &Desk, s: &Session, units: usize) -> i64 {
+async fn imported(services: &Services, s: &Session, units: usize) -> i64 {
     let bytes = domain::sample::workbook("示例花园", units).expect("sample");
-    match desk.import_workbook(s, "sample.xlsx", &bytes).await.expect("import") {
+    match services.import_workbook(s, "sample.xlsx", &bytes).await.expect("import") {
         ImportOutcome::Imported { import_id, units: n, .. } => {
             assert_eq!(n as usize, units);
             import_id
@@ -71,9 +73,9 @@ fn q(search: &str) -> UnitQuery {
 
 #[tokio::test]
 async fn first_start_creates_admin_once_and_sign_in_checks_password() {
-    let desk = Desk::new(Store::open_in_memory().await.expect("store"), clock());
-    assert!(desk.setup_status().await.expect("status").needs_admin);
-    let e = desk
+    let services = Services::new(Store::open_in_memory().await.expect("store"), clock());
+    assert!(services.setup_status().await.expect("status").needs_admin);
+    let e = services
         .sign_in(&SignIn {
             username: "admin".into(),
             password: "whatever1".into(),
@@ -87,16 +89,19 @@ async fn first_start_creates_admin_once_and_sign_in_checks_password() {
         password: "short".into(),
     };
     assert_eq!(
-        desk.create_first_admin(&short).await.expect_err("short").field.as_deref(),
+        services.create_first_admin(&short).await.expect_err("short").field.as_deref(),
         Some("password")
     );
     let ok = FirstAdmin {
         password: "long enough".into(),
         ..short
     };
-    assert_eq!(desk.create_first_admin(&ok).await.expect("admin").role, Role::Admin);
-    assert_eq!(desk.create_first_admin(&ok).await.expect_err("second").code, ErrorCode::Conflict);
-    let bad = desk
+    assert_eq!(services.create_first_admin(&ok).await.expect("admin").role, Role::Admin);
+    assert_eq!(
+        services.create_first_admin(&ok).await.expect_err("second").code,
+        ErrorCode::Conflict
+    );
+    let bad = services
         .sign_in(&SignIn {
             username: "admin".into(),
             password: "wrong password".into(),
@@ -104,7 +109,7 @@ async fn first_start_creates_admin_once_and_sign_in_checks_password() {
         .await
         .expect_err("wrong");
     assert_eq!(bad.code, ErrorCode::BadCredentials);
-    assert!(desk
+    assert!(services
         .sign_in(&SignIn {
             username: "admin".into(),
             password: "long enough".into()
@@ -115,21 +120,23 @@ async fn first_start_creates_admin_once_and_sign_in_checks_password() {
 
 #[tokio::test]
 async fn roles_are_checked_in_the_services() {
-    let (desk, admin) = desk().await;
-    let finance = user(&desk, &admin, "cw", Role::Finance).await;
+    let (services, admin) = services().await;
+    let finance = user(&services, &admin, "cw", Role::Finance).await;
     let bytes = domain::sample::workbook("示例花园", 3).expect("sample");
     assert_eq!(
-        desk.import_workbook(&finance, "x.xlsx", &bytes)
+        services
+            .import_workbook(&finance, "x.xlsx", &bytes)
             .await
             .expect_err("finance import")
             .code,
         ErrorCode::Forbidden
     );
-    assert_eq!(desk.users(&finance).await.expect_err("users").code, ErrorCode::Forbidden);
-    let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
-    imported(&desk, &clerk, 3).await;
+    assert_eq!(services.users(&finance).await.expect_err("users").code, ErrorCode::Forbidden);
+    let clerk = user(&services, &admin, "kf", Role::Clerk).await;
+    imported(&services, &clerk, 3).await;
     assert_eq!(
-        desk.search_units(&finance, &UnitQuery::default())
+        services
+            .search_units(&finance, &UnitQuery::default())
             .await
             .expect("finance may view")
             .total,
@@ -139,9 +146,9 @@ async fn roles_are_checked_in_the_services() {
 
 #[tokio::test]
 async fn import_then_search_by_name_phone_tail_and_id_tail_with_masking() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 200).await;
-    let all = desk
+    let (services, admin) = services().await;
+    imported(&services, &admin, 200).await;
+    let all = services
         .search_units(
             &admin,
             &UnitQuery {
@@ -156,21 +163,21 @@ async fn import_then_search_by_name_phone_tail_and_id_tail_with_masking() {
     assert_eq!(all.items.len(), 50);
     let sold = all.items.iter().find(|i| i.contract_number.is_some()).expect("a sold unit").clone();
     let first_name = sold.buyer_names.split('、').next().expect("name").to_string();
-    let by_name = desk.search_units(&admin, &q(&first_name)).await.expect("by name");
+    let by_name = services.search_units(&admin, &q(&first_name)).await.expect("by name");
     assert!(by_name.items.iter().any(|i| i.unit.id == sold.unit.id));
     assert!(by_name.items.iter().all(|i| i.buyer_names.contains(&first_name)));
     let phone = sold.buyer_phones.split('、').next().expect("phone").to_string();
     let tail = &phone[phone.len() - 4..];
-    assert!(desk
+    assert!(services
         .search_units(&admin, &q(tail))
         .await
         .expect("tail")
         .items
         .iter()
         .any(|i| i.unit.id == sold.unit.id));
-    let detail = desk.unit_detail(&admin, sold.unit.id).await.expect("detail");
+    let detail = services.unit_detail(&admin, sold.unit.id).await.expect("detail");
     let id = detail.contracts[0].parties[0].buyer.id_number.clone();
-    assert!(desk
+    assert!(services
         .search_units(&admin, &q(&id[14..]))
         .await
         .expect("id tail")
@@ -178,29 +185,29 @@ async fn import_then_search_by_name_phone_tail_and_id_tail_with_masking() {
         .iter()
         .any(|i| i.unit.id == sold.unit.id));
     assert_eq!(
-        desk.search_units(&admin, &q("1-1")).await.expect("number prefix").items[0]
+        services.search_units(&admin, &q("1-1")).await.expect("number prefix").items[0]
             .unit
             .number
             .get(..3),
         Some("1-1")
     );
 
-    let manager = user(&desk, &admin, "wy", Role::Manager).await;
-    let seen = desk.search_units(&manager, &q(&first_name)).await.expect("manager");
+    let manager = user(&services, &admin, "wy", Role::Manager).await;
+    let seen = services.search_units(&manager, &q(&first_name)).await.expect("manager");
     let m = seen.items.iter().find(|i| i.unit.id == sold.unit.id).expect("unit");
     assert!(m.buyer_phones.contains("****"), "{}", m.buyer_phones);
-    let d = desk.unit_detail(&manager, sold.unit.id).await.expect("detail");
+    let d = services.unit_detail(&manager, sold.unit.id).await.expect("detail");
     assert!(!d.personal_data_visible);
     assert_eq!(d.contracts[0].parties[0].buyer.id_number, domain::mask::id_number(&id));
 }
 
 #[tokio::test]
 async fn import_with_bad_rows_writes_nothing_and_names_rows() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 10).await;
+    let (services, admin) = services().await;
+    imported(&services, &admin, 10).await;
     // The same file again: every unit exists and every contract number is taken.
     let bytes = domain::sample::workbook("示例花园", 10).expect("sample");
-    match desk.import_workbook(&admin, "again.xlsx", &bytes).await.expect("ran") {
+    match services.import_workbook(&admin, "again.xlsx", &bytes).await.expect("ran") {
         ImportOutcome::Rejected { errors } => {
             assert!(
                 errors
@@ -211,13 +218,13 @@ async fn import_with_bad_rows_writes_nothing_and_names_rows() {
         }
         other => panic!("expected rejection, got {other:?}"),
     }
-    assert_eq!(desk.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 10);
+    assert_eq!(services.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 10);
     assert_eq!(
-        desk.imports(&admin).await.expect("imports").len(),
+        services.imports(&admin).await.expect("imports").len(),
         1,
         "a refused import leaves no record"
     );
-    let e = desk
+    let e = services
         .import_workbook(&admin, "bad.xlsx", b"PK\x03\x04 broken")
         .await
         .expect_err("malformed");
@@ -226,9 +233,9 @@ async fn import_with_bad_rows_writes_nothing_and_names_rows() {
 
 #[tokio::test]
 async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 20).await;
-    let free = desk
+    let (services, admin) = services().await;
+    imported(&services, &admin, 20).await;
+    let free = services
         .search_units(
             &admin,
             &UnitQuery {
@@ -265,25 +272,28 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
     };
     let mut wrong = input.clone();
     wrong.parties[0].buyer.id_number = "110105194912310021".into();
-    let e = desk.create_contract(&admin, &wrong).await.expect_err("checksum");
+    let e = services.create_contract(&admin, &wrong).await.expect_err("checksum");
     assert_eq!(e.field.as_deref(), Some("parties[0].buyer.id_number"));
 
-    let c = desk.create_contract(&admin, &input).await.expect("created");
-    assert_eq!(desk.unit_detail(&admin, free.id).await.expect("d").unit.status, UnitStatus::Sold);
+    let c = services.create_contract(&admin, &input).await.expect("created");
+    assert_eq!(
+        services.unit_detail(&admin, free.id).await.expect("d").unit.status,
+        UnitStatus::Sold
+    );
     let second = ContractInput {
         number: "HT-NEW-2".into(),
         ..input.clone()
     };
-    let e = desk.create_contract(&admin, &second).await.expect_err("two live contracts");
+    let e = services.create_contract(&admin, &second).await.expect_err("two live contracts");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("有效合同"));
 
     // Edit as a manager who sees masked data: masked values are kept as stored.
-    let manager = user(&desk, &admin, "wy", Role::Manager).await;
-    let shown = desk.unit_detail(&manager, free.id).await.expect("d").contracts[0].clone();
+    let manager = user(&services, &admin, "wy", Role::Manager).await;
+    let shown = services.unit_detail(&manager, free.id).await.expect("d").contracts[0].clone();
     let mut edited = shown.to_input();
     edited.total_price = rust_decimal::Decimal::from_str("1780000.00").expect("d");
-    let saved = desk
+    let saved = services
         .update_contract(
             &manager,
             &records::ContractEdit {
@@ -295,9 +305,9 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
         .await
         .expect("saved");
     assert_eq!(saved.total_price.to_string(), "1780000.00");
-    let full = desk.unit_detail(&admin, free.id).await.expect("d").contracts[0].clone();
+    let full = services.unit_detail(&admin, free.id).await.expect("d").contracts[0].clone();
     assert_eq!(full.parties[0].buyer.id_number, domain::sample::id_number(7));
-    let stale = desk
+    let stale = services
         .update_contract(
             &manager,
             &records::ContractEdit {
@@ -310,7 +320,7 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
         .expect_err("stale");
     assert_eq!(stale.code, ErrorCode::Stale);
 
-    let audit = desk.audit_for_unit(&admin, free.id).await.expect("audit");
+    let audit = services.audit_for_unit(&admin, free.id).await.expect("audit");
     let upd = audit
         .iter()
         .find(|a| a.action == "update" && a.entity == "contract")
@@ -326,9 +336,9 @@ async fn contracts_validate_refuse_duplicates_and_detect_stale_edits() {
 
 #[tokio::test]
 async fn unit_edit_refuses_negative_area_and_undo_removes_an_import() {
-    let (desk, admin) = desk().await;
-    let import_id = imported(&desk, &admin, 30).await;
-    let u = desk.search_units(&admin, &UnitQuery::default()).await.expect("list").items[0]
+    let (services, admin) = services().await;
+    let import_id = imported(&services, &admin, 30).await;
+    let u = services.search_units(&admin, &UnitQuery::default()).await.expect("list").items[0]
         .unit
         .clone();
     let edit = UnitEdit {
@@ -342,31 +352,31 @@ async fn unit_edit_refuses_negative_area_and_undo_removes_an_import() {
         surveyed_internal_area: None,
     };
     assert_eq!(
-        desk.update_unit(&admin, &edit).await.expect_err("negative").field.as_deref(),
+        services.update_unit(&admin, &edit).await.expect_err("negative").field.as_deref(),
         Some("forecast_gross_area")
     );
     assert_eq!(
-        desk.unit_detail(&admin, u.id).await.expect("d").unit.version,
+        services.unit_detail(&admin, u.id).await.expect("d").unit.version,
         u.version,
         "nothing written"
     );
-    desk.undo_import(&admin, import_id).await.expect("undo");
-    assert_eq!(desk.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 0);
-    assert!(desk.projects(&admin).await.expect("projects").is_empty());
+    services.undo_import(&admin, import_id).await.expect("undo");
+    assert_eq!(services.search_units(&admin, &UnitQuery::default()).await.expect("list").total, 0);
+    assert!(services.projects(&admin).await.expect("projects").is_empty());
     assert_eq!(
-        desk.undo_import(&admin, import_id).await.expect_err("twice").code,
+        services.undo_import(&admin, import_id).await.expect_err("twice").code,
         ErrorCode::Conflict
     );
     // The same file imports again after the undo.
-    imported(&desk, &admin, 30).await;
+    imported(&services, &admin, 30).await;
 }
 
 #[tokio::test]
 async fn export_masks_for_roles_without_personal_data() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 12).await;
-    let manager = user(&desk, &admin, "wy", Role::Manager).await;
-    let bytes = desk.export_units(&manager, &UnitQuery::default()).await.expect("export");
+    let (services, admin) = services().await;
+    imported(&services, &admin, 12).await;
+    let manager = user(&services, &admin, "wy", Role::Manager).await;
+    let bytes = services.export_units(&manager, &UnitQuery::default()).await.expect("export");
     use calamine_check::rows;
     let r = rows(&bytes);
     assert_eq!(r.len(), 13);
@@ -377,29 +387,29 @@ async fn export_masks_for_roles_without_personal_data() {
 
 #[tokio::test]
 async fn audit_export_lists_changes_and_needs_both_permissions() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 3).await;
-    let rows = calamine_check::rows(&desk.export_audit(&admin, 100).await.expect("export"));
+    let (services, admin) = services().await;
+    imported(&services, &admin, 3).await;
+    let rows = calamine_check::rows(&services.export_audit(&admin, 100).await.expect("export"));
     assert_eq!(rows[0][0], "时间");
     assert!(rows.iter().any(|r| r[2] == "import" && r[4] == "import"), "{rows:?}");
-    let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
-    assert!(desk.export_audit(&clerk, 10).await.is_ok());
-    let finance = user(&desk, &admin, "cw", Role::Finance).await;
-    assert!(desk.export_audit(&finance, 10).await.is_ok());
+    let clerk = user(&services, &admin, "kf", Role::Clerk).await;
+    assert!(services.export_audit(&clerk, 10).await.is_ok());
+    let finance = user(&services, &admin, "cw", Role::Finance).await;
+    assert!(services.export_audit(&finance, 10).await.is_ok());
 }
 
 #[tokio::test]
 async fn import_history_and_users_export_to_xlsx() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 2).await;
-    let imports = calamine_check::rows(&desk.export_imports(&admin).await.expect("imports"));
+    let (services, admin) = services().await;
+    imported(&services, &admin, 2).await;
+    let imports = calamine_check::rows(&services.export_imports(&admin).await.expect("imports"));
     assert_eq!(imports[0][1], "文件");
     assert_eq!(imports[1][1], "sample.xlsx");
-    let users = calamine_check::rows(&desk.export_users(&admin).await.expect("users"));
+    let users = calamine_check::rows(&services.export_users(&admin).await.expect("users"));
     assert_eq!(users[1][0], "admin");
     assert_eq!(users[1][2], "系统管理员");
-    let clerk = user(&desk, &admin, "kf", Role::Clerk).await;
-    assert_eq!(desk.export_users(&clerk).await.expect_err("clerk").code, ErrorCode::Forbidden);
+    let clerk = user(&services, &admin, "kf", Role::Clerk).await;
+    assert_eq!(services.export_users(&clerk).await.expect_err("clerk").code, ErrorCode::Forbidden);
 }
 
 mod calamine_check {
@@ -411,9 +421,9 @@ mod calamine_check {
 
 #[tokio::test]
 async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 3).await;
-    let sold = desk
+    let (services, admin) = services().await;
+    imported(&services, &admin, 3).await;
+    let sold = services
         .search_units(
             &admin,
             &UnitQuery {
@@ -425,8 +435,8 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         .expect("list")
         .items[0]
         .clone();
-    let contract = desk.unit_detail(&admin, sold.unit.id).await.expect("detail").contracts[0].clone();
-    let mut req = desk.contract_quote_defaults(&admin, contract.id).await.expect("defaults");
+    let contract = services.unit_detail(&admin, sold.unit.id).await.expect("detail").contracts[0].clone();
+    let mut req = services.contract_quote_defaults(&admin, contract.id).await.expect("defaults");
     assert_eq!(req.price, contract.total_price);
     assert_eq!(req.certificates as usize, contract.parties.len());
     req.region = "seed-example".into();
@@ -435,7 +445,7 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         amount: rust_decimal::Decimal::from(14000),
         reason: "税务机关核定".into(),
     }];
-    let saved = desk
+    let saved = services
         .save_contract_quote(&admin, contract.id, &req, &overrides)
         .await
         .expect("saved");
@@ -449,52 +459,56 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         .amount;
 
     // Finance raises the local standard: new quotes change, the saved one reprints as it was.
-    let finance = user(&desk, &admin, "cw", Role::Finance).await;
-    let text = desk
+    let finance = user(&services, &admin, "cw", Role::Finance).await;
+    let text = services
         .region_rules_text(&finance, "seed-example")
         .await
         .expect("text")
         .replace("\"65.00\"", "\"80.00\"");
-    assert!(desk
+    assert!(services
         .check_region_rules(&finance, &text)
         .expect("check")
         .iter()
         .all(|f| f.severity != "error"));
-    let info = desk.save_region_rules(&finance, &text).await.expect("saved rules");
+    let info = services.save_region_rules(&finance, &text).await.expect("saved rules");
     assert!(info.edited);
     assert_ne!(info.rules_version, saved.quote.rules_version);
-    let fresh = desk.quote_fees(&finance, &req, &[]).expect("quote");
+    let fresh = services.quote_fees(&finance, &req, &[]).expect("quote");
     assert_ne!(
         fresh.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
         fund_before
     );
-    let reprinted = desk.contract_quotes(&admin, contract.id).await.expect("saved quotes");
+    let reprinted = services.contract_quotes(&admin, contract.id).await.expect("saved quotes");
     assert_eq!(reprinted[0].quote, saved.quote, "a saved quote reprints identically");
-    assert_eq!(desk.region_rules_history(&admin, "seed-example").await.expect("history").len(), 1);
-    let pdf = desk.fee_statement_pdf(&admin, contract.id, None, 1).await.expect("statement");
+    assert_eq!(
+        services.region_rules_history(&admin, "seed-example").await.expect("history").len(),
+        1
+    );
+    let pdf = services.fee_statement_pdf(&admin, contract.id, None, 1).await.expect("statement");
     assert!(pdf.starts_with(b"%PDF") && pdf.len() < 120_000, "{} bytes", pdf.len());
 
     // A broken edit is refused with the reason; the manager may not edit rules or quote.
     let broken = text.replace("from = \"2016-01-01\"", "from = \"2016-01-01\"\nbogus = 1");
     assert_eq!(
-        desk.save_region_rules(&finance, &broken)
+        services
+            .save_region_rules(&finance, &broken)
             .await
             .expect_err("unknown key")
             .field
             .as_deref(),
         Some("toml")
     );
-    let manager = user(&desk, &admin, "wy", Role::Manager).await;
+    let manager = user(&services, &admin, "wy", Role::Manager).await;
     assert_eq!(
-        desk.save_region_rules(&manager, &text).await.expect_err("manager").code,
+        services.save_region_rules(&manager, &text).await.expect_err("manager").code,
         ErrorCode::Forbidden
     );
     assert_eq!(
-        desk.quote_fees(&manager, &req, &[]).expect_err("manager").code,
+        services.quote_fees(&manager, &req, &[]).expect_err("manager").code,
         ErrorCode::Forbidden
     );
-    // The edit survives a restart: a new Desk over the same store loads it.
-    let reopened = Desk::new(desk.store().clone(), clock());
+    // The edit survives a restart: a new Services over the same store loads it.
+    let reopened = Services::new(services.store().clone(), clock());
     reopened.load_rules().await.expect("load");
     assert_eq!(
         reopened
@@ -511,20 +525,23 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
 
 #[tokio::test]
 async fn a_project_is_requoted_in_one_go_and_failures_are_named() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 30).await;
-    let project = desk.projects(&admin).await.expect("projects")[0].id;
-    let report = desk.requote_project(&admin, project, "seed-example", None).await.expect("requote");
+    let (services, admin) = services().await;
+    imported(&services, &admin, 30).await;
+    let project = services.projects(&admin).await.expect("projects")[0].id;
+    let report = services
+        .requote_project(&admin, project, "seed-example", None)
+        .await
+        .expect("requote");
     assert_eq!(report.saved, 21);
     assert!(report.failed.is_empty());
-    let national = desk.requote_project(&admin, project, "national", None).await.expect("requote");
+    let national = services.requote_project(&admin, project, "national", None).await.expect("requote");
     assert_eq!(
         national.saved, 0,
         "national has no maintenance-fund table: every contract needs the local standard"
     );
     assert_eq!(national.failed.len(), 21);
     assert!(national.failed[0].message.contains("维修资金"));
-    let some = desk
+    let some = services
         .search_units(
             &admin,
             &UnitQuery {
@@ -536,14 +553,14 @@ async fn a_project_is_requoted_in_one_go_and_failures_are_named() {
         .expect("list")
         .items[0]
         .clone();
-    let c = desk.unit_detail(&admin, some.unit.id).await.expect("d").contracts[0].id;
-    assert_eq!(desk.contract_quotes(&admin, c).await.expect("quotes").len(), 1);
+    let c = services.unit_detail(&admin, some.unit.id).await.expect("d").contracts[0].id;
+    assert_eq!(services.contract_quotes(&admin, c).await.expect("quotes").len(), 1);
 }
 
 #[tokio::test]
 async fn finance_adds_a_dated_version_on_the_form_and_a_new_region() {
-    let (desk, admin) = desk().await;
-    let finance = user(&desk, &admin, "cw", Role::Finance).await;
+    let (services, admin) = services().await;
+    let finance = user(&services, &admin, "cw", Role::Finance).await;
     let input = ::fees::rules::VersionInput {
         parameter: "maintenance_fund".into(),
         from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
@@ -559,20 +576,21 @@ async fn finance_adds_a_dated_version_on_the_form_and_a_new_region() {
         non_residential_rate: None,
     };
     assert_eq!(
-        desk.add_rule_version(&finance, "hangzhou", None, &input)
+        services
+            .add_rule_version(&finance, "hangzhou", None, &input)
             .await
             .expect_err("name")
             .field
             .as_deref(),
         Some("name")
     );
-    let info = desk
+    let info = services
         .add_rule_version(&finance, "hangzhou", Some("杭州市"), &input)
         .await
         .expect("new region");
     assert_eq!(info.based_on.as_deref(), Some("national"));
     let req: ::fees::quote::QuoteRequest = ::fees::parse_json(r#"{"region":"hangzhou","contract_date":"2026-03-01","property_type":"residential","buyer_type":"individual","gross_area":"100.00","price":"3000000.00","elevator":true}"#).expect("req");
-    let q = desk.quote_fees(&finance, &req, &[]).expect("quote");
+    let q = services.quote_fees(&finance, &req, &[]).expect("quote");
     assert_eq!(
         q.items
             .iter()
@@ -585,23 +603,24 @@ async fn finance_adds_a_dated_version_on_the_form_and_a_new_region() {
     let mut older = input.clone();
     older.from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
     assert_eq!(
-        desk.add_rule_version(&finance, "hangzhou", None, &older)
+        services
+            .add_rule_version(&finance, "hangzhou", None, &older)
             .await
             .expect_err("history")
             .field
             .as_deref(),
         Some("from")
     );
-    assert_eq!(desk.region_rules_history(&finance, "hangzhou").await.expect("history").len(), 1);
+    assert_eq!(services.region_rules_history(&finance, "hangzhou").await.expect("history").len(), 1);
 }
 
 #[tokio::test]
 async fn a_unit_is_found_by_its_exact_number() {
-    let (desk, admin) = desk().await;
-    imported(&desk, &admin, 8).await;
-    let u = desk.unit_by_number(&admin, None, " 1-102 ").await.expect("found");
+    let (services, admin) = services().await;
+    imported(&services, &admin, 8).await;
+    let u = services.unit_by_number(&admin, None, " 1-102 ").await.expect("found");
     assert_eq!((u.building_name.as_str(), u.number.as_str()), ("1栋", "1-102"));
-    let e = desk
+    let e = services
         .unit_by_number(&admin, None, "1-1")
         .await
         .expect_err("a prefix is not a number");

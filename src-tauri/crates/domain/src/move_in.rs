@@ -314,7 +314,7 @@ pub struct BatchInput {
     /// Where owners come ("会所一楼入伙大厅").
     pub place: String,
     /// Reception desks (windows) open.
-    pub desks: u32,
+    pub windows: u32,
     pub periods: Vec<PeriodPlan>,
     pub selection: UnitSelection,
 }
@@ -355,8 +355,8 @@ impl BatchInput {
         if place.chars().count() > 100 {
             return Err(AppError::invalid("place", "办理地点不超过 100 个字"));
         }
-        if !(1..=50).contains(&self.desks) {
-            return Err(AppError::invalid("desks", "接待窗口数应为 1–50"));
+        if !(1..=50).contains(&self.windows) {
+            return Err(AppError::invalid("windows", "接待窗口数应为 1–50"));
         }
         if self.periods.is_empty() {
             return Err(AppError::invalid("periods", "至少设置一个预约时段"));
@@ -440,7 +440,7 @@ pub struct Batch {
     #[ts(type = "string")]
     pub last_day: NaiveDate,
     pub place: String,
-    pub desks: u32,
+    pub windows: u32,
     pub unit_count: i64,
     pub delivered: i64,
     pub booked: i64,

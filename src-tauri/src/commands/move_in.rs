@@ -1,139 +1,142 @@
 //! Move-in commands: settings, planning, bookings, the desk, keys, the board, documents.
 
 use crate::state::AppState;
-use desk::movein::*;
-use domain::movein::*;
+use domain::move_in::*;
 use domain::{AppError, Result};
 use serde::Serialize;
+use services::move_in::*;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn letterhead_settings(state: State<'_, AppState>) -> Result<LetterheadSettings> {
-    state.desk.letterhead_settings(&state.session()?).await
+    state.services.letterhead_settings(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_letterhead(state: State<'_, AppState>, input: LetterheadInput) -> Result<LetterheadSettings> {
-    state.desk.save_letterhead(&state.session()?, &input).await
+    state.services.save_letterhead(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn procedure_settings(state: State<'_, AppState>, project_id: i64) -> Result<ProcedureSettings> {
-    state.desk.procedure_settings(&state.session()?, project_id).await
+    state.services.procedure_settings(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_procedure_settings(state: State<'_, AppState>, settings: ProcedureSettings) -> Result<ProcedureSettings> {
-    state.desk.save_procedure_settings(&state.session()?, &settings).await
+    state.services.save_procedure_settings(&state.session()?, &settings).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_batch(state: State<'_, AppState>, input: BatchInput) -> Result<BatchCreatedView> {
-    state.desk.create_batch(&state.session()?, &input).await
+    state.services.create_batch(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_batches(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Batch>> {
-    state.desk.batches(&state.session()?, project_id).await
+    state.services.batches(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn batch_detail(state: State<'_, AppState>, batch_id: i64) -> Result<BatchDetail> {
-    state.desk.batch_detail(&state.session()?, batch_id).await
+    state.services.batch_detail(&state.session()?, batch_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn book_slot(state: State<'_, AppState>, unit_id: i64, slot_id: i64, note: String, rebook: bool) -> Result<MoveInUnit> {
-    state.desk.book_slot(&state.session()?, unit_id, slot_id, &note, rebook).await
+    state.services.book_slot(&state.session()?, unit_id, slot_id, &note, rebook).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn close_booking(state: State<'_, AppState>, unit_id: i64, no_show: bool) -> Result<MoveInUnit> {
-    state.desk.close_booking(&state.session()?, unit_id, no_show).await
+    state.services.close_booking(&state.session()?, unit_id, no_show).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn record_delivery(state: State<'_, AppState>, input: DeliveryInput) -> Result<MoveInUnit> {
-    state.desk.record_delivery(&state.session()?, &input).await
+    state.services.record_delivery(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn movein_unit(state: State<'_, AppState>, unit_id: i64) -> Result<MoveInUnit> {
-    state.desk.movein_unit(&state.session()?, unit_id).await
+pub async fn move_in_unit(state: State<'_, AppState>, unit_id: i64) -> Result<MoveInUnit> {
+    state.services.move_in_unit(&state.session()?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn check_in(state: State<'_, AppState>, unit_id: i64, version: i64) -> Result<MoveInUnit> {
-    state.desk.check_in(&state.session()?, unit_id, version).await
+    state.services.check_in(&state.session()?, unit_id, version).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn do_step(state: State<'_, AppState>, unit_id: i64, version: i64, data: StepData) -> Result<MoveInUnit> {
-    state.desk.do_step(&state.session()?, unit_id, version, &data).await
+    state.services.do_step(&state.session()?, unit_id, version, &data).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn undo_step(state: State<'_, AppState>, unit_id: i64, version: i64, kind: StepKind, reason: String) -> Result<MoveInUnit> {
-    state.desk.undo_step(&state.session()?, unit_id, version, kind, &reason).await
+    state.services.undo_step(&state.session()?, unit_id, version, kind, &reason).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_hold(state: State<'_, AppState>, unit_id: i64, version: i64, reason: Option<String>) -> Result<MoveInUnit> {
-    state.desk.set_hold(&state.session()?, unit_id, version, reason.as_deref()).await
+    state
+        .services
+        .set_hold(&state.session()?, unit_id, version, reason.as_deref())
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_keys(state: State<'_, AppState>, project_id: i64, overdue_only: bool) -> Result<Vec<KeyRecord>> {
-    state.desk.keys(&state.session()?, project_id, overdue_only).await
+    state.services.keys(&state.session()?, project_id, overdue_only).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn register_key(state: State<'_, AppState>, input: KeyInput) -> Result<KeyRecord> {
-    state.desk.register_key(&state.session()?, &input).await
+    state.services.register_key(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn checkout_key(state: State<'_, AppState>, project_id: i64, input: KeyCheckout) -> Result<KeyRecord> {
-    state.desk.checkout_key(&state.session()?, project_id, &input).await
+    state.services.checkout_key(&state.session()?, project_id, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn return_or_lose_key(state: State<'_, AppState>, project_id: i64, key_id: i64, lost: bool, note: String) -> Result<KeyRecord> {
     state
-        .desk
+        .services
         .return_or_lose_key(&state.session()?, project_id, key_id, lost, &note)
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn key_events(state: State<'_, AppState>, key_id: i64) -> Result<Vec<KeyEvent>> {
-    state.desk.key_events(&state.session()?, key_id).await
+    state.services.key_events(&state.session()?, key_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn movein_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
-    state.desk.board(&state.session()?, project_id, batch_id).await
+pub async fn move_in_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
+    state.services.board(&state.session()?, project_id, batch_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>, path: String) -> Result<()> {
-    let bytes = state.desk.export_board(&state.session()?, project_id, batch_id).await?;
+    let bytes = state.services.export_board(&state.session()?, project_id, batch_id).await?;
     super::write_file(&path, &bytes)
 }
 
 /// Save a unit's move-in document to a path from the save dialog.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_movein_doc(state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc, path: String) -> Result<()> {
-    let pdf = state.desk.movein_pdf(&state.session()?, unit_id, doc).await?;
+pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc, path: String) -> Result<()> {
+    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, doc).await?;
     super::write_file(&path, &pdf)
 }
 
 /// "Print": write the document to the temporary folder and open it in the system PDF viewer,
 /// whose print dialog sends it to the default printer.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn print_movein_doc<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc) -> Result<String> {
-    let pdf = state.desk.movein_pdf(&state.session()?, unit_id, doc).await?;
+pub async fn print_move_in_doc<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc) -> Result<String> {
+    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, doc).await?;
     let name = match doc {
         MoveInDoc::MoveInNotice => "入伙通知书",
         MoveInDoc::MoveInConfirmation => "入伙确认书",
@@ -177,7 +180,7 @@ pub async fn print_batch_notices(
         }
     };
     let result = state
-        .desk
+        .services
         .print_batch_notices(&session, batch_id, std::path::Path::new(&dir), combined, &control, &progress)
         .await;
     state.end_batch();

@@ -1,11 +1,11 @@
 //! Move-in service tests: planning, booking races, the procedure's transitions and refusals,
 //! keys, the board, letterhead images and printing.
 
-use crate::movein::*;
+use crate::move_in::*;
 use crate::tests::{at, user};
 use crate::*;
 use domain::model::*;
-use domain::movein::*;
+use domain::move_in::*;
 use domain::role::Role;
 use domain::ErrorCode;
 use rust_decimal::Decimal;
@@ -15,7 +15,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 struct World {
-    desk: Desk,
+    services: Services,
     admin: Session,
     clerk: Session,
     project_id: i64,
@@ -23,8 +23,8 @@ struct World {
 }
 
 async fn world() -> World {
-    let desk = Desk::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"));
-    let admin = desk
+    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"));
+    let admin = services
         .create_first_admin(&FirstAdmin {
             username: "admin".into(),
             display_name: "管理员".into(),
@@ -32,13 +32,13 @@ async fn world() -> World {
         })
         .await
         .expect("admin");
-    let clerk = user(&desk, &admin, "clerk", Role::Clerk).await;
+    let clerk = user(&services, &admin, "clerk", Role::Clerk).await;
     let bytes = domain::sample::workbook("示例花园", 40).expect("sample");
-    desk.import_workbook(&admin, "sample.xlsx", &bytes).await.expect("import");
-    let project_id = desk.projects(&admin).await.expect("projects")[0].id;
-    let building_id = desk.buildings(&admin, project_id).await.expect("buildings")[0].id;
+    services.import_workbook(&admin, "sample.xlsx", &bytes).await.expect("import");
+    let project_id = services.projects(&admin).await.expect("projects")[0].id;
+    let building_id = services.buildings(&admin, project_id).await.expect("buildings")[0].id;
     World {
-        desk,
+        services,
         admin,
         clerk,
         project_id,
@@ -53,7 +53,7 @@ fn plan(w: &World, quota: u32) -> BatchInput {
         first_day: d(2026, 12, 5),
         last_day: d(2026, 12, 6),
         place: "会所一楼入伙大厅".into(),
-        desks: 3,
+        windows: 3,
         periods: vec![
             PeriodPlan {
                 label: "上午".into(),
@@ -79,16 +79,16 @@ fn plan(w: &World, quota: u32) -> BatchInput {
 
 /// A batch over floors 1–3 of 1栋 (12 units, the sold ones join), and its detail.
 async fn batch(w: &World, quota: u32) -> BatchDetail {
-    let created = w.desk.create_batch(&w.admin, &plan(w, quota)).await.expect("batch");
+    let created = w.services.create_batch(&w.admin, &plan(w, quota)).await.expect("batch");
     assert_eq!(created.slots, 4, "2 days × 2 periods");
-    w.desk.batch_detail(&w.clerk, created.batch.id).await.expect("detail")
+    w.services.batch_detail(&w.clerk, created.batch.id).await.expect("detail")
 }
 
 /// Procedure without the maintenance fund (no saved quotes needed) so documents print.
 async fn simple_fees(w: &World) {
-    let mut p = w.desk.procedure_settings(&w.admin, w.project_id).await.expect("settings");
+    let mut p = w.services.procedure_settings(&w.admin, w.project_id).await.expect("settings");
     p.config.fees.retain(|f| f.basis != FeeBasis::MaintenanceFund);
-    w.desk.save_procedure_settings(&w.admin, &p).await.expect("saved");
+    w.services.save_procedure_settings(&w.admin, &p).await.expect("saved");
 }
 
 #[tokio::test]
@@ -103,8 +103,8 @@ async fn planning_takes_sold_units_of_the_selection_and_refuses_overlaps() {
         "clerks may see phones: {}",
         b.units[0].phone_masked
     );
-    let pm = user(&w.desk, &w.admin, "pm", Role::Manager).await;
-    let masked = w.desk.batch_detail(&pm, b.batch.id).await.expect("detail");
+    let pm = user(&w.services, &w.admin, "pm", Role::Manager).await;
+    let masked = w.services.batch_detail(&pm, b.batch.id).await.expect("detail");
     assert!(
         masked.units.iter().all(|u| u.phone_masked.contains("****")),
         "{}",
@@ -112,19 +112,19 @@ async fn planning_takes_sold_units_of_the_selection_and_refuses_overlaps() {
     );
     let mut again = plan(&w, 5);
     again.name = "第二批".into();
-    let e = w.desk.create_batch(&w.admin, &again).await.expect_err("overlap");
+    let e = w.services.create_batch(&w.admin, &again).await.expect_err("overlap");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(
         e.message.contains("9 套房屋已在其他批次") && e.message.contains("第一批"),
         "{}",
         e.message
     );
-    let e = w.desk.create_batch(&w.admin, &plan(&w, 5)).await.expect_err("same name");
+    let e = w.services.create_batch(&w.admin, &plan(&w, 5)).await.expect_err("same name");
     assert_eq!(e.field.as_deref(), Some("name"));
-    let e = w.desk.create_batch(&w.clerk, &again).await.expect_err("clerks do not plan");
+    let e = w.services.create_batch(&w.clerk, &again).await.expect_err("clerks do not plan");
     assert_eq!(e.code, ErrorCode::Forbidden);
     assert_eq!(
-        w.desk.batches(&w.clerk, w.project_id).await.expect("list").len(),
+        w.services.batches(&w.clerk, w.project_id).await.expect("list").len(),
         1,
         "nothing half-written"
     );
@@ -136,35 +136,38 @@ async fn booking_respects_quota_one_booking_per_unit_rebook_and_no_show() {
     let b = batch(&w, 2).await;
     let slot = b.slots[0].id;
     let u: Vec<i64> = b.units.iter().map(|u| u.unit_id).collect();
-    w.desk.book_slot(&w.clerk, u[0], slot, "电话预约", false).await.expect("first");
-    w.desk.book_slot(&w.clerk, u[1], slot, "", false).await.expect("second");
-    let e = w.desk.book_slot(&w.clerk, u[2], slot, "", false).await.expect_err("full");
+    w.services.book_slot(&w.clerk, u[0], slot, "电话预约", false).await.expect("first");
+    w.services.book_slot(&w.clerk, u[1], slot, "", false).await.expect("second");
+    let e = w.services.book_slot(&w.clerk, u[2], slot, "", false).await.expect_err("full");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("已约满（2/2）"), "{}", e.message);
     let e = w
-        .desk
+        .services
         .book_slot(&w.clerk, u[0], b.slots[1].id, "", false)
         .await
         .expect_err("double");
     assert!(e.message.contains("改约"), "{}", e.message);
     let moved = w
-        .desk
+        .services
         .book_slot(&w.clerk, u[0], b.slots[1].id, "改到下午", true)
         .await
         .expect("rebook");
     assert!(moved.appointment.as_ref().expect("booked").slot_text.contains("下午"));
-    let detail = w.desk.batch_detail(&w.clerk, b.batch.id).await.expect("detail");
+    let detail = w.services.batch_detail(&w.clerk, b.batch.id).await.expect("detail");
     assert_eq!(
         (detail.slots[0].booked, detail.slots[1].booked),
         (1, 1),
         "the old slot freed a place"
     );
-    w.desk.book_slot(&w.clerk, u[2], slot, "", false).await.expect("now there is room");
-    let gone = w.desk.close_booking(&w.clerk, u[2], true).await.expect("no-show");
+    w.services
+        .book_slot(&w.clerk, u[2], slot, "", false)
+        .await
+        .expect("now there is room");
+    let gone = w.services.close_booking(&w.clerk, u[2], true).await.expect("no-show");
     assert!(gone.appointment.is_none());
-    let history = w.desk.store().appointments(u[2]).await.expect("history");
+    let history = w.services.store().appointments(u[2]).await.expect("history");
     assert_eq!(history[0].status, AppointmentStatus::NoShow);
-    let other = w.desk.store().batches(w.project_id).await.expect("b");
+    let other = w.services.store().batches(w.project_id).await.expect("b");
     assert_eq!(other[0].booked, 2);
 }
 
@@ -175,15 +178,15 @@ async fn a_unit_goes_through_the_procedure_to_delivered() {
     let b = batch(&w, 5).await;
     let id = b.units[0].unit_id;
     let s = &w.clerk;
-    let mut u = w.desk.book_slot(s, id, b.slots[0].id, "", false).await.expect("booked");
-    u = w.desk.check_in(s, id, u.version).await.expect("arrived");
+    let mut u = w.services.book_slot(s, id, b.slots[0].id, "", false).await.expect("booked");
+    u = w.services.check_in(s, id, u.version).await.expect("arrived");
     assert_eq!(u.appointment.as_ref().map(|a| a.status), Some(AppointmentStatus::Arrived));
     let settle = StepData::Settlement {
         area_difference: Decimal::new(-12_345, 2),
         balance_cleared: true,
         receipt: "SJ-001".into(),
     };
-    let e = w.desk.do_step(s, id, u.version, &settle).await.expect_err("identity first");
+    let e = w.services.do_step(s, id, u.version, &settle).await.expect_err("identity first");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("业主身份未核验"), "{}", e.message);
     let confirm = StepData::Confirmation { signed: true };
@@ -224,22 +227,22 @@ async fn a_unit_goes_through_the_procedure_to_delivered() {
     ];
     for step in &steps {
         u = w
-            .desk
+            .services
             .do_step(s, id, u.version, step)
             .await
             .unwrap_or_else(|e| panic!("{step:?}: {}", e.message));
         assert_eq!(u.status, MoveInStatus::InProgress);
     }
-    let e = w.desk.do_step(s, id, u.version, &confirm).await.expect_err("twice");
+    let e = w.services.do_step(s, id, u.version, &confirm).await.expect_err("twice");
     assert!(e.message.contains("已办理，不能重复办理"), "{}", e.message);
     let e = w
-        .desk
+        .services
         .do_step(s, id, u.version - 1, &StepData::Inspection { note: "无问题".into() })
         .await
         .expect_err("stale");
     assert_eq!(e.code, ErrorCode::Stale);
     u = w
-        .desk
+        .services
         .do_step(
             s,
             id,
@@ -253,13 +256,13 @@ async fn a_unit_goes_through_the_procedure_to_delivered() {
     assert_eq!(u.status, MoveInStatus::Delivered);
     assert!(u.delivered_at.is_some());
     assert_eq!(
-        w.desk.store().unit(id).await.expect("unit").status,
+        w.services.store().unit(id).await.expect("unit").status,
         UnitStatus::Delivered,
         "the unit record follows"
     );
-    let keys = w.desk.keys(s, w.project_id, false).await.expect("keys");
+    let keys = w.services.keys(s, w.project_id, false).await.expect("keys");
     assert_eq!(keys.iter().filter(|k| k.holder == KeyHolder::Owner).count(), 2);
-    let board = w.desk.board(s, w.project_id, None).await.expect("board");
+    let board = w.services.board(s, w.project_id, None).await.expect("board");
     assert_eq!(
         (board.total.delivered, board.arrived_today, board.delivered_today, board.waiting_now),
         (1, 1, 1, 0),
@@ -271,14 +274,14 @@ async fn a_unit_goes_through_the_procedure_to_delivered() {
     // Documents print from what was recorded.
     for doc in [MoveInDoc::MoveInConfirmation, MoveInDoc::KeyHandover, MoveInDoc::MoveInNotice] {
         let pdf = w
-            .desk
-            .movein_pdf(s, id, doc)
+            .services
+            .move_in_pdf(s, id, doc)
             .await
             .unwrap_or_else(|e| panic!("{doc:?}: {}", e.message));
         assert!(pdf.starts_with(b"%PDF"));
     }
-    let audit = w.desk.audit_for_unit(&w.admin, id).await.expect("audit");
-    assert_eq!(audit.iter().filter(|a| a.action == "movein_step").count(), 8);
+    let audit = w.services.audit_for_unit(&w.admin, id).await.expect("audit");
+    assert_eq!(audit.iter().filter(|a| a.action == "move_in_step").count(), 8);
 }
 
 #[tokio::test]
@@ -293,7 +296,7 @@ async fn undo_is_for_managers_with_a_reason_and_refusals_leave_nothing_behind() 
         agent_id_tail: String::new(),
         authorization_seen: false,
     };
-    let mut u = w.desk.do_step(s, a, 1, &ident).await.expect("identity");
+    let mut u = w.services.do_step(s, a, 1, &ident).await.expect("identity");
     let meters = |r: i64| StepData::Meters {
         readings: vec![MeterReading {
             kind: MeterKind::Electricity,
@@ -301,21 +304,21 @@ async fn undo_is_for_managers_with_a_reason_and_refusals_leave_nothing_behind() 
             reading: Decimal::new(r, 0),
         }],
     };
-    u = w.desk.do_step(s, a, u.version, &meters(300)).await.expect("meters");
+    u = w.services.do_step(s, a, u.version, &meters(300)).await.expect("meters");
     let e = w
-        .desk
+        .services
         .undo_step(s, a, u.version, StepKind::Meters, "抄错")
         .await
         .expect_err("clerk");
     assert_eq!(e.code, ErrorCode::Forbidden);
     let e = w
-        .desk
+        .services
         .undo_step(&w.admin, a, u.version, StepKind::Meters, " ")
         .await
         .expect_err("reason");
     assert_eq!(e.field.as_deref(), Some("reason"));
     u = w
-        .desk
+        .services
         .undo_step(&w.admin, a, u.version, StepKind::Meters, "表号抄错")
         .await
         .expect("undone");
@@ -326,19 +329,23 @@ async fn undo_is_for_managers_with_a_reason_and_refusals_leave_nothing_behind() 
         .expect("meters")
         .done
         .is_none());
-    let e = w.desk.do_step(s, a, u.version, &meters(299)).await.expect_err("lower than before");
+    let e = w
+        .services
+        .do_step(s, a, u.version, &meters(299))
+        .await
+        .expect_err("lower than before");
     assert_eq!(e.field.as_deref(), Some("readings[0].reading"));
     assert!(e.message.contains("低于上次读数 300"), "{}", e.message);
-    let after = w.desk.movein_unit(s, a).await.expect("unit");
+    let after = w.services.move_in_unit(s, a).await.expect("unit");
     assert_eq!(after.version, u.version, "the refused step changed nothing");
     // A key handed to one unit cannot go to another.
-    let o = w.desk.do_step(s, other, 1, &ident).await.expect("identity");
-    let mut cfg = w.desk.procedure_settings(&w.admin, w.project_id).await.expect("cfg");
+    let o = w.services.do_step(s, other, 1, &ident).await.expect("identity");
+    let mut cfg = w.services.procedure_settings(&w.admin, w.project_id).await.expect("cfg");
     cfg.config
         .steps
         .iter_mut()
         .for_each(|st| st.enabled = matches!(st.kind, StepKind::Identity | StepKind::Keys));
-    w.desk
+    w.services
         .save_procedure_settings(&w.admin, &cfg)
         .await
         .expect("keys only after identity");
@@ -349,20 +356,24 @@ async fn undo_is_for_managers_with_a_reason_and_refusals_leave_nothing_behind() 
             numbers: vec![n.into()],
         }],
     };
-    let u = w.desk.movein_unit(s, a).await.expect("a");
-    w.desk.do_step(s, a, u.version, &keys("MJ-1")).await.expect("a keys");
-    let e = w.desk.do_step(s, other, o.version, &keys("mj-1")).await.expect_err("taken");
+    let u = w.services.move_in_unit(s, a).await.expect("a");
+    w.services.do_step(s, a, u.version, &keys("MJ-1")).await.expect("a keys");
+    let e = w.services.do_step(s, other, o.version, &keys("mj-1")).await.expect_err("taken");
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("MJ-1") && e.message.contains("1栋"), "{}", e.message);
-    let o2 = w.desk.movein_unit(s, other).await.expect("other");
+    let o2 = w.services.move_in_unit(s, other).await.expect("other");
     assert_eq!(o2.version, o.version);
     assert!(o2.steps.iter().find(|st| st.kind == StepKind::Keys).expect("k").done.is_none());
     // Hold and resume.
-    let held = w.desk.set_hold(s, other, o2.version, Some("业主要求延期")).await.expect("hold");
+    let held = w.services.set_hold(s, other, o2.version, Some("业主要求延期")).await.expect("hold");
     assert_eq!(held.status, MoveInStatus::Deferred);
-    let e = w.desk.do_step(s, other, held.version, &keys("MJ-2")).await.expect_err("on hold");
+    let e = w
+        .services
+        .do_step(s, other, held.version, &keys("MJ-2"))
+        .await
+        .expect_err("on hold");
     assert!(e.message.contains("暂缓"), "{}", e.message);
-    let resumed = w.desk.set_hold(s, other, held.version, None).await.expect("resume");
+    let resumed = w.services.set_hold(s, other, held.version, None).await.expect("resume");
     assert_eq!(resumed.status, MoveInStatus::InProgress);
 }
 
@@ -371,7 +382,7 @@ async fn keys_are_lent_returned_lost_and_overdue_ones_listed() {
     let w = world().await;
     let s = &w.clerk;
     let k = w
-        .desk
+        .services
         .register_key(
             &w.admin,
             &KeyInput {
@@ -391,28 +402,32 @@ async fn keys_are_lent_returned_lost_and_overdue_ones_listed() {
         reason: "年检".into(),
         due_back: d(2026, 11, 24),
     };
-    let out = w.desk.checkout_key(s, w.project_id, &co).await.expect("lent");
+    let out = w.services.checkout_key(s, w.project_id, &co).await.expect("lent");
     assert_eq!(out.holder, KeyHolder::Out);
-    let e = w.desk.checkout_key(s, w.project_id, &co).await.expect_err("already out");
+    let e = w.services.checkout_key(s, w.project_id, &co).await.expect_err("already out");
     assert_eq!(e.code, ErrorCode::Conflict);
-    assert!(w.desk.keys(s, w.project_id, true).await.expect("overdue").is_empty());
-    let later = Desk::new(w.desk.store().clone(), at("2026-11-27T09:00:00+08:00"));
+    assert!(w.services.keys(s, w.project_id, true).await.expect("overdue").is_empty());
+    let later = Services::new(w.services.store().clone(), at("2026-11-27T09:00:00+08:00"));
     let overdue = later.keys(s, w.project_id, true).await.expect("overdue");
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].overdue_days, 3);
-    let back = w.desk.return_or_lose_key(s, w.project_id, k.id, false, "").await.expect("returned");
+    let back = w
+        .services
+        .return_or_lose_key(s, w.project_id, k.id, false, "")
+        .await
+        .expect("returned");
     assert_eq!(back.holder, KeyHolder::Office);
     let e = w
-        .desk
+        .services
         .return_or_lose_key(s, w.project_id, k.id, true, "")
         .await
         .expect_err("say how");
     assert_eq!(e.field.as_deref(), Some("note"));
-    w.desk
+    w.services
         .return_or_lose_key(s, w.project_id, k.id, true, "维保遗失")
         .await
         .expect("lost");
-    let events = w.desk.key_events(s, k.id).await.expect("events");
+    let events = w.services.key_events(s, k.id).await.expect("events");
     let actions: Vec<KeyAction> = events.iter().rev().map(|e| e.action).collect();
     assert_eq!(
         actions,
@@ -434,7 +449,7 @@ async fn letterhead_images_are_checked_before_saving() {
         seal: ImageChange::Keep,
     };
     let e = w
-        .desk
+        .services
         .save_letterhead(
             &w.admin,
             &input(ImageChange::SetFromFile {
@@ -445,9 +460,13 @@ async fn letterhead_images_are_checked_before_saving() {
         .expect_err("corrupt");
     assert_eq!(e.field.as_deref(), Some("logo"));
     assert!(e.message.contains("徽标") && e.message.contains("损坏"), "{}", e.message);
-    assert_eq!(w.desk.letterhead_settings(&w.admin).await.expect("lh").company, "", "nothing saved");
+    assert_eq!(
+        w.services.letterhead_settings(&w.admin).await.expect("lh").company,
+        "",
+        "nothing saved"
+    );
     let e = w
-        .desk
+        .services
         .save_letterhead(&w.clerk, &input(ImageChange::Keep))
         .await
         .expect_err("clerk");
@@ -455,7 +474,7 @@ async fn letterhead_images_are_checked_before_saving() {
     let good = dir.path().join("good.png");
     std::fs::write(&good, include_bytes!("../../notices/assets/sample-logo.png")).expect("write");
     let saved = w
-        .desk
+        .services
         .save_letterhead(
             &w.admin,
             &input(ImageChange::SetFromFile {
@@ -465,7 +484,7 @@ async fn letterhead_images_are_checked_before_saving() {
         .await
         .expect("saved");
     assert!(saved.has_logo && !saved.has_seal);
-    let lh = w.desk.letterhead("示例花园").await.expect("letterhead");
+    let lh = w.services.letterhead("示例花园").await.expect("letterhead");
     assert_eq!(lh.company, "示例物业服务有限公司");
     assert!(lh.logo.is_some());
 }
@@ -478,7 +497,7 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
     let dir = tempfile::tempdir().expect("tmp");
     let control = notices::batch::Control::new();
     let r = w
-        .desk
+        .services
         .print_batch_notices(&w.clerk, b.batch.id, dir.path(), true, &control, &|_, _| {})
         .await
         .expect("ran");
@@ -487,13 +506,13 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
     assert!(r.files.is_empty(), "no empty PDF written");
     // …and without it every unit prints, one file per unit named by building, unit and owner.
     simple_fees(&w).await;
-    w.desk
+    w.services
         .book_slot(&w.clerk, b.units[0].unit_id, b.slots[0].id, "", false)
         .await
         .expect("book");
     let seen = std::sync::atomic::AtomicUsize::new(0);
     let r = w
-        .desk
+        .services
         .print_batch_notices(&w.clerk, b.batch.id, dir.path(), false, &control, &|_, _| {
             seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         })
@@ -504,7 +523,7 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
     let first = &r.files[0];
     assert!(first.starts_with("1栋-1-101-") && first.ends_with(".pdf"), "{first}");
     let combined = w
-        .desk
+        .services
         .print_batch_notices(&w.clerk, b.batch.id, dir.path(), true, &notices::batch::Control::new(), &|_, _| {})
         .await
         .expect("combined");
@@ -515,7 +534,7 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
     let cancelled = notices::batch::Control::new();
     cancelled.cancel();
     let e = w
-        .desk
+        .services
         .print_batch_notices(&w.clerk, b.batch.id, &dir.path().join("none"), true, &cancelled, &|_, _| {})
         .await
         .expect_err("cancelled");

@@ -1,7 +1,7 @@
 //! Purchase fees in the app: quotes (free or for a contract, saved with the rule version used),
 //! area settlement, mortgage schedules, and finance's editing of regions' rule files.
 
-use crate::Desk;
+use crate::Services;
 use domain::model::PropertyType as UnitType;
 use domain::role::{Permission, Session};
 use domain::sheet::ExportTable;
@@ -94,7 +94,7 @@ fn to_fen(d: rust_decimal::Decimal) -> Result<i64> {
     domain::amount::to_hundredths("total", d)
 }
 
-impl Desk {
+impl Services {
     /// Build the rule book from the shipped files plus the latest edit of each region.
     pub(crate) async fn load_rules(&self) -> Result<()> {
         let edits = self.store.rule_edits().await?;
@@ -364,7 +364,7 @@ pub struct RequoteFailure {
     pub message: String,
 }
 
-impl Desk {
+impl Services {
     /// Quote every live contract of a project with `region`'s rules (and the given local
     /// maintenance-fund standard, if any) and save all the quotes in one transaction.
     pub async fn requote_project(
@@ -403,7 +403,7 @@ impl Desk {
     }
 }
 
-impl Desk {
+impl Services {
     /// The 税费明细单 PDF of a saved quote (the latest when `quote_id` is none), as saved — it
     /// prints the same figures as the screen showed, to the fen.
     ///
@@ -436,7 +436,7 @@ impl Desk {
         notices::fee_statement::render(&statement).map_err(notice_error)
     }
 
-    /// As [`Desk::fee_statement_pdf`], finding the contract by its number.
+    /// As [`Services::fee_statement_pdf`], finding the contract by its number.
     pub async fn fee_statement_pdf_by_number(&self, s: &Session, number: &str, copies: u8) -> Result<Vec<u8>> {
         let id = self
             .store
@@ -459,7 +459,7 @@ pub fn notice_error(e: notices::NoticeError) -> AppError {
     }
 }
 
-impl Desk {
+impl Services {
     /// The 面积差价结算单 of a contract: contracted area (forecast, by the contract's pricing basis)
     /// against the surveyed area, at the contract's unit price.
     ///
