@@ -5,8 +5,10 @@
 //! Nothing here touches a database, a clock or a window: time comes in as arguments.
 
 pub mod amount;
+pub mod contract;
 pub mod error;
 pub mod id_number;
+pub mod import_check;
 pub mod inspection;
 pub mod mask;
 pub mod model;

@@ -1,8 +1,9 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
-use crate::Result;
 use crate::{audit, db_err, Actor, Store};
+use crate::{Error, Result};
+use domain::record::Entity;
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -48,7 +49,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
-        exists.ok_or_else(|| AppError::not_found("合同"))?;
+        exists.ok_or(Error::NotFound(Entity::Contract))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -217,7 +218,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
-            .ok_or_else(|| AppError::not_found("合同"))?;
+            .ok_or(Error::NotFound(Entity::Contract))?;
         quote_basis_from(&row)
     }
 
