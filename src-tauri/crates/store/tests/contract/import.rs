@@ -20,6 +20,8 @@ contract_tests!(
     undo_import_refuses_when_a_later_contract_depends_on_it,
     undo_import_refuses_when_an_imported_contract_has_a_saved_quote,
     imports_list_newest_first_with_the_user,
+    undo_import_keeps_buyers_that_later_contracts_use,
+    undoing_overlapping_imports_in_any_order_leaves_nothing,
 );
 
 fn written(check: ImportCheck) -> (i64, i64, i64) {
@@ -372,4 +374,95 @@ async fn imports_list_newest_first_with_the_user(store: Store) {
         ]
     );
     assert_eq!(history[0].created_at, as_clerk.at);
+}
+
+async fn undo_import_keeps_buyers_that_later_contracts_use(store: Store) {
+    let s = with_sample(&store).await;
+    let extra = contracts_for_unsold(&s);
+    let (import_id, _, _) = written(store.apply_import(&s.actor, "补签.xlsx", &extra).await.expect("import"));
+    // The import's new buyer also signs, by hand, for a unit of the sample.
+    let theirs = extra.contracts[0].contract.parties[0].buyer.clone();
+    let sold: BTreeSet<&str> = s
+        .plan
+        .contracts
+        .iter()
+        .chain(extra.contracts.iter())
+        .map(|c| c.key.number.as_str())
+        .collect();
+    let free = s.plan.units.iter().find(|u| !sold.contains(u.key.number.as_str())).expect("unsold");
+    let unit = unit_by_number(&store, &free.key.number).await;
+    let id = store
+        .create_contract(&s.actor, &contract_input("XS-KEEP", unit.id, &[(theirs.clone(), 100)]))
+        .await
+        .expect("signed by hand");
+    store.undo_import(&s.actor, import_id).await.expect("undone");
+    let kept = store.contract(id).await.expect("the hand-made contract stays whole");
+    assert_eq!(kept.parties[0].buyer.id_number, theirs.id_number);
+    assert_eq!(store.search_units(&query(Some(&theirs.name))).await.expect("search").1, 1);
+}
+
+/// Import A, then B adding units to A's building and a new building of A's project, one of B's
+/// contracts signed by a buyer A brought in; undo A first, then B: nothing of either is left (no
+/// empty project or building, no buyer).
+async fn undoing_overlapping_imports_in_any_order_leaves_nothing(store: Store) {
+    let s = with_sample(&store).await;
+    // Another project that stays throughout (its buyers are not A's or B's).
+    written(
+        store
+            .apply_import(&s.actor, "第三花园.xlsx", &plan("第三花园", 10, "QC"))
+            .await
+            .expect("C"),
+    );
+    let mut more = plan(PROJECT, 150, "QB");
+    let existing: BTreeSet<&str> = s.plan.units.iter().map(|u| u.key.number.as_str()).collect();
+    more.units.retain(|u| !existing.contains(u.key.number.as_str()));
+    more.contracts.retain(|c| !existing.contains(c.key.number.as_str()));
+    let shared = s.plan.contracts[20].contract.parties[0].buyer.clone();
+    let first = &mut more.contracts[0].contract;
+    first.parties.truncate(1);
+    first.parties[0].share = 100.into();
+    first.parties[0].buyer = shared.clone();
+    let (b, units, _) = written(store.apply_import(&s.actor, "加推.xlsx", &more).await.expect("import"));
+    assert_eq!(units, 70);
+    let project = store
+        .projects()
+        .await
+        .expect("projects")
+        .into_iter()
+        .find(|p| p.name == PROJECT)
+        .expect("A's project")
+        .id;
+    let names = |v: Vec<domain::model::Building>| v.into_iter().map(|b| b.name).collect::<Vec<_>>();
+    assert_eq!(names(store.buildings(project).await.expect("buildings")), ["1栋", "2栋", "3栋"]);
+
+    store.undo_import(&s.actor, s.import_id).await.expect("undo A");
+    assert_eq!(all_units(&store).await.len(), 70 + 10, "B's and C's units stay");
+    assert_eq!(names(store.buildings(project).await.expect("buildings")), ["2栋", "3栋"]);
+    store.undo_import(&s.actor, b).await.expect("undo B");
+    assert_eq!(all_units(&store).await.len(), 10, "C's units stay");
+    assert!(
+        store.buildings(project).await.expect("buildings").is_empty(),
+        "no empty building left"
+    );
+    let left: Vec<String> = store.projects().await.expect("projects").into_iter().map(|p| p.name).collect();
+    assert_eq!(left, ["第三花园"], "no empty project left");
+    // Nor the shared buyer: signing them anew (with a new phone) finds no old record to refresh.
+    let free = all_units(&store).await.into_iter().find(|r| r.1.is_none()).expect("unsold").0;
+    let moved = domain::model::BuyerInput {
+        phone: "13700137000".into(),
+        ..shared.clone()
+    };
+    let id = store
+        .create_contract(&s.actor, &contract_input("XS-AGAIN", free.id, &[(moved, 100)]))
+        .await
+        .expect("contract");
+    let buyer_id = store.contract(id).await.expect("contract").parties[0].buyer.id;
+    assert!(
+        store.audit_for("buyer", buyer_id).await.expect("audit").is_empty(),
+        "the undone imports' buyer was still stored and got refreshed"
+    );
+    // And the two files import again as at first.
+    written(store.apply_import(&s.actor, "again.xlsx", &s.plan).await.expect("re-import A"));
+    written(store.apply_import(&s.actor, "again.xlsx", &more).await.expect("re-import B"));
+    assert_eq!(all_units(&store).await.len(), 160);
 }
