@@ -475,12 +475,14 @@ impl Store {
             "DELETE FROM contract_parties WHERE contract_id IN (SELECT id FROM contracts WHERE import_id = ?1)",
             "DELETE FROM contracts WHERE import_id = ?1",
             "DELETE FROM units WHERE import_id = ?1",
+            // A buyer, building or project still used by another import's rows passes to that
+            // import (not to none), so undoing that one later removes it too.
             "DELETE FROM buyers WHERE import_id = ?1 AND id NOT IN (SELECT buyer_id FROM contract_parties)",
-            "UPDATE buyers SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE buyers SET import_id = (SELECT MIN(c.import_id) FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id WHERE cp.buyer_id = buyers.id) WHERE import_id = ?1",
             "DELETE FROM buildings WHERE import_id = ?1 AND id NOT IN (SELECT building_id FROM units)",
-            "UPDATE buildings SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE buildings SET import_id = (SELECT MIN(u.import_id) FROM units u WHERE u.building_id = buildings.id) WHERE import_id = ?1",
             "DELETE FROM projects WHERE import_id = ?1 AND id NOT IN (SELECT project_id FROM buildings)",
-            "UPDATE projects SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE projects SET import_id = (SELECT MIN(b.import_id) FROM buildings b WHERE b.project_id = projects.id) WHERE import_id = ?1",
         ] {
             sqlx::query(q).bind(import_id).execute(&mut *tx).await.map_err(db_err)?;
         }
