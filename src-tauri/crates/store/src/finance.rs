@@ -225,6 +225,9 @@ impl Store {
     /// Save many quotes in one transaction (multi-row statements), with one audit line each.
     pub async fn save_fee_quotes(&self, actor: &Actor, quotes: &[NewQuote]) -> Result<usize> {
         let mut tx = self.write().await?;
+        // The new rows' ids come back from the insert itself (not looked up by user and instant,
+        // which two batches at the same instant would share on a server).
+        let mut ids: Vec<(i64, i64, String, i64)> = Vec::with_capacity(quotes.len());
         for chunk in quotes.chunks(400) {
             let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",
@@ -238,17 +241,14 @@ impl Store {
                     .push_bind(actor.at.clone())
                     .push_bind(actor.username.clone());
             });
-            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+            qb.push(" RETURNING id, contract_id, rules_version, total");
+            ids.extend(
+                qb.build_query_as::<(i64, i64, String, i64)>()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?,
+            );
         }
-        let ids: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT id, contract_id, rules_version, total FROM fee_quotes WHERE created_at = ? AND created_by = ? ORDER BY id DESC LIMIT ?",
-        )
-        .bind(&actor.at)
-        .bind(&actor.username)
-        .bind(i64::try_from(quotes.len()).unwrap_or(i64::MAX))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
         let lines: Vec<audit::Line> = ids
             .into_iter()
             .map(|(id, contract, version, total)| {
