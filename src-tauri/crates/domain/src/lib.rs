@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod error;
 pub mod id_number;
+pub mod image;
 pub mod inspection;
 pub mod mask;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
+pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};
 
