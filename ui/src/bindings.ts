@@ -176,6 +176,8 @@ overridden?: Override | null,
  */
 display: QuoteLineDisplay, };
 
+export type QuoteLineDisplay = { base: string, rate: string, amount: string, computed: string | null, };
+
 export type Override = { computed: string, reason: string, by: string, at: string, };
 
 export type LineOverride = { code: string, amount: string, reason: string, };

@@ -27,7 +27,7 @@ pub fn typescript() -> String {
         ImportOutcome, domain::sheet::RowError,
         crate::records::ContractEdit,
         fees::quote::PropertyType, fees::quote::BuyerType, fees::quote::VatMethod, fees::quote::FundOverride, fees::quote::QuoteRequest,
-        fees::quote::QuoteItem, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
+        fees::quote::QuoteItem, fees::display::LineDisplay, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
         fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,
         fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
         fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput,
