@@ -8,6 +8,7 @@ pub mod amount;
 pub mod contract;
 pub mod error;
 pub mod id_number;
+pub mod image;
 pub mod import_check;
 pub mod inspection;
 pub mod mask;
@@ -18,6 +19,7 @@ pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
+pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};
 
