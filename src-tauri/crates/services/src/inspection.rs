@@ -16,7 +16,7 @@ mod documents;
 mod plans;
 mod walk;
 
-pub use defects::{DefectMove, MAX_PHOTO_BYTES};
+pub use defects::DefectMove;
 
 use crate::Services;
 use domain::inspection::*;

@@ -12,9 +12,6 @@ use std::path::{Path, PathBuf};
 use store::{NewDefect, NewPhoto};
 use ts_rs::TS;
 
-/// Largest photo accepted.
-pub const MAX_PHOTO_BYTES: u64 = 10 * 1024 * 1024;
-
 /// A defect action as the screen sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DefectMove {
@@ -76,18 +73,9 @@ impl Services {
     /// Check a photo file, copy it under its content hash with a thumbnail; `created` collects
     /// the files this call wrote (for removal if the transaction fails).
     async fn store_photo(&self, dir: &Path, path: &Path, field: &str, created: &mut Vec<PathBuf>) -> Result<NewPhoto> {
-        let meta = std::fs::metadata(path).map_err(|e| AppError::invalid(field, format!("无法读取 {}：{e}", path.display())))?;
-        if meta.len() > MAX_PHOTO_BYTES {
-            return Err(AppError::invalid(field, format!("{} 超过 10 MB", path.display())));
-        }
-        let bytes = std::fs::read(path).map_err(|e| AppError::invalid(field, format!("无法读取 {}：{e}", path.display())))?;
-        let format = image::guess_format(&bytes).ok();
-        let ext = match format {
-            Some(image::ImageFormat::Jpeg) => "jpg",
-            Some(image::ImageFormat::Png) => "png",
-            _ => return Err(AppError::invalid(field, format!("{} 不是 JPEG 或 PNG 照片", path.display()))),
-        };
-        let img = image::load_from_memory(&bytes).map_err(|_| AppError::invalid(field, format!("{} 已损坏，无法读取", path.display())))?;
+        let label = format!("照片 {} ", path.display());
+        let crate::images::Checked { bytes, header, image: img } = crate::images::read(field, &label, path)?;
+        let ext = header.format.ext();
         let hash = format!("{:x}", Sha256::digest(&bytes));
         std::fs::create_dir_all(dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
         let file = dir.join(format!("{hash}.{ext}"));

@@ -4,7 +4,7 @@
 use crate::move_in::ImageChange;
 use crate::Services;
 use domain::role::{Permission, Session};
-use domain::{AppError, Result};
+use domain::Result;
 use std::path::Path;
 use store::FloorPlan;
 
@@ -14,11 +14,7 @@ impl Services {
         s.require(Permission::ViewRecords)?;
         Ok(self.store.floor_plan(project_id, unit_type).await?.map(|plan| {
             use base64::Engine;
-            let mime = if plan.image.starts_with(b"\x89PNG") {
-                "image/png"
-            } else {
-                "image/jpeg"
-            };
+            let mime = domain::image::sniff(&plan.image).map_or("image/jpeg", |f| f.mime());
             format!(
                 "data:{mime};base64,{}",
                 base64::engine::general_purpose::STANDARD.encode(plan.image)
@@ -35,16 +31,7 @@ impl Services {
             ImageChange::Keep => return self.floor_plan(s, project_id, unit_type).await,
             ImageChange::Clear => None,
             ImageChange::SetFromFile { path } => {
-                let bad = |why: String| AppError::invalid("floor_plan", why);
-                let meta = std::fs::metadata(path).map_err(|e| bad(format!("无法读取 {path}：{e}")))?;
-                if meta.len() > 5 * 1024 * 1024 {
-                    return Err(bad("户型图不能超过 5 MB".into()));
-                }
-                let bytes = std::fs::read(path).map_err(|e| bad(format!("无法读取 {path}：{e}")))?;
-                if !matches!(image::guess_format(&bytes), Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
-                    return Err(bad("户型图应为 JPEG 或 PNG 图片".into()));
-                }
-                image::load_from_memory(&bytes).map_err(|_| bad("户型图已损坏，无法读取".into()))?;
+                let bytes = crate::images::read("floor_plan", "户型图", Path::new(path))?.bytes;
                 let name = Path::new(path)
                     .file_name()
                     .map(|f| f.to_string_lossy().to_string())

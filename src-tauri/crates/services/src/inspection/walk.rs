@@ -63,17 +63,17 @@ impl Services {
 
     /// The owner's signature from the signature pad (a PNG, base64).
     ///
-    /// Errors: `Invalid` on `signature` (not a PNG, empty, over 1 MB).
+    /// Errors: `Invalid` on `signature` (not a PNG, empty, over the image limits).
     pub async fn sign_inspection(&self, s: &Session, id: i64, version: i64, png_base64: &str) -> Result<Inspection> {
         s.require(Permission::RunMoveIn)?;
         use base64::Engine;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png_base64.trim().trim_start_matches("data:image/png;base64,"))
             .map_err(|_| AppError::invalid("signature", "签名数据无效"))?;
-        if bytes.len() > 1024 * 1024 || !bytes.starts_with(b"\x89PNG") {
-            return Err(AppError::invalid("signature", "签名应为不超过 1 MB 的 PNG 图片"));
+        if domain::image::sniff(&bytes) != Some(domain::image::Format::Png) {
+            return Err(AppError::invalid("signature", "签名应为 PNG 图片"));
         }
-        notices::layout::Image::decode(&bytes, "签名").map_err(|e| AppError::invalid("signature", e.to_string()))?;
+        let bytes = crate::images::decode("signature", "签名", bytes)?.bytes;
         self.store.sign_inspection(&self.actor(s), id, version, &bytes).await?;
         self.inspection(s, id).await
     }
