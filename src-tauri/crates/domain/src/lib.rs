@@ -5,8 +5,11 @@
 //! Nothing here touches a database, a clock or a window: time comes in as arguments.
 
 pub mod amount;
+pub mod contract;
 pub mod error;
 pub mod id_number;
+pub mod image;
+pub mod import_check;
 pub mod inspection;
 pub mod mask;
 pub mod model;
@@ -16,6 +19,7 @@ pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
+pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};
 

@@ -22,7 +22,7 @@ mod users;
 pub use error::{Error, Result};
 pub use finance::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
-pub use inspection::{InspectionRow, NewDefect, NewPhoto};
+pub use inspection::{FloorPlan, InspectionRow, NewDefect, NewPhoto};
 pub use move_in::{BatchCreated, Letterhead, LetterheadChange, MoveInRow, SettingValue, StoredImage};
 pub use users::{NewUser, UserRecord};
 
