@@ -100,7 +100,7 @@ impl Services {
             return Ok(());
         }
         let (config, _) = self.store.move_in_config(row.project_id).await?;
-        let mut done: Vec<StepKind> = self.store.steps(i.unit_id).await?.iter().map(|r| r.data.kind()).collect();
+        let done: Vec<StepKind> = self.store.steps(i.unit_id).await?.iter().map(|r| r.data.kind()).collect();
         if !config.enabled(StepKind::Inspection)
             || done.contains(&StepKind::Inspection)
             || config.blocked_by(StepKind::Inspection, &done).is_some()
@@ -108,15 +108,8 @@ impl Services {
             return Ok(());
         }
         let note = i.step_note();
-        done.push(StepKind::Inspection);
         self.store
-            .do_step(
-                &self.actor(s),
-                i.unit_id,
-                row.version,
-                &StepData::Inspection { note },
-                config.status(&done),
-            )
+            .do_step(&self.actor(s), i.unit_id, row.version, &StepData::Inspection { note })
             .await
             .map_err(AppError::from)
     }
