@@ -82,6 +82,8 @@ pub enum Duplicate {
     LiveContract,
     ContractParty,
     BatchName,
+    /// A unit is in one move-in batch only.
+    UnitInBatch,
     SlotTime,
     /// One live booking (booked or arrived) per unit.
     LiveBooking,
@@ -111,6 +113,7 @@ const CONSTRAINTS: &[(&str, Duplicate)] = &[
     ("contracts_one_live_per_unit", Duplicate::LiveContract),
     ("contract_parties_pkey", Duplicate::ContractParty),
     ("move_in_batches_project_id_name_key", Duplicate::BatchName),
+    ("move_in_units_pkey", Duplicate::UnitInBatch),
     ("move_in_slots_batch_id_day_label_key", Duplicate::SlotTime),
     ("appointments_one_live", Duplicate::LiveBooking),
     ("move_in_steps_once", Duplicate::StepDone),
@@ -149,6 +152,7 @@ impl Duplicate {
             Duplicate::LiveContract => (Some("unit_id"), "该房屋已有有效合同，须先解除原合同"),
             Duplicate::ContractParty => (Some("buyers"), "同一买受人在合同中重复出现"),
             Duplicate::BatchName => (Some("name"), "该项目已有同名的入伙批次"),
+            Duplicate::UnitInBatch => (Some("selection"), "所选房屋中有的已被同时加入另一个入伙批次，请刷新后重新选择"),
             Duplicate::SlotTime => (Some("periods"), "同一天有重名的预约时段"),
             Duplicate::LiveBooking => (Some("slot_id"), "该房屋已有预约；如需更换时段，请使用“改约”"),
             Duplicate::StepDone => (None, "该步骤已办理，不能重复办理"),

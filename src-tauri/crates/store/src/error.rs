@@ -128,6 +128,7 @@ const PRIMARY_KEYS: &[(&str, &str)] = &[
     ("appointments_unit_id_key", "appointments_one_live"),
     ("move_in_steps_unit_id_kind_key", "move_in_steps_once"),
     ("defects_unit_id_room_item_key", "defects_one_open_per_item"),
+    ("move_in_units_unit_id_key", "move_in_units_pkey"),
 ];
 
 #[cfg(test)]
