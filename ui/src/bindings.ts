@@ -30,7 +30,11 @@ export type Project = { id: number, name: string, address: string, };
 
 export type Building = { id: number, project_id: number, name: string, floors: number, has_elevator: boolean, };
 
-export type Unit = { id: number, project_id: number, project_name: string, building_id: number, building_name: string, number: string, floor: number, property_type: PropertyType, forecast_gross_area: string, forecast_internal_area: string | null, surveyed_gross_area: string | null, surveyed_internal_area: string | null, status: UnitStatus, 
+export type Unit = { id: number, project_id: number, project_name: string, building_id: number, building_name: string, number: string, 
+/**
+ * How every screen and document names it ("1栋 1-101"): [`crate::unit_label::unit_label`].
+ */
+label: string, floor: number, property_type: PropertyType, forecast_gross_area: string, forecast_internal_area: string | null, surveyed_gross_area: string | null, surveyed_internal_area: string | null, status: UnitStatus, 
 /**
  * Optimistic-concurrency version: an edit must carry the version it was made from.
  */
@@ -445,7 +449,11 @@ export type StepRecord = { id: number, data: StepData,
  */
 summary: string, done_at: string, done_by: string, };
 
-export type MoveInUnit = { unit_id: number, batch_id: number, batch_name: string, project_id: number, project_name: string, building_name: string, number: string, floor: number, gross_area: string, surveyed: boolean, contract_number: string | null, 
+export type MoveInUnit = { unit_id: number, batch_id: number, batch_name: string, project_id: number, project_name: string, building_name: string, number: string, 
+/**
+ * "1栋 1-101" ([`crate::unit_label::unit_label`]).
+ */
+label: string, floor: number, gross_area: string, surveyed: boolean, contract_number: string | null, 
 /**
  * Owners' names; phones and ID numbers masked unless the role may see them.
  */
@@ -461,7 +469,11 @@ export type AmountDueView = { name: string, basis: string,
  */
 amount: string | null, };
 
-export type BatchUnitRow = { unit_id: number, building_name: string, number: string, floor: number, owner_names: string, phone_masked: string, status: MoveInStatus, slot_text: string | null, appointment_status: AppointmentStatus | null, delivered_notice: boolean, steps_done: number, version: number, };
+export type BatchUnitRow = { unit_id: number, building_name: string, number: string, 
+/**
+ * "1栋 1-101" ([`crate::unit_label::unit_label`]).
+ */
+label: string, floor: number, owner_names: string, phone_masked: string, status: MoveInStatus, slot_text: string | null, appointment_status: AppointmentStatus | null, delivered_notice: boolean, steps_done: number, version: number, };
 
 export type KeyRecord = { id: number, project_id: number, number: string, kind: string, 
 /**

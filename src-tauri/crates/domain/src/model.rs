@@ -134,6 +134,9 @@ pub struct Unit {
     pub building_id: i64,
     pub building_name: String,
     pub number: String,
+    /// How every screen and document names it ("1栋 1-101"): [`crate::unit_label::unit_label`].
+    #[serde(default)]
+    pub label: String,
     pub floor: i32,
     pub property_type: PropertyType,
     #[ts(type = "string")]

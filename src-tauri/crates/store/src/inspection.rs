@@ -126,7 +126,7 @@ impl Store {
     /// Errors: `NotFound(Inspection)`.
     pub async fn inspection_row(&self, id: i64) -> Result<InspectionRow> {
         let r = sqlx::query(
-            "SELECT i.*, t.items, t.version AS template_version, bl.name || ' ' || u.number AS unit_label FROM inspections i
+            "SELECT i.*, t.items, t.version AS template_version, bl.name AS building_name, u.number AS unit_number FROM inspections i
              JOIN inspection_templates t ON t.id = i.template_id JOIN units u ON u.id = i.unit_id JOIN buildings bl ON bl.id = u.building_id
              WHERE i.id = ?",
         )
@@ -140,7 +140,7 @@ impl Store {
             inspection: Inspection {
                 id,
                 unit_id: get(&r, "unit_id")?,
-                unit_label: get(&r, "unit_label")?,
+                unit_label: crate::rows::unit_label(&r)?,
                 kind: code(&r, "kind", InspectionKind::parse)?,
                 template_id: get(&r, "template_id")?,
                 template_version: get(&r, "template_version")?,

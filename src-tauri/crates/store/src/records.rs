@@ -31,6 +31,10 @@ pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {
         building_id: r.try_get("building_id").map_err(db_err)?,
         building_name: r.try_get("building_name").map_err(db_err)?,
         number: r.try_get("number").map_err(db_err)?,
+        label: domain::unit_label::unit_label(
+            &r.try_get::<String, _>("building_name").map_err(db_err)?,
+            &r.try_get::<String, _>("number").map_err(db_err)?,
+        ),
         floor: r.try_get("floor").map_err(db_err)?,
         property_type: code(r, "property_type", PropertyType::parse)?,
         forecast_gross_area: from_hundredths(r.try_get("forecast_gross_area").map_err(db_err)?),

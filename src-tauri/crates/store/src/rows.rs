@@ -31,3 +31,14 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, col: &str
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::Driver(format!("JSON: {e}")))
 }
+
+/// The unit label ([`domain::unit_label::unit_label`]) from the row's `building_name` and
+/// `unit_number` columns; empty when the row has no unit (a public key).
+pub(crate) fn unit_label(r: &SqliteRow) -> Result<String> {
+    let building: Option<String> = get(r, "building_name")?;
+    let number: Option<String> = get(r, "unit_number")?;
+    Ok(match (building, number) {
+        (Some(b), Some(n)) => domain::unit_label::unit_label(&b, &n),
+        _ => String::new(),
+    })
+}

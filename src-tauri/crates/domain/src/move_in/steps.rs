@@ -37,6 +37,8 @@ pub struct MoveInUnit {
     pub project_name: String,
     pub building_name: String,
     pub number: String,
+    /// "1栋 1-101" ([`crate::unit_label::unit_label`]).
+    pub label: String,
     pub floor: i32,
     #[ts(type = "string")]
     pub gross_area: Decimal,
@@ -72,6 +74,8 @@ pub struct BatchUnitRow {
     pub unit_id: i64,
     pub building_name: String,
     pub number: String,
+    /// "1栋 1-101" ([`crate::unit_label::unit_label`]).
+    pub label: String,
     pub floor: i32,
     pub owner_names: String,
     pub phone_masked: String,

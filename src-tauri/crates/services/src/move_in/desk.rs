@@ -50,6 +50,7 @@ impl Services {
             project_name: unit.project_name.clone(),
             building_name: unit.building_name.clone(),
             number: unit.number.clone(),
+            label: unit.label.clone(),
             floor: unit.floor,
             gross_area: unit.surveyed_gross_area.unwrap_or(unit.forecast_gross_area),
             surveyed: unit.surveyed_gross_area.is_some(),

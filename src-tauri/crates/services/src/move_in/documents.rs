@@ -48,7 +48,7 @@ impl Services {
         Ok(notices::move_in_notice::MoveInNotice {
             letterhead: letterhead.clone(),
             project: unit.project_name.clone(),
-            unit: format!("{} {}", unit.building_name, unit.number),
+            unit: domain::unit_label::unit_label(&unit.building_name, &unit.number),
             owners,
             contract_number: contract.map(|c| c.number).unwrap_or_default(),
             batch: batch.name.clone(),
@@ -80,7 +80,7 @@ impl Services {
             MoveInDoc::MoveInConfirmation | MoveInDoc::KeyHandover => {
                 let u = self.move_in_unit(s, unit_id).await?;
                 let owners: Vec<String> = u.owners.iter().map(|o| o.name.clone()).collect();
-                let unit_label = format!("{} {}", u.building_name, u.number);
+                let unit_label = domain::unit_label::unit_label(&u.building_name, &u.number);
                 let step = |k: StepKind| u.steps.iter().find(|st| st.kind == k).and_then(|st| st.done.clone());
                 let keys = match step(StepKind::Keys).map(|r| r.data) {
                     Some(StepData::Keys { keys }) => keys,

@@ -11,7 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
 
-const DEFECT_SELECT: &str = "SELECT d.*, bl.name || ' ' || u.number AS unit_label FROM defects d
+const DEFECT_SELECT: &str = "SELECT d.*, bl.name AS building_name, u.number AS unit_number FROM defects d
      JOIN units u ON u.id = d.unit_id JOIN buildings bl ON bl.id = u.building_id";
 
 /// Defect ids bound per photo lookup (well under every backend's parameter limit).
@@ -306,7 +306,7 @@ fn record_from(r: &SqliteRow) -> Result<DefectRecord> {
     Ok(DefectRecord {
         id: get(r, "id")?,
         unit_id: get(r, "unit_id")?,
-        unit_label: get(r, "unit_label")?,
+        unit_label: crate::rows::unit_label(r)?,
         inspection_id: get(r, "inspection_id")?,
         room: get(r, "room")?,
         item: get(r, "item")?,

@@ -179,6 +179,7 @@ impl Store {
                         unit_id,
                         building_name: get(r, "building_name")?,
                         number: get(r, "number")?,
+                        label: domain::unit_label::unit_label(&get::<String>(r, "building_name")?, &get::<String>(r, "number")?),
                         floor: get(r, "floor")?,
                         owner_names: owner_names(&names),
                         phone_masked: String::new(),

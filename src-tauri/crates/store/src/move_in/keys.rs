@@ -79,7 +79,7 @@ impl Store {
     /// The project's keys, those still in the office or lent first.
     pub async fn keys(&self, project_id: i64) -> Result<Vec<KeyRecord>> {
         let rows = sqlx::query(
-            "SELECT k.*, COALESCE(bl.name || ' ' || u.number, '') AS unit_label FROM keys k
+            "SELECT k.*, bl.name AS building_name, u.number AS unit_number FROM keys k
              LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
              WHERE k.project_id = ? ORDER BY CASE WHEN k.holder = 'owner' THEN 1 ELSE 0 END, k.number",
         )
@@ -99,7 +99,7 @@ impl Store {
                     number: get(r, "number")?,
                     kind: get(r, "kind")?,
                     unit_id: get(r, "unit_id")?,
-                    unit_label: get(r, "unit_label")?,
+                    unit_label: crate::rows::unit_label(r)?,
                     label: get(r, "label")?,
                     holder: code(r, "holder", KeyHolder::parse)?,
                     out_to: get(r, "out_to")?,

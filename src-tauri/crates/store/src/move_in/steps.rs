@@ -299,7 +299,7 @@ impl Store {
 /// Hand key `number` to the unit's owner at the keys step, as [`hand_over`] decides.
 async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
     let found = sqlx::query(
-        "SELECT k.id, k.unit_id, k.holder, k.version, COALESCE(bl.name || ' ' || u.number, k.label) AS owner_label FROM keys k
+        "SELECT k.id, k.unit_id, k.holder, k.version, bl.name AS building_name, u.number AS unit_number, k.label FROM keys k
          LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
          WHERE k.project_id = ? AND k.number = ?",
     )
@@ -313,7 +313,10 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
             Some(KeyFound {
                 id: get(&r, "id")?,
                 unit_id: get(&r, "unit_id")?,
-                owner_label: get(&r, "owner_label")?,
+                owner_label: match crate::rows::unit_label(&r)? {
+                    l if l.is_empty() => get(&r, "label")?,
+                    l => l,
+                },
                 holder: code(&r, "holder", KeyHolder::parse)?,
             }),
             get::<i64>(&r, "version")?,
