@@ -3,11 +3,7 @@
 //! amounts aligned right, signature lines, page numbers, and copies (联).
 
 use crate::{check_text, font, NoticeError};
-use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rgb,
-    TextItem, XObject, XObjectId, XObjectTransform,
-};
-use std::sync::Arc;
+use printpdf::{Color, FontId, Line, LinePoint, Mm, Op, PdfFontHandle, Point, Pt, Rgb, TextItem, XObjectId, XObjectTransform};
 
 /// Paper sizes (width, height) in mm.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,138 +42,12 @@ pub struct Letterhead {
     pub seal: Option<Image>,
 }
 
-/// A decoded PNG or JPEG (logo, seal), shared between documents without copying its pixels.
-#[derive(Clone)]
-pub struct Image {
-    raw: Arc<RawImage>,
-    digest: (usize, usize, u64),
-}
+mod combine;
+mod image;
 
-/// Largest image file accepted: the one limit of [`domain::image::LIMITS`] (kept for callers).
-pub const MAX_IMAGE_BYTES: usize = domain::image::LIMITS.max_bytes as usize;
-
-impl Image {
-    /// Decode a PNG or JPEG file's bytes; `what` names it in errors ("徽标", "公章"). The bytes
-    /// pass the one image check first ([`domain::image::check`]: magic bytes, file size, pixel
-    /// dimensions from the header), so nothing is decoded that the limits refuse.
-    ///
-    /// Errors: `BadImage` when the file is empty, too large, not PNG/JPEG, too many pixels, or corrupt.
-    pub fn decode(bytes: &[u8], what: &str) -> Result<Image, NoticeError> {
-        let bad = |reason: &str| NoticeError::BadImage {
-            what: what.to_string(),
-            reason: reason.to_string(),
-        };
-        domain::image::check("image", "", bytes).map_err(|e| bad(&e.message))?;
-        let raw = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|_| bad("已损坏，无法读取"))?;
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(Image {
-            digest: (raw.width, raw.height, h),
-            raw: Arc::new(raw),
-        })
-    }
-
-    /// Width over height.
-    fn aspect(&self) -> f32 {
-        self.raw.width as f32 / self.raw.height.max(1) as f32
-    }
-}
-
-impl PartialEq for Image {
-    fn eq(&self, other: &Self) -> bool {
-        self.digest == other.digest
-    }
-}
-impl Eq for Image {}
-
-impl std::fmt::Debug for Image {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Image({}×{})", self.raw.width, self.raw.height)
-    }
-}
-
-/// Resource names shared by every document and every part of a combined batch PDF.
-const FONT_ID: &str = "F1";
-const LOGO_ID: &str = "Logo";
-const SEAL_ID: &str = "Seal";
-
-/// The pages of one laid-out document, page numbers already drawn, ready to be serialized alone
-/// or combined with others into one batch PDF (see [`combine`]).
-pub struct Part {
-    pages: Vec<Vec<Op>>,
-    paper: Paper,
-    images: Vec<(String, Image)>,
-}
-
-impl Part {
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
-    }
-}
-
-/// Serialize parts (laid out in parallel, say) as one PDF, the font embedded once and subset over
-/// every part's text.
-pub fn combine(title: &str, letterhead: &Letterhead, parts: Vec<Part>) -> Vec<u8> {
-    let mut doc = PdfDocument::new(title);
-    if let Ok(f) = font() {
-        doc.resources.fonts.map.insert(FontId(FONT_ID.into()), PdfFont::new(f.clone()));
-    }
-    if let Some(logo) = &letterhead.logo {
-        doc.resources
-            .xobjects
-            .map
-            .insert(XObjectId(LOGO_ID.into()), XObject::Image((*logo.raw).clone()));
-    }
-    if let Some(seal) = &letterhead.seal {
-        doc.resources
-            .xobjects
-            .map
-            .insert(XObjectId(SEAL_ID.into()), XObject::Image((*seal.raw).clone()));
-    }
-    for (n, part) in parts.iter().enumerate() {
-        for (id, img) in &part.images {
-            doc.resources
-                .xobjects
-                .map
-                .insert(XObjectId(format!("P{n}-{id}")), XObject::Image((*img.raw).clone()));
-        }
-    }
-    let pages = parts
-        .into_iter()
-        .enumerate()
-        .map(|(n, part)| {
-            let prefix = format!("P{n}-");
-            let pages: Vec<Vec<Op>> = part
-                .pages
-                .into_iter()
-                .map(|ops| {
-                    ops.into_iter()
-                        .map(|op| match op {
-                            // Per-document images get a part prefix so parts never collide.
-                            Op::UseXobject { id, transform } if id.0.starts_with("I") => Op::UseXobject {
-                                id: XObjectId(format!("{prefix}{}", id.0)),
-                                transform,
-                            },
-                            op => op,
-                        })
-                        .collect()
-                })
-                .collect();
-            (part.paper, pages)
-        })
-        .flat_map(|(paper, pages)| {
-            let (w, h) = paper.size();
-            pages.into_iter().map(move |ops| PdfPage::new(Mm(w), Mm(h), ops))
-        })
-        .collect();
-    let opts = PdfSaveOptions {
-        subset_fonts: true,
-        ..PdfSaveOptions::default()
-    };
-    doc.with_pages(pages).save(&opts, &mut Vec::new())
-}
+pub use combine::{combine, Part};
+use combine::{FONT_ID, LOGO_ID, SEAL_ID};
+pub use image::{Image, MAX_IMAGE_BYTES};
 
 /// A column of a table: title, width in mm, alignment.
 #[derive(Debug, Clone)]
