@@ -75,24 +75,28 @@ fn path_text(steps: &[Step]) -> String {
 
 /// The Chinese refusal for a serde message at `steps`.
 fn refusal(value: &Value, mut steps: Vec<Step>, message: &str, root: &str) -> AppError {
-    // "invalid type: integer `12`, expected a Decimal type representing a fixed-point number"
-    let number = message
+    // "invalid type: integer `12`, expected a Decimal type representing a fixed-point number",
+    // "invalid value: string \"abc\", expected a Decimal …"
+    let found = message
         .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.split_once(", expected "))
-        .filter(|(found, _)| found.starts_with("integer `") || found.starts_with("floating point `"));
-    if let Some((found, _)) = number {
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.split_once(", expected "));
+    if let Some((shown, _)) = found {
         // Internally tagged enums (a step's `kind`) buffer their content, so the path can stop at
-        // the enum; find the number below it that serde reported.
+        // the enum; find the value below it that serde reported.
         let mut node = Some(value);
         for s in &steps {
             node = node.and_then(|n| s.get(n));
         }
-        if let Some(n) = node.filter(|n| !n.is_number()) {
-            if let Some(rest) = find_number(n, found) {
+        if let Some(n) = node.filter(|n| n.is_object() || n.is_array()) {
+            if let Some(rest) = find_leaf(n, shown) {
                 steps.extend(rest);
             }
         }
     }
+    let number = found.filter(|(shown, _)| {
+        message.starts_with("invalid type: ") && (shown.starts_with("integer `") || shown.starts_with("floating point `"))
+    });
     let missing = message
         .strip_prefix("missing field `")
         .and_then(|m| m.split_once('`'))
@@ -131,27 +135,31 @@ fn refusal(value: &Value, mut steps: Vec<Step>, message: &str, root: &str) -> Ap
     AppError::invalid(field, text)
 }
 
-/// The path to the first number under `v` that serde prints as `found` (``integer `12` ``).
-fn find_number(v: &Value, found: &str) -> Option<Vec<Step>> {
+/// The path to the first leaf under `v` that serde prints as `found` (``integer `12` ``,
+/// `string "abc"`).
+fn find_leaf(v: &Value, found: &str) -> Option<Vec<Step>> {
+    use serde::de::Unexpected;
     match v {
+        Value::String(s) => (Unexpected::Str(s).to_string() == found).then(Vec::new),
+        Value::Bool(b) => (Unexpected::Bool(*b).to_string() == found).then(Vec::new),
         Value::Number(n) => {
             let shown = if let Some(i) = n.as_i64() {
-                serde::de::Unexpected::Signed(i).to_string()
+                Unexpected::Signed(i).to_string()
             } else if let Some(u) = n.as_u64() {
-                serde::de::Unexpected::Unsigned(u).to_string()
+                Unexpected::Unsigned(u).to_string()
             } else {
-                n.as_f64().map(|f| serde::de::Unexpected::Float(f).to_string()).unwrap_or_default()
+                n.as_f64().map(|f| Unexpected::Float(f).to_string()).unwrap_or_default()
             };
             (shown == found).then(Vec::new)
         }
         Value::Object(m) => m.iter().find_map(|(k, x)| {
-            find_number(x, found).map(|mut rest| {
+            find_leaf(x, found).map(|mut rest| {
                 rest.insert(0, Step::Key(k.clone()));
                 rest
             })
         }),
         Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| {
-            find_number(x, found).map(|mut rest| {
+            find_leaf(x, found).map(|mut rest| {
                 rest.insert(0, Step::Index(i));
                 rest
             })
@@ -201,6 +209,9 @@ mod tests {
         let paid = json!({ "kind": "fees", "items": [{ "name": "物业费", "amount": 940, "receipt": "R1" }] });
         let e = from_value::<StepData>(&paid, "data").expect_err("number");
         assert_eq!(e.field.as_deref(), Some("items[0].amount"));
+        let bad = json!({ "kind": "meters", "readings": [{ "kind": "water", "number": "S1", "reading": "abc" }] });
+        let e = from_value::<StepData>(&bad, "data").expect_err("not a decimal");
+        assert_eq!(e.field.as_deref(), Some("readings[0].reading"), "{e:?}");
         let paid = json!({ "kind": "fees", "items": [{ "name": "物业费", "amount": "940.28", "receipt": "R1" }] });
         assert!(from_value::<StepData>(&paid, "data").is_ok());
     }

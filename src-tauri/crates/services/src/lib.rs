@@ -6,8 +6,8 @@ pub mod bindings;
 pub mod finance;
 pub mod inspection;
 pub mod move_in;
-pub mod records;
 mod office;
+pub mod records;
 mod users;
 
 pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};

@@ -78,7 +78,9 @@ mod tests {
         assert_eq!((t.date.to_string().as_str(), t.zone.as_str()), ("2026-12-01", "America/New_York"));
         assert_eq!(services.today().to_string(), "2026-12-01");
         let log = services.store().audit_for("setting", 0).await.expect("audit");
-        assert!(log.iter().any(|a| a.action == "set" && a.after.as_deref().unwrap_or("").contains("America/New_York")));
+        assert!(log
+            .iter()
+            .any(|a| a.action == "set" && a.after.as_deref().unwrap_or("").contains("America/New_York")));
 
         // The zone is kept: services opened again over the same store read it back.
         let again = Services::new(services.store().clone(), at("2026-12-01T23:30:00Z"));
