@@ -15,5 +15,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // Mounting Element Plus forms in jsdom takes seconds on a loaded 2-core machine; the default
+    // 5 s per test made them fail for load, not behaviour. Tests stay behavioural, never timed.
+    testTimeout: 30000,
   },
 })

@@ -140,7 +140,7 @@ test('records, fees, move-in and inspection: the day of a sales office, end to e
 
   // Move-in: plan a batch of 1栋, book 王伟's unit, run the whole procedure at the desk, see the board.
   // (the rule dialog's overlay may still be fading out: click the menu item from the page)
-  await s.exec(`document.querySelector('[data-test="nav-move_in"]').click()`)
+  await s.exec(`document.querySelector('[data-test="nav-move-in"]').click()`)
   await s.click(await s.waitFor('button[data-test="new-batch"]'))
   await s.type(await s.waitFor('input[data-test="plan-name"]'), '第一批')
   await s.click(await s.find('[data-test="plan-buildings"]'))

@@ -122,6 +122,8 @@ export type FeePropertyType = "residential" | "commercial" | "office" | "parking
 
 export type BuyerType = "individual" | "company";
 
+export type VatMethod = "general" | "simplified" | "none";
+
 export type FundOverride = { per_m2?: string | null, rate?: string | null, };
 
 export type QuoteRequest = { region: string, 
@@ -136,7 +138,17 @@ homes_owned: number, gross_area: string,
 /**
  * Contract price including VAT.
  */
-price: string, vat_rate: string, elevator: boolean, 
+price: string, 
+/**
+ * Which VAT rate of the region's rules applies (general by default).
+ */
+vat_method: VatMethod, 
+/**
+ * A VAT rate given by hand (older saved requests and scripts send one). When absent — as
+ * the app and the services send it — the rate is the rule book's for `vat_method` on the
+ * contract date.
+ */
+vat_rate?: string | null, elevator: boolean, 
 /**
  * Title certificates issued (co-owners may each hold one).
  */
@@ -158,7 +170,13 @@ exempt: boolean,
 /**
  * Set when a clerk replaced the computed amount (the tax office's assessment is final).
  */
-overridden?: Override | null, };
+overridden?: Override | null, 
+/**
+ * The figures as shown, formatted in Rust.
+ */
+display: QuoteLineDisplay, };
+
+export type QuoteLineDisplay = { base: string, rate: string, amount: string, computed: string | null, };
 
 export type Override = { computed: string, reason: string, by: string, at: string, };
 
@@ -172,7 +190,11 @@ rules_version: string, contract_date: string, items: Array<QuoteItem>,
 /**
  * The sum of the items' amounts.
  */
-total: string, total_in_capitals: string, };
+total: string, 
+/**
+ * The total as shown ("19,658.97").
+ */
+total_display: string, total_in_capitals: string, };
 
 export type AreaRequest = { contract_area: string, actual_area: string, unit_price: string, };
 
@@ -180,7 +202,11 @@ export type AreaLine = { name: string, area: string, unit_price: string,
 /**
  * Positive: the buyer pays; negative: the developer refunds; zero: borne by the developer.
  */
-amount: string, explanation: string, };
+amount: string, explanation: string, 
+/**
+ * `unit_price` and `amount` as shown ("20,000.00").
+ */
+unit_price_display: string, amount_display: string, };
 
 export type AreaSettlement = { 
 /**
@@ -190,7 +216,11 @@ error_ratio_percent: string, difference: string, buyer_may_cancel: boolean,
 /**
  * The sum of the lines: positive = the buyer pays, negative = the developer refunds.
  */
-amount: string, lines: Array<AreaLine>, 
+amount: string, 
+/**
+ * `amount` as shown ("-140,000.00").
+ */
+amount_display: string, lines: Array<AreaLine>, 
 /**
  * Who pays whom, in words: 买受人补交 / 出卖人返还买受人 / 无需结算.
  */
@@ -212,9 +242,17 @@ export type MortgagePayment = { month: number, payment: string, principal: strin
 /**
  * Balance after this payment.
  */
-balance: string, };
+balance: string, 
+/**
+ * The amounts as shown ("4,243.05").
+ */
+payment_display: string, principal_display: string, interest_display: string, balance_display: string, };
 
-export type MortgageSchedule = { first_payment: string, last_payment: string, total_interest: string, total_payment: string, schedule: Array<MortgagePayment>, };
+export type MortgageSchedule = { first_payment: string, last_payment: string, total_interest: string, total_payment: string, 
+/**
+ * The amounts as shown ("4,243.05").
+ */
+first_payment_display: string, last_payment_display: string, total_interest_display: string, total_payment_display: string, schedule: Array<MortgagePayment>, };
 
 export type RuleFinding = { region: string, parameter: string, 
 /**
@@ -234,11 +272,58 @@ parameter: string, from: string, source: string, last_checked: string,
  */
 value: string | null, brackets: Array<StepInput>, provincial: boolean, per_m2_with_lift: string | null, per_m2_without_lift: string | null, rate_of_price: string | null, residential_per_m2: string | null, non_residential_rate: string | null, };
 
+export type RuleShape = "rate" | "amount" | "flag" | "brackets" | "fund_standard" | "transaction_fee";
+
+export type RuleFieldKind = "rate" | "amount" | "flag";
+
+export type RuleField = { key: string, label: string, kind: RuleFieldKind, 
+/**
+ * What the number measures, in Chinese ("比例", "元/件", "元/㎡").
+ */
+unit: string, 
+/**
+ * The value in force (a decimal string, or `true`/`false`), if any.
+ */
+value: string | null, };
+
+export type RuleInForce = { from: string, until: string | null, source: string, last_checked: string, 
+/**
+ * The value in words, as the screen shows it ("≤ 140㎡ 1%；> 140㎡ 1.5%").
+ */
+summary: string, };
+
+export type RuleParameter = { 
+/**
+ * `deed_tax_rate`, …: the [`VersionInput::parameter`] value.
+ */
+key: string, label: string, shape: RuleShape, 
+/**
+ * The unit code written in the file (`rate`, `yuan_per_case` …), empty for compound shapes.
+ */
+unit: string, fields: Array<RuleField>, 
+/**
+ * `Brackets` only: the steps in force (upper bound in m², inclusive; the last has none).
+ */
+brackets: Array<StepInput>, 
+/**
+ * `Brackets` only: whether "the provincial rate applies" may be chosen instead of steps.
+ */
+may_be_provincial: boolean, 
+/**
+ * `Brackets` only: the version in force says the provincial rate applies.
+ */
+provincial: boolean, in_force: RuleInForce | null, };
+
 export type RegionInfo = { code: string, name: string, based_on: string | null, rules_version: string, 
 /**
  * Edited in the app (the latest saved version is in force), rather than as shipped.
  */
-edited: boolean, };
+edited: boolean, 
+/**
+ * The rule form's schema: every parameter with its label, shape, unit, and the version in
+ * force today (values and source), inherited ones included.
+ */
+parameters: Array<RuleParameter>, };
 
 export type SavedQuote = { id: number, contract_id: number, request: QuoteRequest, quote: Quote, created_at: string, created_by: string, };
 
@@ -584,7 +669,9 @@ export const DefectStatusLabels: Record<DefectStatus, string> = { pending: "待�
 
 export const DefectActionLabels: Record<DefectAction, string> = { assign: "派单", mark_fixed: "整改完成", close: "复验通过并关闭", reject: "复验不通过（退回）", dispute: "业主提出争议", uphold: "裁定：继续整改", dismiss: "裁定：不予整改并关闭", void: "作废" };
 
-export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契税适用税率", deed_tax_first_home: "家庭首套住房契税（按面积分档）", deed_tax_second_home: "家庭第二套住房契税（按面积分档）", stamp_duty_rate: "印花税税率", stamp_duty_individual_housing_exempt: "个人买卖住房免征印花税", registration_fee_residential: "住宅登记费（元/件）", registration_fee_non_residential: "非住宅登记费（元/件）", certificate_fee_additional: "每增加一本证书工本费（元）", maintenance_fund: "住宅专项维修资金标准", transaction_fee: "交易手续费" };
+export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契税适用税率", deed_tax_first_home: "家庭首套住房契税（按面积分档）", deed_tax_second_home: "家庭第二套住房契税（按面积分档）", stamp_duty_rate: "印花税税率", stamp_duty_individual_housing_exempt: "个人买卖住房免征印花税", registration_fee_residential: "住宅登记费（元/件）", registration_fee_non_residential: "非住宅登记费（元/件）", certificate_fee_additional: "每增加一本证书工本费（元）", maintenance_fund: "住宅专项维修资金标准", transaction_fee: "交易手续费", vat_general_rate: "增值税税率（一般计税）", vat_simplified_rate: "增值税征收率（简易计税）" };
+
+export const FeeVatMethodLabels: Record<VatMethod, string> = { general: "一般计税", simplified: "简易计税", none: "合同价不含增值税" };
 
 export const RoleLabels: Record<Role, string> = { clerk: "置业顾问/客服专员", manager: "物业/客服主管", finance: "财务", admin: "系统管理员" };
 

@@ -250,7 +250,7 @@ fn computed_actions(expr: &str) -> Option<Vec<&'static str>> {
     match expr {
         // A defect's workflow step (DefectAction) or a key's ledger event (KeyAction): their
         // labels are the enums' own, so every variant is covered by construction.
-        "action.as_str()" => Some(vec![]),
+        "action.as_str()" | "step.action.as_str()" => Some(vec![]),
         // Closing a booking: cancelled or no-show.
         "status.as_str()" => Some(vec![AppointmentStatus::Cancelled.as_str(), AppointmentStatus::NoShow.as_str()]),
         _ => None,

@@ -6,9 +6,12 @@
 
 pub mod amount;
 pub mod audit;
+pub mod contract;
 pub mod decode;
 pub mod error;
 pub mod id_number;
+pub mod image;
+pub mod import_check;
 pub mod inspection;
 pub mod mask;
 pub mod model;
@@ -19,6 +22,7 @@ pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
+pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};
 

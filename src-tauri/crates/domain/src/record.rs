@@ -93,6 +93,8 @@ pub enum Duplicate {
     OpenDefect,
     PhotoHash,
     DefectPhoto,
+    /// A responsible party listed twice for a project.
+    PartyName,
     /// A unique rule this build does not know by name (a newer schema); still a conflict.
     Other,
 }
@@ -117,6 +119,7 @@ const CONSTRAINTS: &[(&str, Duplicate)] = &[
     ("defects_one_open_per_item", Duplicate::OpenDefect),
     ("photos_hash_key", Duplicate::PhotoHash),
     ("defect_photos_pkey", Duplicate::DefectPhoto),
+    ("defect_parties_project_id_name_key", Duplicate::PartyName),
 ];
 
 impl Duplicate {
@@ -154,6 +157,7 @@ impl Duplicate {
             Duplicate::OpenDefect => (Some("item"), "该项目已有未关闭的整改单，请勿重复登记"),
             Duplicate::PhotoHash => (None, "照片已存在"),
             Duplicate::DefectPhoto => (Some("photos"), "同一张照片重复添加"),
+            Duplicate::PartyName => (Some("parties"), "责任单位名称重复"),
             Duplicate::Other => (None, "记录重复，未保存"),
         }
     }

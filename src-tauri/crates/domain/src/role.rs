@@ -178,3 +178,48 @@ mod tests {
         }
     }
 }
+
+/// Rules about the user list that need the database's counts (read inside the write's
+/// transaction by the store).
+pub mod users {
+    use crate::AppError;
+
+    /// The first administrator is created only while no user exists.
+    pub fn refuse_first_admin(existing_users: i64) -> Result<(), AppError> {
+        if existing_users > 0 {
+            return Err(AppError::conflict("管理员已创建，请直接登录"));
+        }
+        Ok(())
+    }
+
+    /// A user name is used once.
+    pub fn refuse_taken(username: &str, taken: bool) -> Result<(), AppError> {
+        if taken {
+            return Err(AppError::conflict_on("username", format!("用户名“{username}”已存在")));
+        }
+        Ok(())
+    }
+
+    /// A change may not leave the office without an active administrator.
+    pub fn refuse_no_admin_left(active_admins: i64) -> Result<(), AppError> {
+        if active_admins == 0 {
+            return Err(AppError::conflict("至少需要保留一位启用的系统管理员"));
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn user_list_rules() {
+            assert!(refuse_first_admin(0).is_ok());
+            assert!(refuse_first_admin(1).is_err());
+            assert!(refuse_taken("wang", false).is_ok());
+            assert_eq!(refuse_taken("wang", true).expect_err("taken").field.as_deref(), Some("username"));
+            assert!(refuse_no_admin_left(1).is_ok());
+            assert!(refuse_no_admin_left(0).is_err());
+        }
+    }
+}

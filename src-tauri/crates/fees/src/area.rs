@@ -38,6 +38,11 @@ pub struct AreaLine {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub explanation: String,
+    /// `unit_price` and `amount` as shown ("20,000.00").
+    #[serde(default)]
+    pub unit_price_display: String,
+    #[serde(default)]
+    pub amount_display: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +60,9 @@ pub struct AreaSettlement {
     #[serde(with = "crate::quoted")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
+    /// `amount` as shown ("-140,000.00").
+    #[serde(default)]
+    pub amount_display: String,
     pub lines: Vec<AreaLine>,
     /// Who pays whom, in words: 买受人补交 / 出卖人返还买受人 / 无需结算.
     pub outcome: String,
@@ -92,6 +100,8 @@ pub fn settle(r: &AreaRequest) -> Result<AreaSettlement, FeeError> {
         unit_price: u,
         amount: round_fen(amount),
         explanation,
+        unit_price_display: crate::display::money(u),
+        amount_display: crate::display::money(round_fen(amount)),
     };
     let shown = round_fen(ratio);
     let lines = if d.abs() <= t {
@@ -154,6 +164,7 @@ pub fn settle(r: &AreaRequest) -> Result<AreaSettlement, FeeError> {
         difference: d.normalize(),
         buyer_may_cancel: d.abs() > t,
         amount,
+        amount_display: crate::display::money(amount),
         lines,
         source: SOURCE.into(),
     })

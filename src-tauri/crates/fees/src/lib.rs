@@ -5,6 +5,8 @@
 //!   fees, maintenance fund, transaction fee), each line with its base, rate, rule and explanation;
 //! - [`area`]: area-difference settlement per 商品房销售管理办法 Art. 20;
 //! - [`mortgage`]: equal-instalment and equal-principal schedules that sum exactly to the principal;
+//! - [`schema`]: the rule form's schema (label, shape, unit, value in force and source per parameter);
+//! - [`display`]: amounts as shown (grouped money, percentages), formatted once for screens and paper;
 //! - [`capitals`]: amounts in Chinese capitals per 银发〔1997〕393号.
 //!
 //! Everything is a pure function of its inputs: the contract date and the region are arguments,
@@ -13,10 +15,13 @@
 
 pub mod area;
 pub mod capitals;
+pub mod display;
 pub mod mortgage;
 pub mod quote;
 pub mod quoted;
 pub mod rules;
+pub mod schema;
+pub mod vat;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;

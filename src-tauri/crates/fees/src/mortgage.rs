@@ -4,6 +4,7 @@
 //! interest is balance × r rounded to the fen; principal = payment − interest; the last payment
 //! takes the residue so the principals sum exactly to the loan.
 
+use crate::display::money;
 use crate::{round_fen, FeeError};
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,15 @@ pub struct Payment {
     #[serde(with = "crate::quoted")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub balance: Decimal,
+    /// The amounts as shown ("4,243.05").
+    #[serde(default)]
+    pub payment_display: String,
+    #[serde(default)]
+    pub principal_display: String,
+    #[serde(default)]
+    pub interest_display: String,
+    #[serde(default)]
+    pub balance_display: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +78,15 @@ pub struct Schedule {
     #[serde(with = "crate::quoted")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_payment: Decimal,
+    /// The amounts as shown ("4,243.05").
+    #[serde(default)]
+    pub first_payment_display: String,
+    #[serde(default)]
+    pub last_payment_display: String,
+    #[serde(default)]
+    pub total_interest_display: String,
+    #[serde(default)]
+    pub total_payment_display: String,
     pub schedule: Vec<Payment>,
 }
 
@@ -118,15 +137,25 @@ pub fn schedule(r: &MortgageRequest) -> Result<Schedule, FeeError> {
             principal,
             interest,
             balance,
+            payment_display: money(payment),
+            principal_display: money(principal),
+            interest_display: money(interest),
+            balance_display: money(balance),
         });
     }
     let total_interest = rows.iter().map(|x| x.interest).sum();
     let total_payment = rows.iter().map(|x| x.payment).sum();
+    let first_payment = rows.first().map(|x| x.payment).unwrap_or_default();
+    let last_payment = rows.last().map(|x| x.payment).unwrap_or_default();
     Ok(Schedule {
-        first_payment: rows.first().map(|x| x.payment).unwrap_or_default(),
-        last_payment: rows.last().map(|x| x.payment).unwrap_or_default(),
+        first_payment,
+        last_payment,
         total_interest,
         total_payment,
+        first_payment_display: money(first_payment),
+        last_payment_display: money(last_payment),
+        total_interest_display: money(total_interest),
+        total_payment_display: money(total_payment),
         schedule: rows,
     })
 }

@@ -1,6 +1,8 @@
 //! The itemised purchase-fee quote. See `fee-rules.md` sections 1–5 for the rules implemented.
 
 use crate::rules::{in_force, Brackets, Dated, RegionFile, RuleBook};
+use crate::vat::vat;
+pub use crate::vat::VatMethod;
 use crate::{capitals, percent, round_fen, FeeError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -54,9 +56,6 @@ pub struct FundOverride {
     pub rate: Option<Decimal>,
 }
 
-fn default_vat() -> Decimal {
-    Decimal::new(9, 2)
-}
 fn default_certificates() -> u32 {
     1
 }
@@ -81,9 +80,15 @@ pub struct QuoteRequest {
     #[serde(with = "crate::quoted")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub price: Decimal,
-    #[serde(default = "default_vat", with = "crate::quoted")]
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub vat_rate: Decimal,
+    /// Which VAT rate of the region's rules applies (general by default).
+    #[serde(default)]
+    pub vat_method: VatMethod,
+    /// A VAT rate given by hand (older saved requests and scripts send one). When absent — as
+    /// the app and the services send it — the rate is the rule book's for `vat_method` on the
+    /// contract date.
+    #[serde(default, with = "crate::quoted::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null", optional))]
+    pub vat_rate: Option<Decimal>,
     #[serde(default)]
     pub elevator: bool,
     /// Title certificates issued (co-owners may each hold one).
@@ -120,6 +125,9 @@ pub struct QuoteItem {
     /// Set when a clerk replaced the computed amount (the tax office's assessment is final).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Override>,
+    /// The figures as shown, formatted in Rust.
+    #[serde(default)]
+    pub display: crate::display::LineDisplay,
 }
 
 /// A clerk's replacement of one line's amount: who, when, why, and what was computed.
@@ -158,6 +166,9 @@ pub struct Quote {
     #[serde(with = "crate::quoted")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total: Decimal,
+    /// The total as shown ("19,658.97").
+    #[serde(default)]
+    pub total_display: String,
     pub total_in_capitals: String,
 }
 
@@ -170,7 +181,7 @@ fn no_rule(region: &RegionFile, parameter: &str, date: NaiveDate, earliest: Opti
     }
 }
 
-fn need<'a, T: Dated>(region: &RegionFile, versions: &'a [T], parameter: &str, date: NaiveDate) -> Result<&'a T, FeeError> {
+pub(crate) fn need<'a, T: Dated>(region: &RegionFile, versions: &'a [T], parameter: &str, date: NaiveDate) -> Result<&'a T, FeeError> {
     in_force(versions, date).ok_or_else(|| no_rule(region, parameter, date, versions.first().map(|v| v.from())))
 }
 
@@ -193,8 +204,10 @@ fn check_request(r: &QuoteRequest) -> Result<(), FeeError> {
     if r.price > Decimal::new(1_000_000_000_000, 0) {
         return Err(FeeError::invalid("price", "合同总价超出合理范围（≤ 1 万亿元）"));
     }
-    if r.vat_rate < Decimal::ZERO || r.vat_rate >= Decimal::ONE {
-        return Err(FeeError::invalid("vat_rate", "增值税税率应在 0 与 1 之间（如 0.09）"));
+    if let Some(v) = r.vat_rate {
+        if v < Decimal::ZERO || v >= Decimal::ONE {
+            return Err(FeeError::invalid("vat_rate", "增值税税率应在 0 与 1 之间（如 0.09）"));
+        }
     }
     if r.certificates == 0 || r.certificates > 20 {
         return Err(FeeError::invalid("certificates", "证书本数应在 1–20 之间"));
@@ -255,11 +268,16 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
     let region = book.region(&r.region)?;
     let date = r.contract_date;
     let area = r.gross_area;
-    let base = round_fen(r.price / (Decimal::ONE + r.vat_rate));
-    let vat_note = if r.vat_rate.is_zero() {
+    let (vat_rate, vat_source) = vat(region, r, date)?;
+    let base = round_fen(r.price / (Decimal::ONE + vat_rate));
+    let vat_note = if vat_rate.is_zero() {
         "合同价不含增值税".to_string()
     } else {
-        format!("不含增值税计税价 = 合同总价 ÷ (1 + {})", percent(r.vat_rate))
+        format!(
+            "不含增值税计税价 = 合同总价 ÷ (1 + {})（{}）",
+            percent(vat_rate),
+            r.vat_method.label()
+        )
     };
     let mut items = Vec::with_capacity(6);
 
@@ -309,9 +327,10 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         unit_amount: None,
         amount: round_fen(base * rate),
         explanation: format!("{why}；{vat_note}"),
-        source,
+        source: format!("{source}；增值税：{vat_source}"),
         exempt: false,
         overridden: None,
+        display: Default::default(),
     });
 
     // 2. Stamp duty.
@@ -329,6 +348,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             source: e.source.clone(),
             exempt: true,
             overridden: None,
+            display: Default::default(),
         },
         _ => QuoteItem {
             code: "stamp_duty".into(),
@@ -341,6 +361,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             source: stamp.source.clone(),
             exempt: false,
             overridden: None,
+            display: Default::default(),
         },
     });
 
@@ -367,6 +388,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         source: reg.source.clone(),
         exempt: false,
         overridden: None,
+        display: Default::default(),
     });
 
     // 4. Certificate fee: the first certificate is included.
@@ -392,6 +414,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         source: cert.source.clone(),
         exempt: r.certificates == 1,
         overridden: None,
+        display: Default::default(),
     });
 
     // 5. Maintenance fund.
@@ -412,6 +435,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 source: t.source.clone(),
                 exempt: false,
                 overridden: None,
+                display: Default::default(),
             }
         }
         Some(t) if !r.property_type.is_residential() && t.non_residential_rate.is_some() => {
@@ -427,6 +451,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 source: t.source.clone(),
                 exempt: false,
                 overridden: None,
+                display: Default::default(),
             }
         }
         _ => QuoteItem {
@@ -440,6 +465,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             source: "计价格〔2002〕121号（各地自定，多数城市已不向买受人收取）".into(),
             exempt: true,
             overridden: None,
+            display: Default::default(),
         },
     });
 
@@ -451,8 +477,10 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         contract_date: date,
         items,
         total,
+        total_display: String::new(),
         total_in_capitals,
-    })
+    }
+    .with_display())
 }
 
 /// Replace line amounts with a clerk's figures. Each needs a reason; the computed amount, who and
@@ -485,7 +513,7 @@ pub fn apply_overrides(mut q: Quote, overrides: &[LineOverride], by: &str, at: &
     }
     q.total = q.items.iter().map(|i| i.amount).sum();
     q.total_in_capitals = capitals::write(q.total).ok_or_else(|| FeeError::invalid("overrides", "金额过大"))?;
-    Ok(q)
+    Ok(q.with_display())
 }
 
 fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<QuoteItem, FeeError> {
@@ -507,6 +535,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
         source,
         exempt,
         overridden: None,
+        display: Default::default(),
     };
     const SOURCE: &str = "住宅专项维修资金管理办法（建设部 财政部令第165号）第七条";
     if matches!(r.property_type, PropertyType::Parking | PropertyType::Storage) && r.maintenance_fund.is_none() {

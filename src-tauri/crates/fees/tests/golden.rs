@@ -43,7 +43,9 @@ fn quotes() {
             homes_owned: c["homes_owned"].parse().expect("homes"),
             gross_area: d(&c["gross_area"]),
             price: d(&c["price"]),
-            vat_rate: d(&c["vat_rate"]),
+            // The VAT rate is the rule book's for the method on the contract date (11 % in 2017).
+            vat_method: serde_json::from_value(serde_json::Value::String(c["vat_method"].clone())).expect("vat method"),
+            vat_rate: None,
             elevator: c["elevator"] == "true",
             certificates: c["certificates"].parse().expect("certificates"),
             maintenance_fund: match (opt(&c["fund_per_m2"]), opt(&c["fund_rate"])) {
@@ -246,4 +248,113 @@ fn a_rule_change_changes_the_version_but_not_a_saved_quote() {
         reprinted.items.iter().find(|i| i.code == "maintenance_fund").expect("fund").amount,
         d("6500.00")
     );
+}
+
+#[test]
+fn the_vat_rate_comes_from_the_rule_file_and_a_different_file_changes_the_quote() {
+    let book = RuleBook::shipped().expect("rules");
+    // No VAT rate in the request: the file's 9 % (general method, from 2019-04-01) applies.
+    let r: QuoteRequest = fees::parse_json(r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"89.50","price":"1500000.00","elevator":true,"maintenance_fund":{"per_m2":"65.00"}}"#).expect("request");
+    let q = quote(&book, &r).expect("quote");
+    let deed = &q.items[0];
+    assert_eq!(deed.base, Some(d("1376146.79")), "1,500,000 ÷ 1.09");
+    assert!(
+        deed.explanation.contains("1 + 9%") && deed.explanation.contains("一般计税"),
+        "{}",
+        deed.explanation
+    );
+    assert!(deed.source.contains("2019年第39号"), "{}", deed.source);
+    // The simplified method reads its own rate (5 %), and 2017 contracts the 11 % then in force.
+    let simple = QuoteRequest {
+        vat_method: fees::quote::VatMethod::Simplified,
+        ..r.clone()
+    };
+    assert_eq!(quote(&book, &simple).expect("quote").items[0].base, Some(d("1428571.43")));
+    let y2017 = QuoteRequest {
+        contract_date: "2017-06-01".parse().expect("date"),
+        ..r.clone()
+    };
+    assert_eq!(quote(&book, &y2017).expect("quote").items[0].base, Some(d("1351351.35")));
+    // A rule file with another general rate from 2025-01-01 changes the same request's quote.
+    let mut national = book.raw("national").expect("raw").clone();
+    let mut v = national.vat_general_rate.last().expect("vat").clone();
+    v.from = "2025-01-01".parse().expect("date");
+    v.value = fees::rules::Dec(d("0.06"));
+    v.source = "假设的新税率公告".into();
+    national.vat_general_rate.push(v);
+    let edited = book.with_files(vec![national]).expect("edited");
+    let q2 = quote(&edited, &r).expect("quote");
+    assert_eq!(q2.items[0].base, Some(d("1415094.34")), "1,500,000 ÷ 1.06");
+    assert_ne!(q2.total, q.total);
+    assert!(q2.items[0].source.contains("假设的新税率公告"));
+    // A region without a VAT rate for the date is refused, naming the parameter.
+    let mut bare = book.raw("national").expect("raw").clone();
+    bare.vat_general_rate.clear();
+    let e = quote(&book.with_files(vec![bare]).expect("bare"), &r).expect_err("no VAT rule");
+    assert!(e.to_string().contains("增值税"), "{e}");
+}
+
+#[test]
+fn amounts_are_sent_formatted_for_display() {
+    let book = RuleBook::shipped().expect("rules");
+    let r: QuoteRequest = fees::parse_json(r#"{"region":"national","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","gross_area":"89.50","price":"1500000.00","elevator":true,"certificates":2,"maintenance_fund":{"per_m2":"65.00"}}"#).expect("request");
+    let q = quote(&book, &r).expect("quote");
+    assert_eq!(q.total_display, "19,668.97");
+    let line = |code: &str| &q.items.iter().find(|i| i.code == code).expect("line").display;
+    let deed = line("deed_tax");
+    assert_eq!(
+        (deed.base.as_str(), deed.rate.as_str(), deed.amount.as_str()),
+        ("1,376,146.79", "1%", "13,761.47")
+    );
+    let cert = line("certificate_fee");
+    assert_eq!(
+        (cert.base.as_str(), cert.rate.as_str(), cert.amount.as_str()),
+        ("1", "10.00", "10.00")
+    );
+    assert_eq!(line("maintenance_fund").base, "89.50");
+    assert_eq!(line("transaction_fee").base, "—");
+    // An override re-formats the line and the total, and shows the computed figure.
+    let o = [fees::quote::LineOverride {
+        code: "deed_tax".into(),
+        amount: d("13760"),
+        reason: "核定".into(),
+    }];
+    let q2 = fees::quote::apply_overrides(q.clone(), &o, "cw", "t").expect("override");
+    assert_eq!(q2.items[0].display.amount, "13,760.00");
+    assert_eq!(q2.items[0].display.computed.as_deref(), Some("13,761.47"));
+    assert_eq!(q2.total_display, "19,667.50");
+    // A quote saved without the strings gets them back from its figures.
+    let mut old = serde_json::to_value(&q).expect("json");
+    old.as_object_mut().expect("object").remove("total_display");
+    for i in old["items"].as_array_mut().expect("items") {
+        i.as_object_mut().expect("item").remove("display");
+    }
+    let back: fees::quote::Quote = serde_json::from_value(old).expect("old quote parses");
+    assert_eq!(back.total_display, "");
+    assert_eq!(back.with_display(), q);
+
+    let s = settle(&AreaRequest {
+        contract_area: d("100.00"),
+        actual_area: d("95.00"),
+        unit_price: d("20000.00"),
+    })
+    .expect("settle");
+    assert_eq!(s.amount_display, "-140,000.00");
+    assert_eq!(
+        (s.lines[1].unit_price_display.as_str(), s.lines[1].amount_display.as_str()),
+        ("20,000.00", "-80,000.00")
+    );
+    let m = schedule(&MortgageRequest {
+        principal: d("1000000"),
+        annual_rate: d("0.0305"),
+        months: 360,
+        method: Method::EqualInstallment,
+    })
+    .expect("schedule");
+    assert_eq!(m.first_payment_display, "4,243.05");
+    assert_eq!(m.total_payment_display, fees::display::money(m.total_payment));
+    let p = &m.schedule[0];
+    assert_eq!(p.payment_display, "4,243.05");
+    assert_eq!(p.balance_display, fees::display::money(p.balance));
+    assert_eq!(p.interest_display, "2,541.67");
 }

@@ -28,7 +28,7 @@ fn request() -> impl Strategy<Value = QuoteRequest> {
         PropertyType::Parking,
         PropertyType::Storage,
     ]);
-    let vat = prop::sample::select(vec![Decimal::new(9, 2), Decimal::new(5, 2), Decimal::ZERO]);
+    let vat = prop::sample::select(vec![Some(Decimal::new(9, 2)), Some(Decimal::new(5, 2)), Some(Decimal::ZERO), None]);
     (
         regions,
         0i64..3650,
@@ -52,6 +52,7 @@ fn request() -> impl Strategy<Value = QuoteRequest> {
                     homes_owned,
                     gross_area,
                     price,
+                    vat_method: Default::default(),
                     vat_rate,
                     elevator,
                     certificates,

@@ -21,13 +21,9 @@ pub struct FeeStatement {
     pub copies: u8,
 }
 
-/// "1500000.00" → "1,500,000.00" (the domain's one formatter, so screens and paper agree).
+/// "1500000.00" → "1,500,000.00" (the one formatter the screens use too, so screens and paper agree).
 pub fn money(d: Decimal) -> String {
-    domain::amount::grouped(d)
-}
-
-fn rate_text(r: Decimal) -> String {
-    format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
+    fees::display::money(d)
 }
 
 const COPIES: [&str; 3] = ["第一联 客户留存", "第二联 财务记账", "第三联 存档"];
@@ -74,17 +70,13 @@ pub fn render(s: &FeeStatement) -> Result<Vec<u8>, NoticeError> {
             9.0,
         )?;
         for i in &s.quote.items {
-            let basis = i.base.map(money).unwrap_or_else(|| "—".into());
-            let rate = match (i.rate, i.unit_amount) {
-                (Some(r), _) => rate_text(r),
-                (None, Some(u)) => money(u),
-                _ => "—".into(),
-            };
+            // The same strings the fee screen shows, computed from the saved figures.
+            let shown = fees::display::LineDisplay::of(i);
             let mut why = format!("{}（依据：{}）", i.explanation, i.source);
-            if let Some(o) = &i.overridden {
-                why.push_str(&format!("；已按{}调整，计算值 {}，经办 {}", o.reason, money(o.computed), o.by));
+            if let (Some(o), Some(computed)) = (&i.overridden, &shown.computed) {
+                why.push_str(&format!("；已按{}调整，计算值 {computed}，经办 {}", o.reason, o.by));
             }
-            sheet.row(&[i.name.clone(), basis, rate, money(i.amount), why])?;
+            sheet.row(&[i.name.clone(), shown.base, shown.rate, shown.amount, why])?;
         }
         sheet.row(&[
             "合计".into(),
@@ -110,7 +102,7 @@ pub fn render(s: &FeeStatement) -> Result<Vec<u8>, NoticeError> {
 pub fn sample() -> FeeStatement {
     let book = fees::rules::RuleBook::shipped().unwrap_or_default();
     let req: Result<fees::quote::QuoteRequest, _> = fees::parse_json(
-        r#"{"region":"seed-example","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","homes_owned":0,"gross_area":"89.50","price":"1500000.00","vat_rate":"0.09","elevator":true,"certificates":2}"#,
+        r#"{"region":"seed-example","contract_date":"2025-03-01","property_type":"residential","buyer_type":"individual","homes_owned":0,"gross_area":"89.50","price":"1500000.00","vat_method":"general","elevator":true,"certificates":2}"#,
     );
     let quote = req.ok().and_then(|r| fees::quote::quote(&book, &r).ok()).unwrap_or_else(|| Quote {
         region: String::new(),
@@ -118,6 +110,7 @@ pub fn sample() -> FeeStatement {
         contract_date: chrono::NaiveDate::default(),
         items: vec![],
         total: Decimal::ZERO,
+        total_display: "0.00".into(),
         total_in_capitals: "零元整".into(),
     });
     FeeStatement {

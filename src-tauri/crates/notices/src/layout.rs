@@ -53,33 +53,22 @@ pub struct Image {
     digest: (usize, usize, u64),
 }
 
-/// Largest logo or seal file accepted.
-pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Largest image file accepted: the one limit of [`domain::image::LIMITS`] (kept for callers).
+pub const MAX_IMAGE_BYTES: usize = domain::image::LIMITS.max_bytes as usize;
 
 impl Image {
-    /// Decode a PNG or JPEG file's bytes; `what` names it in errors ("徽标", "公章").
+    /// Decode a PNG or JPEG file's bytes; `what` names it in errors ("徽标", "公章"). The bytes
+    /// pass the one image check first ([`domain::image::check`]: magic bytes, file size, pixel
+    /// dimensions from the header), so nothing is decoded that the limits refuse.
     ///
-    /// Errors: `BadImage` when the file is empty, too large, not PNG/JPEG, or corrupt.
+    /// Errors: `BadImage` when the file is empty, too large, not PNG/JPEG, too many pixels, or corrupt.
     pub fn decode(bytes: &[u8], what: &str) -> Result<Image, NoticeError> {
         let bad = |reason: &str| NoticeError::BadImage {
             what: what.to_string(),
             reason: reason.to_string(),
         };
-        if bytes.is_empty() {
-            return Err(bad("文件为空"));
-        }
-        if bytes.len() > MAX_IMAGE_BYTES {
-            return Err(bad("文件超过 2 MB"));
-        }
-        let png = bytes.starts_with(b"\x89PNG");
-        let jpeg = bytes.starts_with(&[0xFF, 0xD8]);
-        if !png && !jpeg {
-            return Err(bad("只支持 PNG 或 JPEG 图片"));
-        }
-        let raw = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|_| bad("图片已损坏，无法读取"))?;
-        if raw.width == 0 || raw.height == 0 || raw.width > 4000 || raw.height > 4000 {
-            return Err(bad("图片尺寸应在 1–4000 像素之间"));
-        }
+        domain::image::check("image", "", bytes).map_err(|e| bad(&e.message))?;
+        let raw = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|_| bad("已损坏，无法读取"))?;
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in bytes {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);

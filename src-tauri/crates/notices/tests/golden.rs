@@ -304,7 +304,7 @@ fn corrupt_empty_or_foreign_images_are_refused_by_name() {
     let truncated = &png[..png.len() / 2];
     for (bytes, why) in [
         (&b""[..], "文件为空"),
-        (&b"GIF89a...."[..], "只支持 PNG 或 JPEG"),
+        (&b"GIF89a...."[..], "不是 JPEG 或 PNG"),
         (truncated, "已损坏"),
     ] {
         let e = Image::decode(bytes, "徽标").expect_err(why);
@@ -312,7 +312,14 @@ fn corrupt_empty_or_foreign_images_are_refused_by_name() {
         assert!(e.to_string().contains("徽标") && e.to_string().contains(why), "{e}");
     }
     let huge = vec![0x89u8; notices::layout::MAX_IMAGE_BYTES + 1];
-    assert!(Image::decode(&huge, "公章").expect_err("too big").to_string().contains("2 MB"));
+    assert!(Image::decode(&huge, "公章").expect_err("too big").to_string().contains("10 MB"));
+    // A 33-byte PNG whose header claims 60000×60000 is refused from the header, never decoded.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&60_000u32.to_be_bytes());
+    bomb.extend_from_slice(&60_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let e = Image::decode(&bomb, "公章").expect_err("huge dimensions");
+    assert!(e.to_string().contains("公章") && e.to_string().contains("60000×60000"), "{e}");
 }
 
 mod batch {

@@ -41,7 +41,11 @@ fn defects(c: &mut Criterion) {
             .unwrap_or_else(|e| panic!("{e}"));
         let services = Services::new(store, clock()).with_photo_dir(&photos);
         let s = services
-            .cli_session(domain::role::Role::Admin)
+            .create_first_admin(&services::FirstAdmin {
+                username: "admin".into(),
+                display_name: String::new(),
+                password: "benchmark-1".into(),
+            })
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let bytes = domain::sample::workbook("基准花园", 5_000).unwrap_or_else(|e| panic!("{e}"));

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use domain::move_in::{BatchInput, PeriodPlan, StepData, UnitSelection};
 use domain::role::Session;
-use services::{self as services, FirstAdmin, Services};
+use services::{self as services, FirstAdmin, Services, SignIn};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,7 +49,10 @@ async fn admin(services: &Services) -> Session {
     {
         Ok(s) => s,
         Err(_) => services
-            .cli_session(domain::role::Role::Admin)
+            .sign_in(&SignIn {
+                username: "admin".into(),
+                password: "benchmark-1".into(),
+            })
             .await
             .unwrap_or_else(|e| panic!("{e}")),
     }
@@ -59,10 +62,7 @@ async fn open_copy(template: &Path, to: &Path) -> (Services, Session) {
     std::fs::copy(template, to).unwrap_or_else(|e| panic!("{e}"));
     let (store, _) = store::Store::open(to).await.unwrap_or_else(|e| panic!("{e}"));
     let services = Services::new(store, clock());
-    let s = services
-        .cli_session(domain::role::Role::Admin)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let s = admin(&services).await;
     (services, s)
 }
 

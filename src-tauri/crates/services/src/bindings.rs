@@ -26,11 +26,12 @@ pub fn typescript() -> String {
         Page<UnitListItem>, BuyerInput, PartyInput, ContractInput, UnitEdit, UserInfo, AuditEntry, ImportRecord,
         ImportOutcome, domain::sheet::RowError,
         crate::records::ContractEdit,
-        fees::quote::PropertyType, fees::quote::BuyerType, fees::quote::FundOverride, fees::quote::QuoteRequest,
-        fees::quote::QuoteItem, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
+        fees::quote::PropertyType, fees::quote::BuyerType, fees::quote::VatMethod, fees::quote::FundOverride, fees::quote::QuoteRequest,
+        fees::quote::QuoteItem, fees::display::LineDisplay, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
         fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,
         fees::mortgage::Method, fees::mortgage::MortgageRequest, fees::mortgage::Payment, fees::mortgage::Schedule,
-        fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput, crate::finance::RegionInfo, crate::finance::SavedQuote, crate::finance::RuleFileVersion, crate::finance::RequoteReport, crate::finance::RequoteFailure,
+        fees::rules::Finding, fees::rules::StepInput, fees::rules::VersionInput,
+        fees::schema::Shape, fees::schema::FieldKind, fees::schema::Field, fees::schema::InForce, fees::schema::Parameter, crate::finance::RegionInfo, crate::finance::SavedQuote, crate::finance::RuleFileVersion, crate::finance::RequoteReport, crate::finance::RequoteFailure,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest,
         MoveInStatus, AppointmentStatus, DeliveryChannel, StepKind, MeterKind, KeyHolder, KeyAction,
         StepConfig, FeeBasis, FeeItemConfig, ProcedureConfig, PeriodPlan, UnitSelection, BatchInput, Batch, Slot,
@@ -81,6 +82,14 @@ pub fn typescript() -> String {
     s.push_str(&format!(
         "export const FeeParameterLabels: Record<string, string> = {{ {} }};\n\n",
         params.join(", ")
+    ));
+    let vat: Vec<String> = fees::quote::VatMethod::ALL
+        .iter()
+        .map(|m| format!("{}: \"{}\"", m.as_str(), m.label()))
+        .collect();
+    s.push_str(&format!(
+        "export const FeeVatMethodLabels: Record<VatMethod, string> = {{ {} }};\n\n",
+        vat.join(", ")
     ));
     let roles: Vec<String> = domain::role::Role::ALL
         .iter()

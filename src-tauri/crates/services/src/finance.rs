@@ -23,6 +23,9 @@ pub struct RegionInfo {
     pub rules_version: String,
     /// Edited in the app (the latest saved version is in force), rather than as shipped.
     pub edited: bool,
+    /// The rule form's schema: every parameter with its label, shape, unit, and the version in
+    /// force today (values and source), inherited ones included.
+    pub parameters: Vec<fees::schema::Parameter>,
 }
 
 /// A quote saved against a contract: the request, the quote as printed, who and when.
@@ -68,7 +71,9 @@ fn quote_request(b: &store::QuoteBasis, region: &str, fund: Option<fees::quote::
         homes_owned: 0,
         gross_area: b.gross_area,
         price: b.total_price,
-        vat_rate: rust_decimal::Decimal::new(9, 2),
+        // The general method's rate in force on the contract date, read from the rule book.
+        vat_method: fees::quote::VatMethod::General,
+        vat_rate: None,
         elevator: b.has_elevator,
         certificates: u32::try_from(b.parties.max(1)).unwrap_or(1),
         maintenance_fund: fund,
@@ -121,16 +126,20 @@ impl Services {
         let book = self.book()?;
         let edited: std::collections::BTreeSet<String> = self.store.rule_edits().await?.into_iter().map(|e| e.region).collect();
         book.regions()
-            .map(|r| {
-                Ok(RegionInfo {
-                    code: r.region.clone(),
-                    name: r.name.clone(),
-                    based_on: r.based_on.clone(),
-                    rules_version: book.version(&r.region).map_err(app_error)?,
-                    edited: edited.contains(&r.region),
-                })
-            })
+            .map(|r| self.region_info(&book, &r.region, edited.contains(&r.region)))
             .collect()
+    }
+
+    fn region_info(&self, book: &RuleBook, code: &str, edited: bool) -> Result<RegionInfo> {
+        let r = book.region(code).map_err(app_error)?;
+        Ok(RegionInfo {
+            code: r.region.clone(),
+            name: r.name.clone(),
+            based_on: r.based_on.clone(),
+            rules_version: book.version(code).map_err(app_error)?,
+            edited,
+            parameters: fees::schema::schema(r, self.today()),
+        })
     }
 
     /// A quote with the rules in force on the contract date and the clerk's overrides applied
@@ -201,7 +210,8 @@ impl Services {
                     id: q.id,
                     contract_id: q.contract_id,
                     request: serde_json::from_str(&q.request).map_err(AppError::internal)?,
-                    quote: serde_json::from_str(&q.quote).map_err(AppError::internal)?,
+                    // Quotes saved before the display strings existed get them from their figures.
+                    quote: serde_json::from_str::<Quote>(&q.quote).map_err(AppError::internal)?.with_display(),
                     created_at: q.created_at,
                     created_by: q.created_by,
                 })
@@ -286,15 +296,7 @@ impl Services {
         let book = self.book()?.with_files(vec![f]).map_err(app_error)?;
         self.store.add_rule_edit(&self.actor(s), &code, toml).await?;
         *self.rules.write().map_err(|_| AppError::internal("rules lock"))? = std::sync::Arc::new(book);
-        let book = self.book()?;
-        let r = book.region(&code).map_err(app_error)?;
-        Ok(RegionInfo {
-            code: code.clone(),
-            name: r.name.clone(),
-            based_on: r.based_on.clone(),
-            rules_version: book.version(&code).map_err(app_error)?,
-            edited: true,
-        })
+        self.region_info(&*self.book()?, &code, true)
     }
 
     /// Add a dated version of one parameter to a region (a new region when `code` is not known
@@ -405,7 +407,8 @@ impl Services {
 
 impl Services {
     /// The 税费明细单 PDF of a saved quote (the latest when `quote_id` is none), as saved — it
-    /// prints the same figures as the screen showed, to the fen.
+    /// prints the same figures as the screen showed, to the fen — on the configured letterhead
+    /// (company, address, service phone, logo, seal) like every other document.
     ///
     /// Errors: `NotFound` (no saved quote), `Invalid` (a character the font lacks, missing data).
     pub async fn fee_statement_pdf(&self, s: &Session, contract_id: i64, quote_id: Option<i64>, copies: u8) -> Result<Vec<u8>> {
@@ -419,14 +422,9 @@ impl Services {
         let contract = self.store.contract(contract_id).await?;
         let unit = self.store.unit(contract.unit_id).await?;
         let statement = notices::fee_statement::FeeStatement {
-            letterhead: notices::layout::Letterhead {
-                company: unit.project_name.clone(),
-                address: String::new(),
-                phone: String::new(),
-                ..Default::default()
-            },
+            letterhead: self.letterhead(&unit.project_name).await?,
             project: unit.project_name.clone(),
-            unit: format!("{} {}", unit.building_name, unit.number),
+            unit: unit.label(),
             contract_number: contract.number.clone(),
             owners: contract.parties.iter().map(|p| p.buyer.name.clone()).collect(),
             printed_on: self.today(),
@@ -461,7 +459,7 @@ pub fn notice_error(e: notices::NoticeError) -> AppError {
 
 impl Services {
     /// The 面积差价结算单 of a contract: contracted area (forecast, by the contract's pricing basis)
-    /// against the surveyed area, at the contract's unit price.
+    /// against the surveyed area, at the contract's unit price, on the configured letterhead.
     ///
     /// Errors: `NotFound`; `Invalid` when the unit has no surveyed area yet or the contract is
     /// priced per unit (no area settlement).
@@ -492,14 +490,9 @@ impl Services {
         };
         let settlement = fees::area::settle(&request).map_err(app_error)?;
         let statement = notices::area_settlement::AreaStatement {
-            letterhead: notices::layout::Letterhead {
-                company: u.project_name.clone(),
-                address: String::new(),
-                phone: String::new(),
-                ..Default::default()
-            },
+            letterhead: self.letterhead(&u.project_name).await?,
             project: u.project_name.clone(),
-            unit: format!("{} {}", u.building_name, u.number),
+            unit: u.label(),
             contract_number: c.number.clone(),
             owners: c.parties.iter().map(|p| p.buyer.name.clone()).collect(),
             printed_on: self.today(),
@@ -509,3 +502,7 @@ impl Services {
         notices::area_settlement::render(&statement).map_err(notice_error)
     }
 }
+
+#[cfg(test)]
+#[path = "finance_tests.rs"]
+mod tests;

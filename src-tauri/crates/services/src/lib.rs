@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod finance;
+pub mod images;
 pub mod inspection;
 pub mod move_in;
 mod office;

@@ -56,6 +56,21 @@ impl Services {
         self.store.projects().await.map_err(AppError::from)
     }
 
+    /// The project called exactly `name` — how the CLI names a project.
+    ///
+    /// Errors: `NotFound` on `project`.
+    pub async fn project_by_name(&self, s: &Session, name: &str) -> Result<Project> {
+        let name = name.trim();
+        self.projects(s)
+            .await?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| AppError {
+                field: Some("project".into()),
+                ..AppError::not_found(format!("项目“{name}”"))
+            })
+    }
+
     pub async fn buildings(&self, s: &Session, project_id: i64) -> Result<Vec<Building>> {
         s.require(Permission::ViewRecords)?;
         self.store.buildings(project_id).await.map_err(AppError::from)

@@ -135,14 +135,6 @@ impl Services {
         Ok(session_of(&rec.info))
     }
 
-    /// The session of the `handover` command line: the system account `cli`, acting with `role`
-    /// (masking and permissions follow the role, as in the app). Whoever can run the CLI can read
-    /// the database file anyway; the role keeps exports masked by default.
-    pub async fn cli_session(&self, role: Role) -> Result<Session> {
-        let u = self.store.system_user("cli", "命令行", role, &self.now().to_rfc3339()).await?;
-        Ok(session_of(&u))
-    }
-
     pub async fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
         s.require(Permission::ManageUsers)?;
         self.store.users().await.map_err(AppError::from)

@@ -119,10 +119,15 @@ fn sqlite_constraint(message: &str) -> String {
     }
 }
 
-/// Composite primary keys, which SQLite reports by their columns like any unique rule.
+/// Rules SQLite reports by their columns although they have another name: composite primary
+/// keys, and unique indexes (partial ones included), which PostgreSQL names by the index.
 const PRIMARY_KEYS: &[(&str, &str)] = &[
     ("contract_parties_contract_id_position_key", "contract_parties_pkey"),
     ("defect_photos_defect_id_photo_id_key", "defect_photos_pkey"),
+    ("contracts_unit_id_key", "contracts_one_live_per_unit"),
+    ("appointments_unit_id_key", "appointments_one_live"),
+    ("move_in_steps_unit_id_kind_key", "move_in_steps_once"),
+    ("defects_unit_id_room_item_key", "defects_one_open_per_item"),
 ];
 
 #[cfg(test)]
@@ -146,6 +151,10 @@ mod tests {
         assert_eq!(
             sqlite_constraint("UNIQUE constraint failed: defect_photos.defect_id, defect_photos.photo_id"),
             "defect_photos_pkey"
+        );
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: defects.unit_id, defects.room, defects.item"),
+            "defects_one_open_per_item"
         );
         assert_eq!(sqlite_constraint("something else"), "");
     }

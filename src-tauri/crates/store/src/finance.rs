@@ -1,8 +1,9 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
-use crate::Result;
 use crate::{audit, db_err, Actor, Store};
+use crate::{Error, Result};
+use domain::record::Entity;
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -48,7 +49,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
-        exists.ok_or_else(|| AppError::not_found("合同"))?;
+        exists.ok_or(Error::NotFound(Entity::Contract))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -217,13 +218,16 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
-            .ok_or_else(|| AppError::not_found("合同"))?;
+            .ok_or(Error::NotFound(Entity::Contract))?;
         quote_basis_from(&row)
     }
 
     /// Save many quotes in one transaction (multi-row statements), with one audit line each.
     pub async fn save_fee_quotes(&self, actor: &Actor, quotes: &[NewQuote]) -> Result<usize> {
         let mut tx = self.write().await?;
+        // The new rows' ids come back from the insert itself (not looked up by user and instant,
+        // which two batches at the same instant would share on a server).
+        let mut ids: Vec<(i64, i64, String, i64)> = Vec::with_capacity(quotes.len());
         for chunk in quotes.chunks(400) {
             let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",
@@ -237,17 +241,14 @@ impl Store {
                     .push_bind(actor.at.clone())
                     .push_bind(actor.username.clone());
             });
-            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+            qb.push(" RETURNING id, contract_id, rules_version, total");
+            ids.extend(
+                qb.build_query_as::<(i64, i64, String, i64)>()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?,
+            );
         }
-        let ids: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT id, contract_id, rules_version, total FROM fee_quotes WHERE created_at = ? AND created_by = ? ORDER BY id DESC LIMIT ?",
-        )
-        .bind(&actor.at)
-        .bind(&actor.username)
-        .bind(i64::try_from(quotes.len()).unwrap_or(i64::MAX))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
         let lines: Vec<audit::Line> = ids
             .into_iter()
             .map(|(id, contract, version, total)| {

@@ -1,11 +1,13 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
 use crate::records::{id_tail, unit_from, unit_select, upsert_buyer};
-use crate::Result;
 use crate::{audit, db_err, Actor, Store};
+use crate::{Error, Result};
 use domain::amount::to_hundredths;
+use domain::import_check::{self, Existing, UndoBlock};
 use domain::model::{BuyerInput, ContractInput, ContractStatus, IdType, ImportRecord, Unit};
-use domain::sheet::{ImportPlan, RowError, UnitKey, BUYER_SHEET, UNIT_SHEET};
+use domain::record::Entity;
+use domain::sheet::{ImportPlan, RowError, UnitKey};
 use domain::AppError;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -80,15 +82,6 @@ async fn building_id(
     Ok(id)
 }
 
-fn row_err(sheet: &str, row: u32, column: &str, message: String) -> RowError {
-    RowError {
-        sheet: sheet.into(),
-        row,
-        column: column.into(),
-        message,
-    }
-}
-
 /// Bound parameters per statement stay well under SQLite's limit (32,766).
 const CHUNK: usize = 400;
 
@@ -141,9 +134,8 @@ impl Store {
     pub async fn apply_import(&self, actor: &Actor, file_name: &str, plan: &ImportPlan) -> Result<ImportCheck> {
         let mut tx = self.write().await?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let mut errors = Vec::new();
 
-        // 1. Check everything against the database.
+        // 1. Check everything against the database: the store reads the facts, the domain decides.
         let mut project_names: Vec<&str> = plan
             .units
             .iter()
@@ -153,17 +145,6 @@ impl Store {
         project_names.sort_unstable();
         project_names.dedup();
         let existing = existing_units(&mut tx, &project_names).await?;
-        for u in &plan.units {
-            if existing.contains_key(&u.key) {
-                errors.push(row_err(
-                    UNIT_SHEET,
-                    u.row,
-                    "房号",
-                    format!("房屋 {} {} {} 已存在", u.key.project, u.key.building, u.key.number),
-                ));
-            }
-        }
-        let in_plan: HashSet<&UnitKey> = plan.units.iter().map(|u| &u.key).collect();
         let numbers: Vec<String> = plan.contracts.iter().map(|c| c.contract.number.clone()).collect();
         let taken = existing_values(&mut tx, "SELECT number FROM contracts WHERE number IN (", &numbers).await?;
         let existing_ids: Vec<String> = plan
@@ -178,41 +159,18 @@ impl Store {
             &existing_ids,
         )
         .await?;
-        let mut seen_units: HashMap<&UnitKey, &str> = HashMap::new();
-        for c in &plan.contracts {
-            let (row, n) = (c.first_row, &c.contract.number);
-            if taken.contains(n) {
-                errors.push(row_err(BUYER_SHEET, row, "合同编号", format!("合同编号“{n}”已存在")));
-            }
-            match existing.get(&c.key) {
-                Some(id) if live.contains(&id.to_string()) => {
-                    errors.push(row_err(
-                        BUYER_SHEET,
-                        row,
-                        "房号",
-                        format!("房屋 {} 已有有效合同，须先解除原合同", c.key.number),
-                    ));
-                }
-                None if !in_plan.contains(&c.key) => errors.push(row_err(
-                    BUYER_SHEET,
-                    row,
-                    "房号",
-                    format!("找不到房屋 {} {} {}（须先在房源表中）", c.key.project, c.key.building, c.key.number),
-                )),
-                _ => {}
-            }
-            if let Some(other) = seen_units.insert(&c.key, n) {
-                errors.push(row_err(
-                    BUYER_SHEET,
-                    row,
-                    "房号",
-                    format!("同一房屋在本文件中有两份合同（{other} 与 {n}）"),
-                ));
-            }
-        }
+        let facts = Existing {
+            live_units: existing
+                .iter()
+                .filter(|(_, id)| live.contains(&id.to_string()))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            units: existing.keys().cloned().collect(),
+            contract_numbers: taken,
+        };
+        let errors = import_check::refusals(plan, &facts);
         if !errors.is_empty() {
             tx.rollback().await.map_err(db_err)?;
-            errors.sort_by(|a, b| (a.sheet.as_str(), a.row).cmp(&(b.sheet.as_str(), b.row)));
             return Ok(ImportCheck::Refused(errors));
         }
 
@@ -455,8 +413,8 @@ impl Store {
             .await
             .map_err(db_err)?;
         match undone {
-            None => return Err(AppError::not_found("导入记录").into()),
-            Some(Some(at)) => return Err(AppError::conflict(format!("该次导入已于 {at} 撤销")).into()),
+            None => return Err(Error::NotFound(Entity::Import)),
+            Some(Some(at)) => return Err(UndoBlock::AlreadyUndone { at }.refusal().into()),
             Some(None) => {}
         }
         let foreign: Option<String> = sqlx::query_scalar(
@@ -468,7 +426,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         if let Some(n) = foreign {
-            return Err(AppError::conflict(format!("导入后又在这些房屋上签订了合同（如 {n}），不能整体撤销")).into());
+            return Err(UndoBlock::LaterContract { number: n }.refusal().into());
         }
         let quoted: Option<String> =
             sqlx::query_scalar("SELECT c.number FROM fee_quotes q JOIN contracts c ON c.id = q.contract_id WHERE c.import_id = ? LIMIT 1")
@@ -477,7 +435,7 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         if let Some(n) = quoted {
-            return Err(AppError::conflict(format!("导入的合同已保存了税费测算（如 {n}），不能整体撤销")).into());
+            return Err(UndoBlock::SavedQuote { number: n }.refusal().into());
         }
         let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?")
             .bind(import_id)
@@ -517,12 +475,14 @@ impl Store {
             "DELETE FROM contract_parties WHERE contract_id IN (SELECT id FROM contracts WHERE import_id = ?1)",
             "DELETE FROM contracts WHERE import_id = ?1",
             "DELETE FROM units WHERE import_id = ?1",
+            // A buyer, building or project still used by another import's rows passes to that
+            // import (not to none), so undoing that one later removes it too.
             "DELETE FROM buyers WHERE import_id = ?1 AND id NOT IN (SELECT buyer_id FROM contract_parties)",
-            "UPDATE buyers SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE buyers SET import_id = (SELECT MIN(c.import_id) FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id WHERE cp.buyer_id = buyers.id) WHERE import_id = ?1",
             "DELETE FROM buildings WHERE import_id = ?1 AND id NOT IN (SELECT building_id FROM units)",
-            "UPDATE buildings SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE buildings SET import_id = (SELECT MIN(u.import_id) FROM units u WHERE u.building_id = buildings.id) WHERE import_id = ?1",
             "DELETE FROM projects WHERE import_id = ?1 AND id NOT IN (SELECT project_id FROM buildings)",
-            "UPDATE projects SET import_id = NULL WHERE import_id = ?1",
+            "UPDATE projects SET import_id = (SELECT MIN(b.import_id) FROM buildings b WHERE b.project_id = projects.id) WHERE import_id = ?1",
         ] {
             sqlx::query(q).bind(import_id).execute(&mut *tx).await.map_err(db_err)?;
         }

@@ -22,8 +22,8 @@ mod users;
 pub use error::{Error, Result};
 pub use finance::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
 pub use import::ImportCheck;
-pub use inspection::{InspectionRow, NewDefect, NewPhoto};
-pub use move_in::{BatchCreated, MoveInRow, SettingValue};
+pub use inspection::{FloorPlan, InspectionRow, NewDefect, NewPhoto};
+pub use move_in::{BatchCreated, Letterhead, LetterheadChange, MoveInRow, SettingValue, StoredImage};
 pub use users::{NewUser, UserRecord};
 
 use domain::record::Entity;

@@ -1,10 +1,11 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
 use crate::rows::code;
-use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Store};
+use crate::{Error, Result};
 use domain::amount::{from_hundredths, to_hundredths};
 use domain::model::*;
+use domain::record::Entity;
 use domain::{phone, AppError};
 use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteRow;
@@ -212,8 +213,8 @@ async fn insert_parties(
     Ok(())
 }
 
-/// Refuse a duplicate number or a second live contract on the unit (with a clear message; the
-/// unique indexes back this up against races).
+/// Read whether the number is taken or the unit has another live contract, and let the domain
+/// refuse (the unique indexes back this up against races).
 async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput, except: Option<i64>) -> Result<()> {
     let except = except.unwrap_or(-1);
     let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE number = ? AND id <> ?")
@@ -222,19 +223,13 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
-    if dup.is_some() {
-        return Err(AppError::conflict_on("number", format!("合同编号“{}”已存在", c.number)).into());
-    }
     let live: Option<String> = sqlx::query_scalar("SELECT number FROM contracts WHERE unit_id = ? AND status = 'live' AND id <> ?")
         .bind(c.unit_id)
         .bind(except)
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
-    if let Some(n) = live {
-        return Err(AppError::conflict_on("unit_id", format!("该房屋已有有效合同 {n}，须先解除原合同")).into());
-    }
-    Ok(())
+    Ok(domain::contract::refuse_taken(&c.number, dup.is_some(), live.as_deref())?)
 }
 
 impl Store {
@@ -319,7 +314,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-        unit_from(&row.ok_or_else(|| AppError::not_found("房屋"))?)
+        unit_from(&row.ok_or(Error::NotFound(Entity::Unit))?)
     }
 
     /// Every contract of a unit (live first, then cancelled), with parties in order.
@@ -342,7 +337,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
-            .ok_or_else(|| AppError::not_found("合同"))?;
+            .ok_or(Error::NotFound(Entity::Contract))?;
         let prow = sqlx::query("SELECT cp.share, b.id AS buyer_id, b.* FROM contract_parties cp JOIN buyers b ON b.id = cp.buyer_id WHERE cp.contract_id = ? ORDER BY cp.position")
             .bind(id)
             .fetch_all(&self.pool)
@@ -390,9 +385,7 @@ impl Store {
     /// Errors: `NotFound`, `Stale` (someone saved first), `Conflict` (duplicate number).
     pub async fn update_contract(&self, actor: &Actor, id: i64, version: i64, c: &ContractInput) -> Result<()> {
         let before = self.contract(id).await?;
-        if before.unit_id != c.unit_id {
-            return Err(AppError::invalid("unit_id", "不能把合同改到另一套房屋，请解除后重新签约").into());
-        }
+        domain::contract::refuse_unit_change(before.unit_id, c.unit_id)?;
         let mut tx = self.write().await?;
         check_contract_free(&mut tx, c, Some(id)).await?;
         let n = sqlx::query(

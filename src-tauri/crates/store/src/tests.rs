@@ -29,6 +29,8 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let latest = Store::schema_version();
     let older = dir.path().join("older.db");
     let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < latest).cloned().collect();
+    // The version before the latest (versions need not be consecutive while branches land).
+    let previous = earlier.iter().map(|m| m.version).max().expect("an earlier migration");
     let opts = SqliteConnectOptions::new()
         .filename(&older)
         .create_if_missing(true)
@@ -50,7 +52,7 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let (store, report) = Store::open(&older).await.expect("migrates");
     assert_eq!(report.applied, 1);
     let backup = report.backup.expect("backup taken");
-    assert_eq!(backup, older.with_extension(format!("pre-migration-v{}.bak", latest - 1)));
+    assert_eq!(backup, older.with_extension(format!("pre-migration-v{previous}.bak")));
     assert!(backup.exists(), "{}", backup.display());
     assert_eq!(store.count_users().await.expect("users"), 1, "data kept");
     let backup_pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&backup))
@@ -60,7 +62,7 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
         .fetch_one(&backup_pool)
         .await
         .expect("version");
-    assert_eq!(version, latest - 1, "the backup is the file as it was");
+    assert_eq!(version, previous, "the backup is the file as it was");
 }
 
 #[tokio::test]
@@ -163,4 +165,50 @@ async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
     let e = domain::AppError::from(ra.err().or(rb.err()).expect("one refusal"));
     assert!(e.message.contains("已约满（1/1）"), "{}", e.message);
     assert_eq!(a.slots(created.batch_id).await.expect("slots")[0].booked, 1);
+}
+
+/// Migration 0006 carries the five letterhead settings into the letterhead row (images as BLOBs)
+/// and leaves other settings where they are.
+#[tokio::test]
+async fn the_letterhead_settings_move_into_their_own_table() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("v5.db");
+    let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < 6).cloned().collect();
+    let opts = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+    let pool = SqlitePool::connect_with(opts).await.expect("file");
+    sqlx::migrate::Migrator::with_migrations(earlier)
+        .run(&pool)
+        .await
+        .expect("0001–0005");
+    for (key, value, image, at) in [
+        ("letterhead.company", "示例物业", None, "2026-11-01T09:00:00+08:00"),
+        ("letterhead.phone", "0571-1", None, "2026-11-01T09:00:00+08:00"),
+        ("letterhead.seal", "seal.png", Some(vec![9u8, 8, 7]), "2026-11-02T09:00:00+08:00"),
+        ("office.time_zone", "Asia/Shanghai", None, "2026-11-03T09:00:00+08:00"),
+    ] {
+        sqlx::query("INSERT INTO settings (key, value, image, updated_at, updated_by) VALUES (?, ?, ?, ?, 'pm')")
+            .bind(key)
+            .bind(value)
+            .bind(image)
+            .bind(at)
+            .execute(&pool)
+            .await
+            .expect("setting");
+    }
+    pool.close().await;
+    let (store, _) = Store::open(&path).await.expect("migrates");
+    let l = store.letterhead().await.expect("letterhead");
+    assert_eq!(
+        (l.company.as_str(), l.address.as_str(), l.phone.as_str()),
+        ("示例物业", "", "0571-1")
+    );
+    assert_eq!(l.logo, None);
+    let seal = l.seal.expect("seal carried over");
+    assert_eq!((seal.name.as_str(), seal.bytes), ("seal.png", vec![9, 8, 7]));
+    assert_eq!(l.updated_at.as_deref(), Some("2026-11-02T09:00:00+08:00"));
+    assert_eq!(store.setting("letterhead.company").await.expect("read"), None);
+    assert_eq!(
+        store.setting("office.time_zone").await.expect("read").map(|(v, _)| v).as_deref(),
+        Some("Asia/Shanghai")
+    );
 }

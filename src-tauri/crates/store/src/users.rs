@@ -1,8 +1,9 @@
 //! Users (passwords arrive already hashed; hashing is the services' job).
 
-use crate::Result;
 use crate::{audit, db_err, Actor, Store};
+use crate::{Error, Result};
 use domain::model::UserInfo;
+use domain::record::Entity;
 use domain::role::Role;
 use domain::AppError;
 use sqlx::Row;
@@ -69,18 +70,14 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            if n > 0 {
-                return Err(AppError::conflict("管理员已创建，请直接登录").into());
-            }
+            domain::role::users::refuse_first_admin(n)?;
         }
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
             .bind(&new.username)
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-        if taken > 0 {
-            return Err(AppError::conflict_on("username", format!("用户名“{}”已存在", new.username)).into());
-        }
+        domain::role::users::refuse_taken(&new.username, taken > 0)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -145,7 +142,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
-        let before = info(&row.ok_or_else(|| AppError::not_found("用户"))?)?;
+        let before = info(&row.ok_or(Error::NotFound(Entity::User))?)?;
         sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
             .bind(role.as_str())
             .bind(i64::from(active))
@@ -158,9 +155,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-        if admins == 0 {
-            return Err(AppError::conflict("至少需要保留一位启用的系统管理员").into());
-        }
+        domain::role::users::refuse_no_admin_left(admins)?;
         let after = UserInfo {
             role,
             active,

@@ -1,5 +1,6 @@
 use super::*;
 use crate::ErrorCode;
+use chrono::NaiveDate;
 use DefectAction as A;
 use DefectStatus as S;
 

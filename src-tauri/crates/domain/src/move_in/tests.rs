@@ -1,4 +1,6 @@
 use super::*;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use StepKind::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

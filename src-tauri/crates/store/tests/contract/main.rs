@@ -22,6 +22,7 @@ macro_rules! contract_tests {
 
 mod support;
 
+mod audit;
 mod finance;
 mod import;
 mod inspection;

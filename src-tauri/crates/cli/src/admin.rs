@@ -1,0 +1,63 @@
+//! `handover admin init` (the first administrator of an empty database) and `handover audit`.
+
+use crate::output::{print_json, Failure};
+use crate::session::Ctx;
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create the first administrator of an empty database as --user (password from
+    /// HANDOVER_PASSWORD or typed twice at a prompt, at least 8 characters). Refused when a user
+    /// exists already.
+    Init {
+        /// The name shown in the app (default: the user name).
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// How many of the latest lines (1–1000).
+    #[arg(long, default_value_t = 50)]
+    limit: i64,
+    /// Only the lines about this unit (its id, or its unique 房号 such as 1-101).
+    #[arg(long)]
+    unit: Option<String>,
+}
+
+pub async fn run(ctx: &Ctx, command: AdminCommand) -> Result<bool, Failure> {
+    match command {
+        AdminCommand::Init { display_name } => {
+            let (_, s) = ctx.create_first_admin(&display_name).await?;
+            if ctx.json {
+                print_json(&s)?;
+            } else {
+                println!("已创建系统管理员 {}（{}）", s.username, s.display_name);
+            }
+            Ok(true)
+        }
+    }
+}
+
+pub async fn audit(ctx: &Ctx, args: AuditArgs) -> Result<bool, Failure> {
+    let (services, s) = ctx.sign_in().await?;
+    let lines = match args.unit.as_deref() {
+        None => services.audit_recent(&s, args.limit).await?,
+        Some(unit) => {
+            let id = match unit.trim().parse::<i64>() {
+                Ok(id) => id,
+                Err(_) => services.unit_by_number(&s, None, unit).await?.id,
+            };
+            services.audit_for_unit(&s, id).await?
+        }
+    };
+    if ctx.json {
+        print_json(&lines)?;
+        return Ok(true);
+    }
+    for a in lines {
+        println!("{}\t{}\t{}\t{}\t{}", a.at, a.username, a.entity, a.entity_id, a.action);
+    }
+    Ok(true)
+}

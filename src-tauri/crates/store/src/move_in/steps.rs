@@ -1,0 +1,351 @@
+//! The per-unit procedure: the unit's move-in row, step records with meter readings and the
+//! keys handed over, undoing a step, and holding a unit.
+
+use super::config::read_config;
+use super::keys::{key_event, take_back_keys};
+use super::push_in;
+use crate::rows::{code, from_json, get, json};
+use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
+use domain::move_in::*;
+use domain::record::Entity;
+use rust_decimal::Decimal;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use std::str::FromStr;
+
+/// The unit's move-in row: batch, status, version and times.
+#[derive(Debug, Clone)]
+pub struct MoveInRow {
+    pub unit_id: i64,
+    pub batch_id: i64,
+    pub batch_name: String,
+    pub project_id: i64,
+    pub status: MoveInStatus,
+    pub hold_reason: String,
+    pub version: i64,
+    pub arrived_at: Option<String>,
+    pub started_at: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
+/// The unit's move-in state and its project, read inside a write.
+///
+/// Errors: `NotFound(MoveInUnit)` when the unit is in no batch.
+pub(crate) async fn unit_state(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -> Result<(UnitState, i64)> {
+    let r = sqlx::query(
+        "SELECT mu.status, mu.hold_reason, mu.version, mu.started_at, mu.delivered_at, b.project_id
+         FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
+    )
+    .bind(unit_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(Error::NotFound(Entity::MoveInUnit))?;
+    Ok((
+        UnitState {
+            status: code(&r, "status", MoveInStatus::parse)?,
+            hold_reason: get(&r, "hold_reason")?,
+            version: get(&r, "version")?,
+            started_at: get(&r, "started_at")?,
+            delivered_at: get(&r, "delivered_at")?,
+        },
+        get(&r, "project_id")?,
+    ))
+}
+
+/// Everything a step decision needs, read inside the write: the unit (refused as stale when
+/// its version is not the one the desk loaded), its project, the procedure, the steps done.
+async fn snapshot(
+    tx: &mut Transaction<'_, Sqlite>,
+    unit_id: i64,
+    version: i64,
+) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
+    let (unit, project_id) = unit_state(tx, unit_id).await?;
+    if unit.version != version {
+        return Err(Error::Stale(Entity::MoveInUnit));
+    }
+    let (config, _) = read_config(&mut **tx, project_id).await?;
+    let done: Vec<String> = sqlx::query_scalar("SELECT kind FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL")
+        .bind(unit_id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    let done = done
+        .iter()
+        .map(|k| StepKind::parse(k).ok_or_else(|| Error::Corrupt(format!("kind ({k})"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((unit, project_id, config, done))
+}
+
+/// Write the unit's new status with its times (see [`UnitState::moved_to`]), checking and
+/// bumping its version; the unit record follows (delivered, else sold).
+async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
+    let next = unit.moved_to(to, &actor.at);
+    let rows = sqlx::query(
+        "UPDATE move_in_units SET status = ?, hold_reason = ?, started_at = ?, delivered_at = ?, version = version + 1
+         WHERE unit_id = ? AND version = ?",
+    )
+    .bind(next.status.as_str())
+    .bind(&next.hold_reason)
+    .bind(&next.started_at)
+    .bind(&next.delivered_at)
+    .bind(unit_id)
+    .bind(unit.version)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    not_stale(rows, Entity::MoveInUnit)?;
+    let record = unit_status_for(to).as_str();
+    sqlx::query("UPDATE units SET status = ?, version = version + 1 WHERE id = ? AND status <> ?")
+        .bind(record)
+        .bind(unit_id)
+        .bind(record)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+impl Store {
+    /// The unit's move-in row.
+    ///
+    /// Errors: `NotFound(MoveInUnit)` when the unit is in no batch.
+    pub async fn move_in_row(&self, unit_id: i64) -> Result<MoveInRow> {
+        let r = sqlx::query(
+            "SELECT mu.*, b.name AS batch_name, b.project_id FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
+        )
+        .bind(unit_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .ok_or(Error::NotFound(Entity::MoveInUnit))?;
+        Ok(MoveInRow {
+            unit_id,
+            batch_id: get(&r, "batch_id")?,
+            batch_name: get(&r, "batch_name")?,
+            project_id: get(&r, "project_id")?,
+            status: code(&r, "status", MoveInStatus::parse)?,
+            hold_reason: get(&r, "hold_reason")?,
+            version: get(&r, "version")?,
+            arrived_at: get(&r, "arrived_at")?,
+            started_at: get(&r, "started_at")?,
+            delivered_at: get(&r, "delivered_at")?,
+        })
+    }
+
+    /// The unit's live step records.
+    pub async fn steps(&self, unit_id: i64) -> Result<Vec<StepRecord>> {
+        let rows = sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id")
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let data: StepData = from_json(r, "data")?;
+                Ok(StepRecord {
+                    id: get(r, "id")?,
+                    summary: data.summary(),
+                    data,
+                    done_at: get(r, "done_at")?,
+                    done_by: get(r, "done_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Record a step done (checked data) on the version the desk loaded: [`plan_step`] decides
+    /// from the rows read here and gives the unit's new status; meter readings are checked
+    /// against the meters' earlier readings ([`check_meter_readings`]); keys are handed over
+    /// ([`hand_over`]).
+    ///
+    /// Errors: `NotFound(MoveInUnit)`, `Stale(MoveInUnit)`, `Duplicate(StepDone)` (a concurrent
+    /// desk did it), the rules' refusals; nothing is written on any of them.
+    pub async fn do_step(&self, actor: &Actor, unit_id: i64, version: i64, data: &StepData) -> Result<()> {
+        let mut tx = self.write().await?;
+        let (unit, project_id, config, done) = snapshot(&mut tx, unit_id, version).await?;
+        let kind = data.kind();
+        let status = plan_step(&config, &unit, &done, kind)?;
+        bump(&mut tx, actor, unit_id, &unit, status).await?;
+        let step_id: i64 =
+            sqlx::query_scalar("INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES (?, ?, ?, ?, ?) RETURNING id")
+                .bind(unit_id)
+                .bind(kind.as_str())
+                .bind(json(data)?)
+                .bind(&actor.at)
+                .bind(&actor.username)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        match data {
+            StepData::Meters { readings } => {
+                let numbers: Vec<String> = readings.iter().map(|m| m.number.clone()).collect();
+                let mut qb = QueryBuilder::<Sqlite>::new("SELECT number, reading FROM meter_readings WHERE ");
+                push_in(&mut qb, "number", &numbers);
+                let previous = qb
+                    .build()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|r| {
+                        let text: String = get(r, "reading")?;
+                        let reading = Decimal::from_str(&text).map_err(|_| Error::Corrupt(format!("reading ({text})")))?;
+                        Ok((get::<String>(r, "number")?, reading))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                check_meter_readings(readings, &previous)?;
+                for m in readings {
+                    sqlx::query("INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES (?, ?, ?, ?, ?, ?)")
+                        .bind(unit_id)
+                        .bind(m.kind.as_str())
+                        .bind(&m.number)
+                        .bind(m.reading.to_string())
+                        .bind(step_id)
+                        .bind(&actor.at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+            }
+            StepData::Keys { keys } => {
+                for line in keys {
+                    for n in &line.numbers {
+                        hand_key(&mut tx, actor, project_id, unit_id, &line.kind, n).await?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        audit::write::<(), _>(&mut tx, actor, "unit", unit_id, "move_in_step", None, Some(data)).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    /// Undo a step (a manager, with a checked reason); [`plan_undo`] gives the unit's new status;
+    /// keys it handed go back to the office.
+    ///
+    /// Errors: `NotFound(MoveInUnit)`, `Stale(MoveInUnit)`, the rule's `NotFound` (step not done).
+    pub async fn undo_step(&self, actor: &Actor, unit_id: i64, version: i64, kind: StepKind, reason: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        let (unit, project_id, config, done) = snapshot(&mut tx, unit_id, version).await?;
+        let status = plan_undo(&config, &unit, &done, kind)?;
+        bump(&mut tx, actor, unit_id, &unit, status).await?;
+        let step = sqlx::query("SELECT id, data FROM move_in_steps WHERE unit_id = ? AND kind = ? AND undone_at IS NULL")
+            .bind(unit_id)
+            .bind(kind.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .ok_or(Error::NotFound(Entity::Step))?;
+        sqlx::query("UPDATE move_in_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
+            .bind(&actor.at)
+            .bind(&actor.username)
+            .bind(reason)
+            .bind(get::<i64>(&step, "id")?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let data: StepData = from_json(&step, "data")?;
+        if let StepData::Keys { keys } = &data {
+            let numbers: Vec<String> = keys.iter().flat_map(|k| k.numbers.iter().cloned()).collect();
+            take_back_keys(&mut tx, actor, project_id, unit_id, &numbers, reason).await?;
+        }
+        audit::write(
+            &mut tx,
+            actor,
+            "unit",
+            unit_id,
+            "move_in_step_undone",
+            Some(&data),
+            Some(&serde_json::json!({"reason": reason})),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    /// Put the unit on hold with a checked reason, or resume it (`reason` none);
+    /// [`plan_hold`] gives the status.
+    ///
+    /// Errors: `NotFound(MoveInUnit)`, `Stale(MoveInUnit)`, the rule's `Conflict` (delivered).
+    pub async fn set_hold(&self, actor: &Actor, unit_id: i64, version: i64, reason: Option<&str>) -> Result<()> {
+        let mut tx = self.write().await?;
+        let (unit, _, config, done) = snapshot(&mut tx, unit_id, version).await?;
+        let status = plan_hold(&config, &unit, &done, reason)?;
+        let rows =
+            sqlx::query("UPDATE move_in_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
+                .bind(status.as_str())
+                .bind(reason.unwrap_or(""))
+                .bind(unit_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        not_stale(rows, Entity::MoveInUnit)?;
+        audit::write::<(), _>(
+            &mut tx,
+            actor,
+            "unit",
+            unit_id,
+            if reason.is_some() { "move_in_hold" } else { "move_in_resume" },
+            None,
+            Some(&reason),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)
+    }
+}
+
+/// Hand key `number` to the unit's owner at the keys step, as [`hand_over`] decides.
+async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
+    let found = sqlx::query(
+        "SELECT k.id, k.unit_id, k.holder, k.version, COALESCE(bl.name || ' ' || u.number, k.label) AS owner_label FROM keys k
+         LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
+         WHERE k.project_id = ? AND k.number = ?",
+    )
+    .bind(project_id)
+    .bind(number)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let (found, version) = match found {
+        Some(r) => (
+            Some(KeyFound {
+                id: get(&r, "id")?,
+                unit_id: get(&r, "unit_id")?,
+                owner_label: get(&r, "owner_label")?,
+                holder: code(&r, "holder", KeyHolder::parse)?,
+            }),
+            get::<i64>(&r, "version")?,
+        ),
+        None => (None, 0),
+    };
+    let key_id = match hand_over(number, unit_id, found.as_ref())? {
+        Handover::Move { key_id } => {
+            let rows = sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+                .bind(KeyHolder::Owner.as_str())
+                .bind(&actor.at)
+                .bind(key_id)
+                .bind(version)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            not_stale(rows, Entity::Key)?;
+            key_id
+        }
+        Handover::Register => sqlx::query_scalar(
+            "INSERT INTO keys (project_id, number, kind, unit_id, holder, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(number)
+        .bind(kind)
+        .bind(unit_id)
+        .bind(KeyHolder::Owner.as_str())
+        .bind(&actor.at)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?,
+    };
+    key_event(tx, actor, key_id, KeyAction::Handed, "", HANDOVER_REASON).await
+}
