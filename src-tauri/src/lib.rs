@@ -2,6 +2,7 @@
 //! The commands themselves live in `commands/` and only adapt (state in, service call, typed error out).
 
 pub mod commands;
+pub mod json;
 pub mod state;
 
 use tauri::{Manager, Runtime};

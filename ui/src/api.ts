@@ -9,12 +9,22 @@ import type {
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
   InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
+  OfficeToday,
 } from './bindings'
 
-/** Turn anything thrown by invoke into an AppError (the Rust side always sends one). */
+/**
+ * Turn anything thrown by invoke into an AppError. The commands send one; Tauri itself refuses a
+ * malformed plain argument with text ("invalid args `id` for command `x`: …"), which becomes an
+ * `invalid` error on that field without the prefix.
+ */
 export function toAppError(e: unknown): AppError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) return e as AppError
-  return { code: 'internal', message: typeof e === 'string' ? e : '未知错误' }
+  if (typeof e === 'string') {
+    const m = /^invalid args `([^`]+)` for command `[^`]+`: ([\s\S]*)$/.exec(e)
+    if (m) return { code: 'invalid', field: m[1], message: `「${m[1]}」的值无效：${m[2]}` }
+    return { code: 'internal', message: e }
+  }
+  return { code: 'internal', message: '未知错误' }
 }
 
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -31,11 +41,13 @@ export const api = {
   signIn: (username: string, password: string) => call<SignedIn>('sign_in', { req: { username, password } }),
   signOut: () => call<void>('sign_out'),
   currentSession: () => call<SignedIn | null>('current_session'),
-  listUsers: () => call<UserInfo[]>('list_users'),
+  /** The first frame is on screen (the cold-start benchmark). */
+  firstPaint: () => call<void>('first_paint'),
+  users: () => call<UserInfo[]>('users'),
   createUser: (req: NewUserRequest) => call<UserInfo>('create_user', { req }),
   updateUser: (req: UpdateUserRequest) => call<UserInfo>('update_user', { req }),
-  listProjects: () => call<Project[]>('list_projects'),
-  listBuildings: (project_id: number) => call<Building[]>('list_buildings', { project_id }),
+  projects: () => call<Project[]>('projects'),
+  buildings: (project_id: number) => call<Building[]>('buildings', { project_id }),
   searchUnits: (query: Partial<UnitQuery>) => call<Page<UnitListItem>>('search_units', { query }),
   unitByNumber: (project_id: number | null, number: string) => call<Unit>('unit_by_number', { project_id, number }),
   unitDetail: (id: number) => call<UnitDetail>('unit_detail', { id }),
@@ -44,10 +56,10 @@ export const api = {
   updateContract: (edit: ContractEdit) => call<Contract>('update_contract', { edit }),
   cancelContract: (id: number, version: number) => call<void>('cancel_contract', { id, version }),
   importWorkbook: (file_name: string, data_base64: string) => call<ImportOutcome>('import_workbook', { file_name, data_base64 }),
-  listImports: () => call<ImportRecord[]>('list_imports'),
+  imports: () => call<ImportRecord[]>('imports'),
   undoImport: (id: number) => call<void>('undo_import', { id }),
-  unitAudit: (unit_id: number) => call<AuditEntry[]>('unit_audit', { unit_id }),
-  recentAudit: (limit: number) => call<AuditEntry[]>('recent_audit', { limit }),
+  auditForUnit: (unit_id: number) => call<AuditEntry[]>('audit_for_unit', { unit_id }),
+  auditRecent: (limit: number) => call<AuditEntry[]>('audit_recent', { limit }),
   exportUnits: (query: Partial<UnitQuery>, path: string) => call<void>('export_units', { query, path }),
   exportAudit: (limit: number, path: string) => call<void>('export_audit', { limit, path }),
   feeRegions: () => call<RegionInfo[]>('fee_regions'),
@@ -79,7 +91,7 @@ export const api = {
   procedureSettings: (project_id: number) => call<ProcedureSettings>('procedure_settings', { project_id }),
   saveProcedureSettings: (settings: ProcedureSettings) => call<ProcedureSettings>('save_procedure_settings', { settings }),
   createBatch: (input: BatchInput) => call<BatchCreatedView>('create_batch', { input }),
-  listBatches: (project_id: number) => call<Batch[]>('list_batches', { project_id }),
+  batches: (project_id: number) => call<Batch[]>('batches', { project_id }),
   batchDetail: (batch_id: number) => call<BatchDetail>('batch_detail', { batch_id }),
   bookSlot: (unit_id: number, slot_id: number, note: string, rebook: boolean) =>
     call<MoveInUnit>('book_slot', { unit_id, slot_id, note, rebook }),
@@ -91,13 +103,13 @@ export const api = {
   undoStep: (unit_id: number, version: number, kind: StepKind, reason: string) =>
     call<MoveInUnit>('undo_step', { unit_id, version, kind, reason }),
   setHold: (unit_id: number, version: number, reason: string | null) => call<MoveInUnit>('set_hold', { unit_id, version, reason }),
-  listKeys: (project_id: number, overdue_only: boolean) => call<KeyRecord[]>('list_keys', { project_id, overdue_only }),
+  keys: (project_id: number, overdue_only: boolean) => call<KeyRecord[]>('keys', { project_id, overdue_only }),
   registerKey: (input: KeyInput) => call<KeyRecord>('register_key', { input }),
   checkoutKey: (project_id: number, input: KeyCheckout) => call<KeyRecord>('checkout_key', { project_id, input }),
   returnOrLoseKey: (project_id: number, key_id: number, lost: boolean, note: string) =>
     call<KeyRecord>('return_or_lose_key', { project_id, key_id, lost, note }),
   keyEvents: (key_id: number) => call<KeyEvent[]>('key_events', { key_id }),
-  board: (project_id: number, batch_id: number | null) => call<Board>('move_in_board', { project_id, batch_id }),
+  board: (project_id: number, batch_id: number | null) => call<Board>('board', { project_id, batch_id }),
   exportBoard: (project_id: number, batch_id: number | null, path: string) => call<void>('export_board', { project_id, batch_id, path }),
   saveMoveInDoc: (unit_id: number, doc: MoveInDoc, path: string) => call<void>('save_move_in_doc', { unit_id, doc, path }),
   printMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string>('print_move_in_doc', { unit_id, doc }),
@@ -112,14 +124,14 @@ export const api = {
   defectParties: (project_id: number) => call<string[]>('defect_parties', { project_id }),
   saveDefectParties: (project_id: number, parties: string[]) => call<string[]>('save_defect_parties', { project_id, parties }),
   startInspection: (start: InspectionStart) => call<Inspection>('start_inspection', { start }),
-  inspection: (id: number) => call<Inspection>('get_inspection', { id }),
-  unitInspections: (unit_id: number) => call<Inspection[]>('unit_inspections', { unit_id }),
+  inspection: (id: number) => call<Inspection>('inspection', { id }),
+  inspectionsOfUnit: (unit_id: number) => call<Inspection[]>('inspections_of_unit', { unit_id }),
   updateInspection: (update: InspectionUpdate) => call<Inspection>('update_inspection', { update }),
   signInspection: (id: number, version: number, png_base64: string) => call<Inspection>('sign_inspection', { id, version, png_base64 }),
   completeInspection: (id: number, version: number) => call<Inspection>('complete_inspection', { id, version }),
   raiseDefect: (input: DefectInput) => call<Defect>('raise_defect', { input }),
   moveDefect: (request: DefectMove) => call<Defect>('move_defect', { request }),
-  listDefects: (query: DefectQuery) => call<Defect[]>('list_defects', { query }),
+  defects: (query: DefectQuery) => call<Defect[]>('defects', { query }),
   defectEvents: (id: number) => call<DefectEvent[]>('defect_events', { id }),
   defectPhoto: (photo_id: number, thumbnail: boolean) => call<string>('defect_photo', { photo_id, thumbnail }),
   scorecards: (project_id: number) => call<Scorecard[]>('scorecards', { project_id }),
@@ -129,6 +141,9 @@ export const api = {
   saveFloorPlan: (project_id: number, unit_type: string, change: ImageChange) =>
     call<string | null>('save_floor_plan', { project_id, unit_type, change }),
   printRectificationNotice: (project_id: number, party: string) => call<string>('print_rectification_notice', { project_id, party }),
+  // The office
+  officeToday: () => call<OfficeToday>('office_today'),
+  setOfficeTimeZone: (time_zone: string) => call<OfficeToday>('set_office_time_zone', { time_zone }),
 }
 
 /** Read a File as base64 (for import_workbook). */

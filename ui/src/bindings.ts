@@ -629,6 +629,20 @@ text: string, };
 
 export type DefectMove = { defect_id: number, version: number, action: DefectAction, reason: string, };
 
+export type OfficeToday = { 
+/**
+ * `YYYY-MM-DD` in the office's zone.
+ */
+date: string, 
+/**
+ * The IANA name, e.g. `Asia/Shanghai`.
+ */
+zone: string, 
+/**
+ * The office's wall-clock instant, RFC 3339 with its offset.
+ */
+now: string, };
+
 export const PropertyTypeLabels: Record<PropertyType, string> = { residential: "住宅", commercial: "商业", office: "办公", parking: "车位", storage: "储藏室" };
 
 export const UnitStatusLabels: Record<UnitStatus, string> = { available: "未售", sold: "已售", delivered: "已交付", withheld: "保留" };
@@ -672,3 +686,7 @@ export const FeeParameterLabels: Record<string, string> = { deed_tax_rate: "契�
 export const FeeVatMethodLabels: Record<VatMethod, string> = { general: "一般计税", simplified: "简易计税", none: "合同价不含增值税" };
 
 export const RoleLabels: Record<Role, string> = { clerk: "置业顾问/客服专员", manager: "物业/客服主管", finance: "财务", admin: "系统管理员" };
+
+export const AuditEntityLabels: Record<string, string> = { unit: "房屋", contract: "合同", buyer: "买受人", user: "用户", import: "导入批次", project: "项目", batch: "入伙批次", key: "钥匙", setting: "设置", inspection: "验房", inspection_template: "检查表", defect: "整改单", fee_quote: "税费测算", fee_rules: "收费规则" };
+
+export const AuditActionLabels: Record<string, string> = { create: "新建", update: "修改", update_with_password: "修改（含密码）", cancel: "解除", import: "导入", undo_import: "撤销导入", set: "修改设置", book: "预约", rebook: "改约", cancelled: "取消预约", no_show: "记为未到场", arrive: "到场签到", notice_delivered: "入伙通知书送达", move_in_step: "办理步骤", move_in_step_undone: "撤销办理步骤", move_in_hold: "暂缓交付", move_in_resume: "恢复办理", move_in_config: "修改入伙办理设置", inspection_started: "开始验房", signed: "业主签名", completed: "完成验房", registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失", assign: "派单", mark_fixed: "整改完成", close: "复验通过并关闭", reject: "复验不通过（退回）", dispute: "业主提出争议", uphold: "裁定：继续整改", dismiss: "裁定：不予整改并关闭", void: "作废" };

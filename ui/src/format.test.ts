@@ -22,6 +22,10 @@ describe('format', () => {
   it('keeps typed errors and wraps anything else', () => {
     expect(toAppError({ code: 'forbidden', message: '当前角色无权执行此操作' }).code).toBe('forbidden')
     expect(toAppError('boom')).toEqual({ code: 'internal', message: 'boom' })
+    // Tauri's own refusal of a plain argument loses its prefix and names the field.
+    expect(toAppError('invalid args `unit_id` for command `keys`: invalid type: string "x", expected i64')).toEqual({
+      code: 'invalid', field: 'unit_id', message: '「unit_id」的值无效：invalid type: string "x", expected i64',
+    })
   })
 
   it('sums amounts exactly as integer fen', () => {
@@ -38,5 +42,8 @@ describe('format', () => {
     expect(auditTitle(line('defect', 'mark_fixed'))).toBe('整改单 #7 整改完成')
     expect(auditTitle(line('key', 'checked_out'))).toBe('钥匙 #7 借出')
     expect(auditTitle(line('unit', 'something_new'))).toBe('房屋 #7 something_new')
+    // Labels generated from Rust include the fee records the hand-kept table lacked.
+    expect(auditTitle(line('fee_quote', 'create'))).toBe('税费测算 #7 新建')
+    expect(auditTitle(line('fee_rules', 'update'))).toBe('收费规则 #7 修改')
   })
 })

@@ -3,11 +3,6 @@ import { ElMessage } from 'element-plus'
 import { api } from './api'
 import type { AppError, MoveInStatus } from './bindings'
 
-/** Today's date in China Standard Time (UTC+8, as the Rust services count days) as YYYY-MM-DD. */
-export function today(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
-}
-
 /** A field error goes next to its field; any other error is shown as a message. */
 export function fieldErrors(e: AppError): Record<string, string> {
   if (e.field) return { [e.field]: e.message }

@@ -1,3 +1,4 @@
+use crate::json::Json;
 use crate::state::AppState;
 use domain::Result;
 use fees::area::{AreaRequest, AreaSettlement};
@@ -13,10 +14,14 @@ pub async fn fee_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>> 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn quote_fees(state: State<'_, AppState>, request: QuoteRequest, overrides: Option<Vec<LineOverride>>) -> Result<Quote> {
+pub async fn quote_fees(
+    state: State<'_, AppState>,
+    request: Json<QuoteRequest>,
+    overrides: Json<Option<Vec<LineOverride>>>,
+) -> Result<Quote> {
     state
         .services
-        .quote_fees(&state.session()?, &request, &overrides.unwrap_or_default())
+        .quote_fees(&state.session()?, &request, &overrides.into_inner().unwrap_or_default())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -28,8 +33,8 @@ pub async fn contract_quote_defaults(state: State<'_, AppState>, contract_id: i6
 pub async fn save_contract_quote(
     state: State<'_, AppState>,
     contract_id: i64,
-    request: QuoteRequest,
-    overrides: Vec<LineOverride>,
+    request: Json<QuoteRequest>,
+    overrides: Json<Vec<LineOverride>>,
 ) -> Result<SavedQuote> {
     state
         .services
@@ -43,17 +48,17 @@ pub async fn contract_quotes(state: State<'_, AppState>, contract_id: i64) -> Re
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn area_settlement(state: State<'_, AppState>, request: AreaRequest) -> Result<AreaSettlement> {
+pub async fn area_settlement(state: State<'_, AppState>, request: Json<AreaRequest>) -> Result<AreaSettlement> {
     state.services.area_settlement(&state.session()?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn mortgage_schedule(state: State<'_, AppState>, request: MortgageRequest) -> Result<Schedule> {
+pub async fn mortgage_schedule(state: State<'_, AppState>, request: Json<MortgageRequest>) -> Result<Schedule> {
     state.services.mortgage_schedule(&state.session()?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_mortgage(state: State<'_, AppState>, request: MortgageRequest, path: String) -> Result<()> {
+pub async fn export_mortgage(state: State<'_, AppState>, request: Json<MortgageRequest>, path: String) -> Result<()> {
     let bytes = state.services.export_mortgage(&state.session()?, &request)?;
     super::write_file(&path, &bytes)
 }
@@ -83,7 +88,7 @@ pub async fn add_rule_version(
     state: State<'_, AppState>,
     code: String,
     name: Option<String>,
-    input: fees::rules::VersionInput,
+    input: Json<fees::rules::VersionInput>,
 ) -> Result<RegionInfo> {
     state
         .services

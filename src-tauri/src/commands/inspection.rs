@@ -1,5 +1,6 @@
 //! Inspection commands: templates, inspections, defects, scorecards, the two forms.
 
+use crate::json::Json;
 use crate::state::AppState;
 use domain::inspection::*;
 use domain::Result;
@@ -30,27 +31,27 @@ pub async fn defect_parties(state: State<'_, AppState>, project_id: i64) -> Resu
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_defect_parties(state: State<'_, AppState>, project_id: i64, parties: Vec<String>) -> Result<Vec<String>> {
+pub async fn save_defect_parties(state: State<'_, AppState>, project_id: i64, parties: Json<Vec<String>>) -> Result<Vec<String>> {
     state.services.save_defect_parties(&state.session()?, project_id, &parties).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn start_inspection(state: State<'_, AppState>, start: InspectionStart) -> Result<Inspection> {
+pub async fn start_inspection(state: State<'_, AppState>, start: Json<InspectionStart>) -> Result<Inspection> {
     state.services.start_inspection(&state.session()?, &start).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn get_inspection(state: State<'_, AppState>, id: i64) -> Result<Inspection> {
+pub async fn inspection(state: State<'_, AppState>, id: i64) -> Result<Inspection> {
     state.services.inspection(&state.session()?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn unit_inspections(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<Inspection>> {
+pub async fn inspections_of_unit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<Inspection>> {
     state.services.inspections_of_unit(&state.session()?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn update_inspection(state: State<'_, AppState>, update: InspectionUpdate) -> Result<Inspection> {
+pub async fn update_inspection(state: State<'_, AppState>, update: Json<InspectionUpdate>) -> Result<Inspection> {
     state.services.update_inspection(&state.session()?, &update).await
 }
 
@@ -65,17 +66,17 @@ pub async fn complete_inspection(state: State<'_, AppState>, id: i64, version: i
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn raise_defect(state: State<'_, AppState>, input: DefectInput) -> Result<Defect> {
+pub async fn raise_defect(state: State<'_, AppState>, input: Json<DefectInput>) -> Result<Defect> {
     state.services.raise_defect(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn move_defect(state: State<'_, AppState>, request: DefectMove) -> Result<Defect> {
+pub async fn move_defect(state: State<'_, AppState>, request: Json<DefectMove>) -> Result<Defect> {
     state.services.move_defect(&state.session()?, &request).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_defects(state: State<'_, AppState>, query: DefectQuery) -> Result<Vec<Defect>> {
+pub async fn defects(state: State<'_, AppState>, query: Json<DefectQuery>) -> Result<Vec<Defect>> {
     state.services.defects(&state.session()?, &query).await
 }
 
@@ -130,7 +131,7 @@ pub async fn save_floor_plan(
     state: State<'_, AppState>,
     project_id: i64,
     unit_type: String,
-    change: services::move_in::ImageChange,
+    change: Json<services::move_in::ImageChange>,
 ) -> Result<Option<String>> {
     state
         .services

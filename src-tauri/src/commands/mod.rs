@@ -1,15 +1,19 @@
 //! Tauri commands: each unpacks state, calls one service, and returns `{ code, message, field? }`
-//! on failure. Arguments are snake_case on both sides.
+//! on failure. Arguments are snake_case on both sides; structured ones arrive through
+//! [`crate::json::Json`], which names a malformed field. A command has its service method's name,
+//! and `ui/src/api.ts` calls it by the camelCase of that name (tests/names.rs checks all three).
 
 mod finance;
 mod inspection;
 mod move_in;
+mod office;
 mod records;
 mod users;
 
 pub use finance::*;
 pub use inspection::*;
 pub use move_in::*;
+pub use office::*;
 pub use records::*;
 pub use users::*;
 
@@ -50,11 +54,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         users::sign_out,
         users::current_session,
         users::first_paint,
-        users::list_users,
+        users::users,
         users::create_user,
         users::update_user,
-        records::list_projects,
-        records::list_buildings,
+        records::projects,
+        records::buildings,
         records::search_units,
         records::unit_detail,
         records::unit_by_number,
@@ -63,10 +67,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         records::update_contract,
         records::cancel_contract,
         records::import_workbook,
-        records::list_imports,
+        records::imports,
         records::undo_import,
-        records::unit_audit,
-        records::recent_audit,
+        records::audit_for_unit,
+        records::audit_recent,
         records::export_units,
         records::export_audit,
         records::export_imports,
@@ -94,14 +98,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         inspection::defect_parties,
         inspection::save_defect_parties,
         inspection::start_inspection,
-        inspection::get_inspection,
-        inspection::unit_inspections,
+        inspection::inspection,
+        inspection::inspections_of_unit,
         inspection::update_inspection,
         inspection::sign_inspection,
         inspection::complete_inspection,
         inspection::raise_defect,
         inspection::move_defect,
-        inspection::list_defects,
+        inspection::defects,
         inspection::defect_events,
         inspection::defect_photo,
         inspection::scorecards,
@@ -115,7 +119,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         move_in::procedure_settings,
         move_in::save_procedure_settings,
         move_in::create_batch,
-        move_in::list_batches,
+        move_in::batches,
         move_in::batch_detail,
         move_in::book_slot,
         move_in::close_booking,
@@ -125,17 +129,19 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         move_in::do_step,
         move_in::undo_step,
         move_in::set_hold,
-        move_in::list_keys,
+        move_in::keys,
         move_in::register_key,
         move_in::checkout_key,
         move_in::return_or_lose_key,
         move_in::key_events,
-        move_in::move_in_board,
+        move_in::board,
         move_in::export_board,
         move_in::save_move_in_doc,
         move_in::print_move_in_doc,
         move_in::open_file,
         move_in::print_batch_notices,
         move_in::cancel_batch_print,
+        office::office_today,
+        office::set_office_time_zone,
     ]
 }

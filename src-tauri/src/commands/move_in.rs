@@ -1,5 +1,6 @@
 //! Move-in commands: settings, planning, bookings, the desk, keys, the board, documents.
 
+use crate::json::Json;
 use crate::state::AppState;
 use domain::move_in::*;
 use domain::{AppError, Result};
@@ -14,7 +15,7 @@ pub async fn letterhead_settings(state: State<'_, AppState>) -> Result<Letterhea
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_letterhead(state: State<'_, AppState>, input: LetterheadInput) -> Result<LetterheadSettings> {
+pub async fn save_letterhead(state: State<'_, AppState>, input: Json<LetterheadInput>) -> Result<LetterheadSettings> {
     state.services.save_letterhead(&state.session()?, &input).await
 }
 
@@ -24,17 +25,17 @@ pub async fn procedure_settings(state: State<'_, AppState>, project_id: i64) -> 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_procedure_settings(state: State<'_, AppState>, settings: ProcedureSettings) -> Result<ProcedureSettings> {
+pub async fn save_procedure_settings(state: State<'_, AppState>, settings: Json<ProcedureSettings>) -> Result<ProcedureSettings> {
     state.services.save_procedure_settings(&state.session()?, &settings).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn create_batch(state: State<'_, AppState>, input: BatchInput) -> Result<BatchCreatedView> {
+pub async fn create_batch(state: State<'_, AppState>, input: Json<BatchInput>) -> Result<BatchCreatedView> {
     state.services.create_batch(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_batches(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Batch>> {
+pub async fn batches(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Batch>> {
     state.services.batches(&state.session()?, project_id).await
 }
 
@@ -54,7 +55,7 @@ pub async fn close_booking(state: State<'_, AppState>, unit_id: i64, no_show: bo
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn record_delivery(state: State<'_, AppState>, input: DeliveryInput) -> Result<MoveInUnit> {
+pub async fn record_delivery(state: State<'_, AppState>, input: Json<DeliveryInput>) -> Result<MoveInUnit> {
     state.services.record_delivery(&state.session()?, &input).await
 }
 
@@ -69,13 +70,13 @@ pub async fn check_in(state: State<'_, AppState>, unit_id: i64, version: i64) ->
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn do_step(state: State<'_, AppState>, unit_id: i64, version: i64, data: StepData) -> Result<MoveInUnit> {
+pub async fn do_step(state: State<'_, AppState>, unit_id: i64, version: i64, data: Json<StepData>) -> Result<MoveInUnit> {
     state.services.do_step(&state.session()?, unit_id, version, &data).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn undo_step(state: State<'_, AppState>, unit_id: i64, version: i64, kind: StepKind, reason: String) -> Result<MoveInUnit> {
-    state.services.undo_step(&state.session()?, unit_id, version, kind, &reason).await
+pub async fn undo_step(state: State<'_, AppState>, unit_id: i64, version: i64, kind: Json<StepKind>, reason: String) -> Result<MoveInUnit> {
+    state.services.undo_step(&state.session()?, unit_id, version, *kind, &reason).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -87,17 +88,17 @@ pub async fn set_hold(state: State<'_, AppState>, unit_id: i64, version: i64, re
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_keys(state: State<'_, AppState>, project_id: i64, overdue_only: bool) -> Result<Vec<KeyRecord>> {
+pub async fn keys(state: State<'_, AppState>, project_id: i64, overdue_only: bool) -> Result<Vec<KeyRecord>> {
     state.services.keys(&state.session()?, project_id, overdue_only).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn register_key(state: State<'_, AppState>, input: KeyInput) -> Result<KeyRecord> {
+pub async fn register_key(state: State<'_, AppState>, input: Json<KeyInput>) -> Result<KeyRecord> {
     state.services.register_key(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn checkout_key(state: State<'_, AppState>, project_id: i64, input: KeyCheckout) -> Result<KeyRecord> {
+pub async fn checkout_key(state: State<'_, AppState>, project_id: i64, input: Json<KeyCheckout>) -> Result<KeyRecord> {
     state.services.checkout_key(&state.session()?, project_id, &input).await
 }
 
@@ -115,7 +116,7 @@ pub async fn key_events(state: State<'_, AppState>, key_id: i64) -> Result<Vec<K
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn move_in_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
+pub async fn board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
     state.services.board(&state.session()?, project_id, batch_id).await
 }
 
@@ -127,17 +128,22 @@ pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id:
 
 /// Save a unit's move-in document to a path from the save dialog.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc, path: String) -> Result<()> {
-    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, doc).await?;
+pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: Json<MoveInDoc>, path: String) -> Result<()> {
+    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, *doc).await?;
     super::write_file(&path, &pdf)
 }
 
 /// "Print": write the document to the temporary folder and open it in the system PDF viewer,
 /// whose print dialog sends it to the default printer.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn print_move_in_doc<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, unit_id: i64, doc: MoveInDoc) -> Result<String> {
-    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, doc).await?;
-    let name = match doc {
+pub async fn print_move_in_doc<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    unit_id: i64,
+    doc: Json<MoveInDoc>,
+) -> Result<String> {
+    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, *doc).await?;
+    let name = match *doc {
         MoveInDoc::MoveInNotice => "入伙通知书",
         MoveInDoc::MoveInConfirmation => "入伙确认书",
         MoveInDoc::KeyHandover => "钥匙交接单",

@@ -1,3 +1,4 @@
+use crate::json::Json;
 use crate::state::AppState;
 use base64::Engine;
 use domain::model::*;
@@ -6,17 +7,17 @@ use services::records::ContractEdit;
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
+pub async fn projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
     state.services.projects(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_buildings(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Building>> {
+pub async fn buildings(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Building>> {
     state.services.buildings(&state.session()?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn search_units(state: State<'_, AppState>, query: UnitQuery) -> Result<Page<UnitListItem>> {
+pub async fn search_units(state: State<'_, AppState>, query: Json<UnitQuery>) -> Result<Page<UnitListItem>> {
     state.services.search_units(&state.session()?, &query).await
 }
 
@@ -26,17 +27,17 @@ pub async fn unit_detail(state: State<'_, AppState>, id: i64) -> Result<UnitDeta
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn update_unit(state: State<'_, AppState>, edit: UnitEdit) -> Result<Unit> {
+pub async fn update_unit(state: State<'_, AppState>, edit: Json<UnitEdit>) -> Result<Unit> {
     state.services.update_unit(&state.session()?, &edit).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn create_contract(state: State<'_, AppState>, input: ContractInput) -> Result<Contract> {
+pub async fn create_contract(state: State<'_, AppState>, input: Json<ContractInput>) -> Result<Contract> {
     state.services.create_contract(&state.session()?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn update_contract(state: State<'_, AppState>, edit: ContractEdit) -> Result<Contract> {
+pub async fn update_contract(state: State<'_, AppState>, edit: Json<ContractEdit>) -> Result<Contract> {
     state.services.update_contract(&state.session()?, &edit).await
 }
 
@@ -56,7 +57,7 @@ pub async fn import_workbook(state: State<'_, AppState>, file_name: String, data
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_imports(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
+pub async fn imports(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
     state.services.imports(&state.session()?).await
 }
 
@@ -66,18 +67,18 @@ pub async fn undo_import(state: State<'_, AppState>, id: i64) -> Result<()> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn unit_audit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<AuditEntry>> {
+pub async fn audit_for_unit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<AuditEntry>> {
     state.services.audit_for_unit(&state.session()?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn recent_audit(state: State<'_, AppState>, limit: i64) -> Result<Vec<AuditEntry>> {
+pub async fn audit_recent(state: State<'_, AppState>, limit: i64) -> Result<Vec<AuditEntry>> {
     state.services.audit_recent(&state.session()?, limit).await
 }
 
 /// Export to a path the user picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_units(state: State<'_, AppState>, query: UnitQuery, path: String) -> Result<()> {
+pub async fn export_units(state: State<'_, AppState>, query: Json<UnitQuery>, path: String) -> Result<()> {
     let bytes = state.services.export_units(&state.session()?, &query).await?;
     super::write_file(&path, &bytes)
 }

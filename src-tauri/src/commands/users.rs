@@ -1,3 +1,4 @@
+use crate::json::Json;
 use crate::state::AppState;
 use domain::model::UserInfo;
 use domain::role::SignedIn;
@@ -11,14 +12,14 @@ pub async fn setup_status(state: State<'_, AppState>) -> Result<SetupStatus> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn create_first_admin(state: State<'_, AppState>, req: FirstAdmin) -> Result<SignedIn> {
+pub async fn create_first_admin(state: State<'_, AppState>, req: Json<FirstAdmin>) -> Result<SignedIn> {
     let s = state.services.create_first_admin(&req).await?;
     state.set_session(Some(s.clone()))?;
     Ok(s.into())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sign_in(state: State<'_, AppState>, req: SignIn) -> Result<SignedIn> {
+pub async fn sign_in(state: State<'_, AppState>, req: Json<SignIn>) -> Result<SignedIn> {
     let s = state.services.sign_in(&req).await?;
     state.set_session(Some(s.clone()))?;
     Ok(s.into())
@@ -35,17 +36,17 @@ pub async fn current_session(state: State<'_, AppState>) -> Result<Option<Signed
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn list_users(state: State<'_, AppState>) -> Result<Vec<UserInfo>> {
+pub async fn users(state: State<'_, AppState>) -> Result<Vec<UserInfo>> {
     state.services.users(&state.session()?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn create_user(state: State<'_, AppState>, req: NewUserRequest) -> Result<UserInfo> {
+pub async fn create_user(state: State<'_, AppState>, req: Json<NewUserRequest>) -> Result<UserInfo> {
     state.services.create_user(&state.session()?, &req).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn update_user(state: State<'_, AppState>, req: UpdateUserRequest) -> Result<UserInfo> {
+pub async fn update_user(state: State<'_, AppState>, req: Json<UpdateUserRequest>) -> Result<UserInfo> {
     state.services.update_user(&state.session()?, &req).await
 }
 

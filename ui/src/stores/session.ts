@@ -1,6 +1,12 @@
 import { defineStore } from 'pinia'
 import { api } from '../api'
+import { useOffice } from './office'
 import type { Permission, SignedIn } from '../bindings'
+
+/** Today's date comes from Rust after sign-in; should that fail, date fields start empty (Rust names them when saved). */
+async function loadOffice() {
+  await useOffice().load().catch(() => {})
+}
 
 export const useSession = defineStore('session', {
   state: () => ({ current: null as SignedIn | null }),
@@ -15,15 +21,19 @@ export const useSession = defineStore('session', {
     },
     async signIn(username: string, password: string) {
       this.current = await api.signIn(username, password)
+      await loadOffice()
     },
     async restore() {
       this.current = await api.currentSession()
+      if (this.current) await loadOffice()
     },
-    setSignedIn(s: SignedIn) {
+    async setSignedIn(s: SignedIn) {
       this.current = s
+      await loadOffice()
     },
     async signOut() {
       await api.signOut()
+      useOffice().stop()
       this.current = null
     },
   },

@@ -5,7 +5,9 @@
 //! Nothing here touches a database, a clock or a window: time comes in as arguments.
 
 pub mod amount;
+pub mod audit;
 pub mod contract;
+pub mod decode;
 pub mod error;
 pub mod id_number;
 pub mod image;
@@ -14,6 +16,7 @@ pub mod inspection;
 pub mod mask;
 pub mod model;
 pub mod move_in;
+pub mod office_time;
 pub mod phone;
 pub mod record;
 pub mod role;

@@ -10,7 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn clock() -> services::Clock {
-    Arc::new(|| chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00").unwrap_or_default())
+    Arc::new(|| {
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+08:00")
+            .unwrap_or_default()
+            .to_utc()
+    })
 }
 
 async fn fresh(dir: &std::path::Path, name: &str) -> (Services, Session) {

@@ -47,6 +47,7 @@ pub fn typescript() -> String {
         domain::inspection::DefectInput, domain::inspection::Photo, domain::inspection::Defect,
         domain::inspection::DefectEvent, domain::inspection::DefectQuery, domain::inspection::Scorecard,
         crate::inspection::TemplateView, crate::inspection::DefectMove,
+        domain::office_time::OfficeToday,
     );
     let mut s = String::from("// Generated from the Rust types by `cargo test -p services bindings` (ts-rs). Do not edit.\n\n");
     for d in decls {
@@ -95,9 +96,14 @@ pub fn typescript() -> String {
         .map(|r| format!("{}: \"{}\"", r.as_str(), r.label()))
         .collect();
     s.push_str(&format!(
-        "export const RoleLabels: Record<Role, string> = {{ {} }};\n",
+        "export const RoleLabels: Record<Role, string> = {{ {} }};\n\n",
         roles.join(", ")
     ));
+    // The audit log's codes (AuditEntry.entity / .action) and their labels, from domain::audit.
+    s.push_str(&domain::audit::ts_table("AuditEntityLabels", &domain::audit::entity_labels()));
+    s.push_str("\n\n");
+    s.push_str(&domain::audit::ts_table("AuditActionLabels", &domain::audit::action_labels()));
+    s.push('\n');
     s
 }
 

@@ -7,31 +7,28 @@ pub mod finance;
 pub mod images;
 pub mod inspection;
 pub mod move_in;
+mod office;
 pub mod records;
 mod users;
 
 pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use domain::office_time::Tz;
 use domain::role::Session;
 use std::path::Path;
 use std::sync::Arc;
 use store::{Actor, Store};
 
-/// Where "now" comes from: the system clock in the app, a fixed instant in tests.
-pub type Clock = Arc<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>;
+/// Where "now" comes from, as a UTC instant: the system clock in the app, a fixed instant in
+/// tests. What day and hour that is in the office comes from the office's time zone
+/// ([`Services::office_today`]).
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// The system clock in China Standard Time (UTC+8), where the sales offices are.
+/// The system clock.
 pub fn system_clock() -> Clock {
-    Arc::new(|| Utc::now().with_timezone(&china_time()))
+    Arc::new(Utc::now)
 }
-
-/// UTC+8.
-pub fn china_time() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
-use chrono::Offset;
 
 /// The services over one store.
 #[derive(Clone)]
@@ -43,6 +40,8 @@ pub struct Services {
     /// Where defect photos are kept (`<database folder>/photos`); none for in-memory databases
     /// unless set with [`Services::with_photo_dir`].
     files: Option<Arc<std::path::PathBuf>>,
+    /// The office's time zone (a setting; read at open, replaced when an administrator sets it).
+    zone: Arc<std::sync::RwLock<Tz>>,
 }
 
 impl Services {
@@ -57,6 +56,7 @@ impl Services {
             clock,
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
             files: None,
+            zone: Arc::new(std::sync::RwLock::new(domain::office_time::DEFAULT_ZONE)),
         }
     }
 
@@ -74,6 +74,7 @@ impl Services {
         let photos = path.parent().unwrap_or(Path::new(".")).join("photos");
         let services = Services::new(store, system_clock()).with_photo_dir(&photos);
         services.load_rules().await?;
+        services.load_zone().await?;
         Ok(services)
     }
 
@@ -83,6 +84,7 @@ impl Services {
     pub async fn in_memory(clock: Clock) -> domain::Result<Services> {
         let services = Services::new(Store::open_in_memory().await?, clock);
         services.load_rules().await?;
+        services.load_zone().await?;
         Ok(services)
     }
 
@@ -90,12 +92,14 @@ impl Services {
         &self.store
     }
 
+    /// The office's wall clock now (with its UTC offset, e.g. `+08:00`).
     fn now(&self) -> DateTime<FixedOffset> {
-        (self.clock)()
+        domain::office_time::office_now((self.clock)(), self.zone())
     }
 
+    /// Today's date in the office's time zone.
     fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        domain::office_time::office_today((self.clock)(), self.zone())
     }
 
     fn actor(&self, s: &Session) -> Actor {

@@ -12,7 +12,7 @@ fn clock() -> Clock {
 
 /// A fixed clock at an RFC 3339 instant.
 pub(crate) fn at(instant: &'static str) -> Clock {
-    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant"))
+    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant").to_utc())
 }
 
 async fn services() -> (Services, Session) {
