@@ -192,7 +192,8 @@ async fn rules(ctx: &Ctx, command: RulesCommand) -> Result<bool, Failure> {
             }
         }
         RulesCommand::Check { today } => {
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            // A shipped-files check needs no database: the office's default zone decides the day.
+            let today = today.unwrap_or_else(|| domain::office_time::office_today(chrono::Utc::now(), domain::office_time::DEFAULT_ZONE));
             let mut errors = 0;
             let mut all = Vec::new();
             for (name, text) in fees::rules::SHIPPED {
