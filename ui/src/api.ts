@@ -86,6 +86,7 @@ export const api = {
   exportUsers: (path: string) => call<void>('export_users', { path }),
   saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
   // Move-in
+  amountTotal: (values: string[]) => call<string>('amount_total', { values }),
   letterheadSettings: () => call<LetterheadSettings>('letterhead_settings'),
   saveLetterhead: (input: LetterheadInput) => call<LetterheadSettings>('save_letterhead', { input }),
   procedureSettings: (project_id: number) => call<ProcedureSettings>('procedure_settings', { project_id }),

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { auditChanges, auditTitle, money, sumMoney } from './format'
+import { auditChanges, auditTitle } from './format'
 import { toAppError } from './api'
 
 describe('format', () => {
-  it('groups money by thousands without touching the decimal string', () => {
-    expect(money('1500000.00')).toBe('1,500,000.00')
-    expect(money('-140000.00')).toBe('-140,000.00')
-    expect(money('999.99')).toBe('999.99')
-    expect(money(null)).toBe('—')
-  })
-
   it('lists only the fields an audit line changed', () => {
     const changes = auditChanges({
       id: 1, at: '2026-11-23T10:00:00+08:00', username: 'wy', entity: 'contract', entity_id: 3, action: 'update',
@@ -26,14 +19,6 @@ describe('format', () => {
     expect(toAppError('invalid args `unit_id` for command `keys`: invalid type: string "x", expected i64')).toEqual({
       code: 'invalid', field: 'unit_id', message: '「unit_id」的值无效：invalid type: string "x", expected i64',
     })
-  })
-
-  it('sums amounts exactly as integer fen', () => {
-    expect(sumMoney(['0.10', '0.20'])).toBe('0.30')
-    expect(sumMoney(['7160', '939.75', '-0.05'])).toBe('8099.70')
-    expect(sumMoney(['-5.5'])).toBe('-5.50')
-    expect(sumMoney(['1.234'])).toBeNull()
-    expect(sumMoney(['abc'])).toBeNull()
   })
 
   it('names move-in and inspection audit lines in Chinese', () => {

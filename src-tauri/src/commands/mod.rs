@@ -114,6 +114,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         inspection::print_rectification_notice,
         inspection::floor_plan,
         inspection::save_floor_plan,
+        move_in::amount_total,
         move_in::letterhead_settings,
         move_in::save_letterhead,
         move_in::procedure_settings,

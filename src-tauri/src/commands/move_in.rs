@@ -10,6 +10,11 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn amount_total(state: State<'_, AppState>, values: Vec<String>) -> Result<String> {
+    state.services.amount_total(&state.session()?, &values)
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn letterhead_settings(state: State<'_, AppState>) -> Result<LetterheadSettings> {
     state.services.letterhead_settings(&state.session()?).await
 }

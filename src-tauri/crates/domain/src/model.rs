@@ -193,6 +193,11 @@ pub struct Contract {
     pub total_price: Decimal,
     #[ts(type = "string")]
     pub unit_price: Decimal,
+    /// The prices as shown ("1,500,000.00"): [`crate::amount::grouped`].
+    #[serde(default)]
+    pub total_price_display: String,
+    #[serde(default)]
+    pub unit_price_display: String,
     pub pricing_basis: PricingBasis,
     pub payment_method: PaymentMethod,
     pub filing_status: FilingStatus,

@@ -364,6 +364,8 @@ impl Store {
             signed_on: signed.parse().map_err(|_| AppError::internal(format!("bad date {signed}")))?,
             total_price: from_hundredths(r.try_get("total_price").map_err(db_err)?),
             unit_price: from_hundredths(r.try_get("unit_price").map_err(db_err)?),
+            total_price_display: domain::amount::grouped(from_hundredths(r.try_get("total_price").map_err(db_err)?)),
+            unit_price_display: domain::amount::grouped(from_hundredths(r.try_get("unit_price").map_err(db_err)?)),
             pricing_basis: code(&r, "pricing_basis", PricingBasis::parse)?,
             payment_method: code(&r, "payment_method", PaymentMethod::parse)?,
             filing_status: code(&r, "filing_status", FilingStatus::parse)?,

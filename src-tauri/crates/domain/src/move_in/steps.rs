@@ -66,6 +66,8 @@ pub struct AmountDueView {
     /// None when it cannot be computed (no saved quote for the maintenance fund).
     #[ts(type = "string | null")]
     pub amount: Option<Decimal>,
+    /// The amount as shown ("1,234.50"), when there is one.
+    pub amount_display: Option<String>,
 }
 
 /// A row of the batch's unit list.

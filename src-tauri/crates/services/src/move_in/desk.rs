@@ -10,6 +10,15 @@ use domain::{AppError, Result};
 impl Services {
     // ─────────────── the desk ───────────────
 
+    /// The total of the amounts typed in the desk's fee form, as shown ("8,099.70"), summed
+    /// exactly in Rust so the screen never adds money itself.
+    ///
+    /// Errors: `Forbidden` without the desk's role; `Invalid` naming `fees[i]`.
+    pub fn amount_total(&self, s: &Session, values: &[String]) -> Result<String> {
+        s.require(Permission::RunMoveIn)?;
+        domain::amount::total_display("fees", values)
+    }
+
     /// Everything the desk shows for one unit.
     ///
     /// Errors: `NotFound` (no such unit, or not in a batch).
@@ -108,6 +117,7 @@ impl Services {
                     name: f.name.clone(),
                     basis,
                     amount,
+                    amount_display: amount.map(domain::amount::grouped),
                 }
             })
             .collect())
