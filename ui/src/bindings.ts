@@ -54,7 +54,11 @@ phone: string, address: string, };
 
 export type ContractParty = { buyer: Buyer, share: string, };
 
-export type Contract = { id: number, number: string, unit_id: number, signed_on: string, total_price: string, unit_price: string, pricing_basis: PricingBasis, payment_method: PaymentMethod, filing_status: FilingStatus, status: ContractStatus, 
+export type Contract = { id: number, number: string, unit_id: number, signed_on: string, total_price: string, unit_price: string, 
+/**
+ * The prices as shown ("1,500,000.00"): [`crate::amount::grouped`].
+ */
+total_price_display: string, unit_price_display: string, pricing_basis: PricingBasis, payment_method: PaymentMethod, filing_status: FilingStatus, status: ContractStatus, 
 /**
  * The first party is the buyer (买受人); the others are co-owners (共有人).
  */
@@ -467,7 +471,11 @@ export type AmountDueView = { name: string, basis: string,
 /**
  * None when it cannot be computed (no saved quote for the maintenance fund).
  */
-amount: string | null, };
+amount: string | null, 
+/**
+ * The amount as shown ("1,234.50"), when there is one.
+ */
+amount_display: string | null, };
 
 export type BatchUnitRow = { unit_id: number, building_name: string, number: string, 
 /**
