@@ -127,17 +127,17 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     input.photo_paths = vec![photo(&w, "wall.png", PNG)];
     let wall = d.raise_defect(e, &input).await.expect("raised");
     assert_eq!(
-        (wall.status, wall.deadline.to_string().as_str()),
+        (wall.record.status, wall.record.deadline.to_string().as_str()),
         (DefectStatus::Pending, "2026-11-30")
     );
-    assert_eq!(wall.photos.len(), 1);
+    assert_eq!(wall.record.photos.len(), 1);
     assert_eq!(
         std::fs::read_dir(&photos_dir).expect("dir").count(),
         2,
         "the photo and its thumbnail"
     );
     assert!(d
-        .defect_photo(e, wall.photos[0].id, true)
+        .defect_photo(e, wall.record.photos[0].id, true)
         .await
         .expect("thumb")
         .starts_with("data:image/jpeg;base64,"));
@@ -170,8 +170,8 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .expect("second");
     // Route the first: assign, fixed by the fitter, the fitter may not close it, the engineer does.
     let mv = |defect: &Defect, action, reason: &str| DefectMove {
-        defect_id: defect.id,
-        version: defect.version,
+        defect_id: defect.record.id,
+        version: defect.record.version,
         action,
         reason: reason.into(),
     };
@@ -180,14 +180,14 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .move_defect(&w.fitter, &mv(&wall, DefectAction::MarkFixed, ""))
         .await
         .expect("fixed");
-    assert_eq!(wall.fixed_by.as_deref(), Some("fitter"));
+    assert_eq!(wall.record.fixed_by.as_deref(), Some("fitter"));
     let err = d
         .move_defect(&w.fitter, &mv(&wall, DefectAction::Close, ""))
         .await
         .expect_err("four eyes");
     assert!(err.message.contains("不能自己复验关闭"));
     let back = d.move_defect(e, &mv(&wall, DefectAction::Reject, "仍有空鼓")).await.expect("退回");
-    assert_eq!((back.status, back.reopened), (DefectStatus::InProgress, 1));
+    assert_eq!((back.record.status, back.record.reopened), (DefectStatus::InProgress, 1));
     let err = d
         .move_defect(e, &mv(&wall, DefectAction::Close, ""))
         .await
@@ -198,13 +198,13 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .await
         .expect("fixed again");
     let wall = d.move_defect(e, &mv(&wall, DefectAction::Close, "")).await.expect("closed");
-    assert_eq!(wall.status, DefectStatus::Closed);
+    assert_eq!(wall.record.status, DefectStatus::Closed);
     let err = d
         .move_defect(e, &mv(&door, DefectAction::Void, "重复登记"))
         .await
         .expect_err("manager only");
     assert_eq!(err.code, ErrorCode::Forbidden);
-    let events = d.defect_events(e, wall.id).await.expect("events");
+    let events = d.defect_events(e, wall.record.id).await.expect("events");
     let actions: Vec<DefectAction> = events.iter().map(|e| e.action).collect();
     use DefectAction::*;
     assert_eq!(actions, [Assign, MarkFixed, Reject, MarkFixed, Close]);
@@ -225,7 +225,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         )
         .await
         .expect("open");
-    assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [door.id]);
+    assert_eq!(open.iter().map(|x| x.record.id).collect::<Vec<_>>(), [door.record.id]);
     // Later, the minor door defect (15 days) is overdue.
     let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
     let overdue = later
@@ -249,7 +249,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .move_defect(&w.fitter, &mv(&late, DefectAction::MarkFixed, ""))
         .await
         .expect("fixed late");
-    assert_eq!(late.status, DefectStatus::AwaitingReinspection);
+    assert_eq!(late.record.status, DefectStatus::AwaitingReinspection);
     let card = later
         .scorecards(e, w.project_id)
         .await

@@ -225,11 +225,13 @@ impl Store {
             |r| {
                 Ok(Delivery {
                     id: get(r, "id")?,
-                    unit_id,
-                    channel: code(r, "channel", DeliveryChannel::parse)?,
-                    delivered_on: date(r, "delivered_on")?,
-                    confirmed_by: get(r, "confirmed_by")?,
-                    note: get(r, "note")?,
+                    input: DeliveryInput {
+                        unit_id,
+                        channel: code(r, "channel", DeliveryChannel::parse)?,
+                        delivered_on: date(r, "delivered_on")?,
+                        confirmed_by: get(r, "confirmed_by")?,
+                        note: get(r, "note")?,
+                    },
                     recorded_by: get(r, "recorded_by")?,
                 })
             },
