@@ -3,7 +3,7 @@
 //! orphaned.
 
 use crate::inspection::*;
-use crate::tests::{at, user};
+use crate::test_support::*;
 use crate::*;
 use domain::inspection::*;
 use domain::role::Role;
@@ -21,20 +21,11 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
-    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"))
-        .with_photo_dir(&dir.path().join("photos"));
-    let admin = services
-        .create_first_admin(&FirstAdmin {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("admin");
+    let services = fresh().await.with_photo_dir(&dir.path().join("photos"));
+    let admin = first_admin(&services).await;
     let engineer = user(&services, &admin, "engineer", Role::Clerk).await;
     let fitter = user(&services, &admin, "fitter", Role::Clerk).await;
-    let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
-    services.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
+    imported(&services, &admin, 8).await;
     let project_id = services.projects(&admin).await.expect("p")[0].id;
     let unit_id = services
         .search_units(

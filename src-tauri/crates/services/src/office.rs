@@ -45,7 +45,7 @@ impl Services {
 
 #[cfg(test)]
 mod tests {
-    use crate::tests::at;
+    use crate::test_support::at;
     use crate::{FirstAdmin, NewUserRequest, Services};
     use domain::role::Role;
     use domain::ErrorCode;
