@@ -53,6 +53,12 @@ async fn world() -> World {
     }
 }
 
+/// The engineer starts an inspection of the world's unit.
+async fn start(w: &World, kind: InspectionKind) -> Inspection {
+    let start = InspectionStart { unit_id: w.unit_id, kind };
+    w.services.start_inspection(&w.engineer, &start).await.expect("start")
+}
+
 fn photo(w: &World, name: &str, bytes: &[u8]) -> String {
     let p = w.dir.path().join(name);
     std::fs::write(&p, bytes).expect("write photo");
@@ -80,16 +86,7 @@ const PNG: &[u8] = include_bytes!("../../notices/assets/sample-logo.png");
 async fn inspect_raise_route_and_close_with_four_eyes() {
     let w = world().await;
     let (d, e) = (&w.services, &w.engineer);
-    let mut i = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Owner,
-            },
-        )
-        .await
-        .expect("start");
+    let mut i = start(&w, InspectionKind::Owner).await;
     assert_eq!(
         (i.template_version, i.items.len()),
         (1, 25),
@@ -205,31 +202,23 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     let zb = cards.iter().find(|c| c.party == "总包").expect("总包");
     assert_eq!((zb.total, zb.closed, zb.reopen_rate.as_str()), (1, 1, "100.0"));
     assert_eq!(zb.average_days_to_fix.as_deref(), Some("0.0"));
-    let open = d
-        .defects(
-            e,
-            &DefectQuery {
-                project_id: w.project_id,
-                open_only: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("open");
+    let of_project = DefectQuery {
+        project_id: w.project_id,
+        ..Default::default()
+    };
+    let open = DefectQuery {
+        open_only: true,
+        ..of_project.clone()
+    };
+    let open = d.defects(e, &open).await.expect("open");
     assert_eq!(open.iter().map(|x| x.record.id).collect::<Vec<_>>(), [door.record.id]);
     // Later, the minor door defect (15 days) is overdue.
     let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
-    let overdue = later
-        .defects(
-            e,
-            &DefectQuery {
-                project_id: w.project_id,
-                overdue_only: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("overdue");
+    let overdue = DefectQuery {
+        overdue_only: true,
+        ..of_project
+    };
+    let overdue = later.defects(e, &overdue).await.expect("overdue");
     assert_eq!((overdue.len(), overdue[0].overdue_days), (1, 12));
     // Fixed 27 days after it was raised (and 12 days late): the scorecard says so.
     let late = later
@@ -357,16 +346,7 @@ async fn completing_an_inspection_fills_the_move_in_step() {
     )
     .await
     .expect("batch");
-    let i = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Owner,
-            },
-        )
-        .await
-        .expect("start");
+    let i = start(&w, InspectionKind::Owner).await;
     let outcomes = i
         .items
         .iter()
@@ -408,16 +388,7 @@ async fn completing_an_inspection_fills_the_move_in_step() {
 async fn templates_are_versioned_and_inspections_keep_theirs() {
     let w = world().await;
     let (d, e) = (&w.services, &w.engineer);
-    let first = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::PreInspection,
-            },
-        )
-        .await
-        .expect("start");
+    let first = start(&w, InspectionKind::PreInspection).await;
     let mut t = d.inspection_template(e, w.project_id, "住宅").await.expect("template").template;
     t.items.truncate(3);
     let err = d
@@ -450,16 +421,7 @@ async fn templates_are_versioned_and_inspections_keep_theirs() {
         (1, 25),
         "the first inspection keeps version 1"
     );
-    let second = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Reinspection,
-            },
-        )
-        .await
-        .expect("start 2");
+    let second = start(&w, InspectionKind::Reinspection).await;
     assert_eq!(second.template_version, 2);
 }
 
