@@ -405,7 +405,11 @@ export type Slot = { id: number, batch_id: number, day: string, label: string, s
 
 export type Appointment = { id: number, slot_id: number, unit_id: number, slot_text: string, status: AppointmentStatus, booked_at: string, booked_by: string, note: string, arrived_at: string | null, };
 
-export type Delivery = { id: number, unit_id: number, channel: DeliveryChannel, delivered_on: string, confirmed_by: string, note: string, recorded_by: string, };
+export type Delivery = { id: number, recorded_by: string, unit_id: number, channel: DeliveryChannel, delivered_on: string, 
+/**
+ * Who confirmed receipt (the owner, a family member…).
+ */
+confirmed_by: string, note: string, };
 
 export type DeliveryInput = { unit_id: number, channel: DeliveryChannel, delivered_on: string, 
 /**
@@ -597,15 +601,15 @@ photo_paths: Array<string>, };
 
 export type Photo = { id: number, hash: string, file_name: string, bytes: number, };
 
-export type Defect = { id: number, unit_id: number, unit_label: string, inspection_id: number, room: string, item: string, category: [string, string, string], severity: Severity, party: string, deadline: string, description: string, pin: [number, number] | null, status: DefectStatus, raised_at: string, raised_by: string, fixed_by: string | null, fixed_at: string | null, closed_at: string | null, reopened: number, photos: Array<Photo>, 
+export type Defect = { 
 /**
  * Days past the deadline while open (0 when not overdue).
  */
-overdue_days: number, version: number, 
+overdue_days: number, 
 /**
  * What the workflow offers next (see [`actions_from`]).
  */
-actions: Array<DefectAction>, };
+actions: Array<DefectAction>, id: number, unit_id: number, unit_label: string, inspection_id: number, room: string, item: string, category: [string, string, string], severity: Severity, party: string, deadline: string, description: string, pin: [number, number] | null, status: DefectStatus, raised_at: string, raised_by: string, fixed_by: string | null, fixed_at: string | null, closed_at: string | null, reopened: number, photos: Array<Photo>, version: number, };
 
 export type DefectEvent = { id: number, defect_id: number, action: DefectAction, from_status: DefectStatus, to_status: DefectStatus, reason: string, at: string, by: string, };
 

@@ -146,16 +146,20 @@ enum Code {
     Computed(String),
 }
 
-fn code_of(arg: &[Tok], t: &[Tok], at: usize) -> Code {
-    let lits: Vec<String> = arg
-        .iter()
+/// The string literals among `toks`, when there are any.
+fn literals<'a>(toks: impl Iterator<Item = &'a Tok>) -> Option<Code> {
+    let lits: Vec<String> = toks
         .filter_map(|x| match x {
             Tok::Str(s) => Some(s.clone()),
             _ => None,
         })
         .collect();
-    if !lits.is_empty() {
-        return Code::Literals(lits);
+    (!lits.is_empty()).then_some(Code::Literals(lits))
+}
+
+fn code_of(arg: &[Tok], t: &[Tok], at: usize) -> Code {
+    if let Some(lits) = literals(arg.iter()) {
+        return lits;
     }
     if let [Tok::Ident(name)] = arg {
         // `let action = if … { "a" } else { "b" };` earlier in the same function.
@@ -163,16 +167,8 @@ fn code_of(arg: &[Tok], t: &[Tok], at: usize) -> Code {
         while i >= 2 {
             i -= 1;
             if t[i] == Tok::Ident(name.clone()) && t[i - 1] == Tok::Ident("let".into()) {
-                let lits: Vec<String> = t[i..]
-                    .iter()
-                    .take_while(|x| **x != Tok::Punct(';'))
-                    .filter_map(|x| match x {
-                        Tok::Str(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                if !lits.is_empty() {
-                    return Code::Literals(lits);
+                if let Some(lits) = literals(t[i..].iter().take_while(|x| **x != Tok::Punct(';'))) {
+                    return lits;
                 }
                 break;
             }

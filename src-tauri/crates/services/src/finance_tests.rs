@@ -2,35 +2,15 @@
 //! form's schema as sent with the regions, and VAT from the rule book.
 
 use crate::move_in::{ImageChange, LetterheadInput};
-use crate::tests::at;
+use crate::test_support::*;
 use crate::*;
 use domain::model::*;
 use std::process::Command;
 
 async fn world() -> (Services, Session) {
-    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"));
-    let admin = services
-        .create_first_admin(&FirstAdmin {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("admin");
-    let bytes = domain::sample::workbook("示例花园", 3).expect("sample");
-    services.import_workbook(&admin, "sample.xlsx", &bytes).await.expect("import");
+    let (services, admin) = services().await;
+    imported(&services, &admin, 3).await;
     (services, admin)
-}
-
-/// The first sold unit and its live contract.
-async fn sold(services: &Services, s: &Session) -> (Unit, Contract) {
-    let q = UnitQuery {
-        status: Some(UnitStatus::Sold),
-        ..Default::default()
-    };
-    let item = services.search_units(s, &q).await.expect("list").items[0].clone();
-    let detail = services.unit_detail(s, item.unit.id).await.expect("detail");
-    (detail.unit.clone(), detail.contracts[0].clone())
 }
 
 /// The PDF's text as poppler's `pdftotext` reads it (as the notices golden tests do).
@@ -144,7 +124,7 @@ async fn regions_carry_the_rule_form_schema_and_quotes_read_vat_from_the_rules()
     assert!(q.items[0].source.contains("增值税"), "{}", q.items[0].source);
 
     // A saved edit of the VAT rate shows in the schema and changes the next quote.
-    let finance = crate::tests::user(&services, &admin, "cw", domain::role::Role::Finance).await;
+    let finance = user(&services, &admin, "cw", domain::role::Role::Finance).await;
     let p = seed.parameters.iter().find(|p| p.key == "vat_general_rate").expect("vat");
     let from = chrono::NaiveDate::from_ymd_opt(2019, 4, 2).expect("date");
     assert!(

@@ -3,7 +3,7 @@
 //! orphaned.
 
 use crate::inspection::*;
-use crate::tests::{at, user};
+use crate::test_support::*;
 use crate::*;
 use domain::inspection::*;
 use domain::role::Role;
@@ -21,20 +21,11 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
-    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"))
-        .with_photo_dir(&dir.path().join("photos"));
-    let admin = services
-        .create_first_admin(&FirstAdmin {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("admin");
+    let services = fresh().await.with_photo_dir(&dir.path().join("photos"));
+    let admin = first_admin(&services).await;
     let engineer = user(&services, &admin, "engineer", Role::Clerk).await;
     let fitter = user(&services, &admin, "fitter", Role::Clerk).await;
-    let bytes = domain::sample::workbook("示例花园", 8).expect("sample");
-    services.import_workbook(&admin, "s.xlsx", &bytes).await.expect("import");
+    imported(&services, &admin, 8).await;
     let project_id = services.projects(&admin).await.expect("p")[0].id;
     let unit_id = services
         .search_units(
@@ -60,6 +51,12 @@ async fn world() -> World {
         project_id,
         dir,
     }
+}
+
+/// The engineer starts an inspection of the world's unit.
+async fn start(w: &World, kind: InspectionKind) -> Inspection {
+    let start = InspectionStart { unit_id: w.unit_id, kind };
+    w.services.start_inspection(&w.engineer, &start).await.expect("start")
 }
 
 fn photo(w: &World, name: &str, bytes: &[u8]) -> String {
@@ -89,16 +86,7 @@ const PNG: &[u8] = include_bytes!("../../notices/assets/sample-logo.png");
 async fn inspect_raise_route_and_close_with_four_eyes() {
     let w = world().await;
     let (d, e) = (&w.services, &w.engineer);
-    let mut i = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Owner,
-            },
-        )
-        .await
-        .expect("start");
+    let mut i = start(&w, InspectionKind::Owner).await;
     assert_eq!(
         (i.template_version, i.items.len()),
         (1, 25),
@@ -127,17 +115,17 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     input.photo_paths = vec![photo(&w, "wall.png", PNG)];
     let wall = d.raise_defect(e, &input).await.expect("raised");
     assert_eq!(
-        (wall.status, wall.deadline.to_string().as_str()),
+        (wall.record.status, wall.record.deadline.to_string().as_str()),
         (DefectStatus::Pending, "2026-11-30")
     );
-    assert_eq!(wall.photos.len(), 1);
+    assert_eq!(wall.record.photos.len(), 1);
     assert_eq!(
         std::fs::read_dir(&photos_dir).expect("dir").count(),
         2,
         "the photo and its thumbnail"
     );
     assert!(d
-        .defect_photo(e, wall.photos[0].id, true)
+        .defect_photo(e, wall.record.photos[0].id, true)
         .await
         .expect("thumb")
         .starts_with("data:image/jpeg;base64,"));
@@ -170,8 +158,8 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .expect("second");
     // Route the first: assign, fixed by the fitter, the fitter may not close it, the engineer does.
     let mv = |defect: &Defect, action, reason: &str| DefectMove {
-        defect_id: defect.id,
-        version: defect.version,
+        defect_id: defect.record.id,
+        version: defect.record.version,
         action,
         reason: reason.into(),
     };
@@ -180,14 +168,14 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .move_defect(&w.fitter, &mv(&wall, DefectAction::MarkFixed, ""))
         .await
         .expect("fixed");
-    assert_eq!(wall.fixed_by.as_deref(), Some("fitter"));
+    assert_eq!(wall.record.fixed_by.as_deref(), Some("fitter"));
     let err = d
         .move_defect(&w.fitter, &mv(&wall, DefectAction::Close, ""))
         .await
         .expect_err("four eyes");
     assert!(err.message.contains("不能自己复验关闭"));
     let back = d.move_defect(e, &mv(&wall, DefectAction::Reject, "仍有空鼓")).await.expect("退回");
-    assert_eq!((back.status, back.reopened), (DefectStatus::InProgress, 1));
+    assert_eq!((back.record.status, back.record.reopened), (DefectStatus::InProgress, 1));
     let err = d
         .move_defect(e, &mv(&wall, DefectAction::Close, ""))
         .await
@@ -198,13 +186,13 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .await
         .expect("fixed again");
     let wall = d.move_defect(e, &mv(&wall, DefectAction::Close, "")).await.expect("closed");
-    assert_eq!(wall.status, DefectStatus::Closed);
+    assert_eq!(wall.record.status, DefectStatus::Closed);
     let err = d
         .move_defect(e, &mv(&door, DefectAction::Void, "重复登记"))
         .await
         .expect_err("manager only");
     assert_eq!(err.code, ErrorCode::Forbidden);
-    let events = d.defect_events(e, wall.id).await.expect("events");
+    let events = d.defect_events(e, wall.record.id).await.expect("events");
     let actions: Vec<DefectAction> = events.iter().map(|e| e.action).collect();
     use DefectAction::*;
     assert_eq!(actions, [Assign, MarkFixed, Reject, MarkFixed, Close]);
@@ -214,31 +202,23 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     let zb = cards.iter().find(|c| c.party == "总包").expect("总包");
     assert_eq!((zb.total, zb.closed, zb.reopen_rate.as_str()), (1, 1, "100.0"));
     assert_eq!(zb.average_days_to_fix.as_deref(), Some("0.0"));
-    let open = d
-        .defects(
-            e,
-            &DefectQuery {
-                project_id: w.project_id,
-                open_only: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("open");
-    assert_eq!(open.iter().map(|x| x.id).collect::<Vec<_>>(), [door.id]);
+    let of_project = DefectQuery {
+        project_id: w.project_id,
+        ..Default::default()
+    };
+    let open = DefectQuery {
+        open_only: true,
+        ..of_project.clone()
+    };
+    let open = d.defects(e, &open).await.expect("open");
+    assert_eq!(open.iter().map(|x| x.record.id).collect::<Vec<_>>(), [door.record.id]);
     // Later, the minor door defect (15 days) is overdue.
     let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
-    let overdue = later
-        .defects(
-            e,
-            &DefectQuery {
-                project_id: w.project_id,
-                overdue_only: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("overdue");
+    let overdue = DefectQuery {
+        overdue_only: true,
+        ..of_project
+    };
+    let overdue = later.defects(e, &overdue).await.expect("overdue");
     assert_eq!((overdue.len(), overdue[0].overdue_days), (1, 12));
     // Fixed 27 days after it was raised (and 12 days late): the scorecard says so.
     let late = later
@@ -249,7 +229,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         .move_defect(&w.fitter, &mv(&late, DefectAction::MarkFixed, ""))
         .await
         .expect("fixed late");
-    assert_eq!(late.status, DefectStatus::AwaitingReinspection);
+    assert_eq!(late.record.status, DefectStatus::AwaitingReinspection);
     let card = later
         .scorecards(e, w.project_id)
         .await
@@ -366,16 +346,7 @@ async fn completing_an_inspection_fills_the_move_in_step() {
     )
     .await
     .expect("batch");
-    let i = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Owner,
-            },
-        )
-        .await
-        .expect("start");
+    let i = start(&w, InspectionKind::Owner).await;
     let outcomes = i
         .items
         .iter()
@@ -417,16 +388,7 @@ async fn completing_an_inspection_fills_the_move_in_step() {
 async fn templates_are_versioned_and_inspections_keep_theirs() {
     let w = world().await;
     let (d, e) = (&w.services, &w.engineer);
-    let first = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::PreInspection,
-            },
-        )
-        .await
-        .expect("start");
+    let first = start(&w, InspectionKind::PreInspection).await;
     let mut t = d.inspection_template(e, w.project_id, "住宅").await.expect("template").template;
     t.items.truncate(3);
     let err = d
@@ -459,16 +421,7 @@ async fn templates_are_versioned_and_inspections_keep_theirs() {
         (1, 25),
         "the first inspection keeps version 1"
     );
-    let second = d
-        .start_inspection(
-            e,
-            &InspectionStart {
-                unit_id: w.unit_id,
-                kind: InspectionKind::Reinspection,
-            },
-        )
-        .await
-        .expect("start 2");
+    let second = start(&w, InspectionKind::Reinspection).await;
     assert_eq!(second.template_version, 2);
 }
 

@@ -149,6 +149,9 @@ pub fn default_db_path() -> std::path::PathBuf {
 pub const APP_IDENTIFIER: &str = "com.handoverdesk.app";
 
 #[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
 mod tests;
 
 #[cfg(test)]

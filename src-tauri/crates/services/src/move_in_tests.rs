@@ -2,7 +2,7 @@
 //! keys, the board, letterhead images and printing.
 
 use crate::move_in::*;
-use crate::tests::{at, user};
+use crate::test_support::*;
 use crate::*;
 use domain::model::*;
 use domain::move_in::*;
@@ -23,18 +23,9 @@ struct World {
 }
 
 async fn world() -> World {
-    let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-11-23T10:00:00+08:00"));
-    let admin = services
-        .create_first_admin(&FirstAdmin {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("admin");
+    let (services, admin) = services().await;
     let clerk = user(&services, &admin, "clerk", Role::Clerk).await;
-    let bytes = domain::sample::workbook("示例花园", 40).expect("sample");
-    services.import_workbook(&admin, "sample.xlsx", &bytes).await.expect("import");
+    imported(&services, &admin, 40).await;
     let project_id = services.projects(&admin).await.expect("projects")[0].id;
     let building_id = services.buildings(&admin, project_id).await.expect("buildings")[0].id;
     World {

@@ -45,22 +45,11 @@ impl Services {
 
 #[cfg(test)]
 mod tests {
-    use crate::tests::at;
-    use crate::{FirstAdmin, NewUserRequest, Services};
+    use crate::test_support::{at, first_admin as admin};
+    use crate::{NewUserRequest, Services};
     use domain::role::Role;
     use domain::ErrorCode;
     use store::Store;
-
-    async fn admin(services: &Services) -> domain::role::Session {
-        services
-            .create_first_admin(&FirstAdmin {
-                username: "admin".into(),
-                display_name: "管理员".into(),
-                password: "correct horse".into(),
-            })
-            .await
-            .expect("admin")
-    }
 
     #[tokio::test]
     async fn today_comes_from_the_office_time_zone() {

@@ -1,66 +1,11 @@
 //! Service tests on a temporary database with a fixed clock.
 
+use crate::test_support::*;
 use crate::*;
 use domain::model::*;
 use domain::role::Role;
 use domain::ErrorCode;
 use std::str::FromStr;
-
-fn clock() -> Clock {
-    at("2026-11-23T10:00:00+08:00")
-}
-
-/// A fixed clock at an RFC 3339 instant.
-pub(crate) fn at(instant: &'static str) -> Clock {
-    Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant").to_utc())
-}
-
-async fn services() -> (Services, Session) {
-    let services = Services::new(Store::open_in_memory().await.expect("store"), clock());
-    let admin = services
-        .create_first_admin(&FirstAdmin {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("admin");
-    (services, admin)
-}
-
-/// Create a user with this role (password "password-123") and sign them in.
-pub(crate) async fn user(services: &Services, admin: &Session, name: &str, role: Role) -> Session {
-    services
-        .create_user(
-            admin,
-            &NewUserRequest {
-                username: name.into(),
-                display_name: name.into(),
-                role,
-                password: "password-123".into(),
-            },
-        )
-        .await
-        .expect("user");
-    services
-        .sign_in(&SignIn {
-            username: name.into(),
-            password: "password-123".into(),
-        })
-        .await
-        .expect("sign in")
-}
-
-async fn imported(services: &Services, s: &Session, units: usize) -> i64 {
-    let bytes = domain::sample::workbook("示例花园", units).expect("sample");
-    match services.import_workbook(s, "sample.xlsx", &bytes).await.expect("import") {
-        ImportOutcome::Imported { import_id, units: n, .. } => {
-            assert_eq!(n as usize, units);
-            import_id
-        }
-        ImportOutcome::Rejected { errors } => panic!("rejected: {errors:?}"),
-    }
-}
 
 fn q(search: &str) -> UnitQuery {
     UnitQuery {
@@ -73,7 +18,7 @@ fn q(search: &str) -> UnitQuery {
 
 #[tokio::test]
 async fn first_start_creates_admin_once_and_sign_in_checks_password() {
-    let services = Services::new(Store::open_in_memory().await.expect("store"), clock());
+    let services = fresh().await;
     assert!(services.setup_status().await.expect("status").needs_admin);
     let e = services
         .sign_in(&SignIn {
@@ -423,19 +368,7 @@ mod calamine_check {
 async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
     let (services, admin) = services().await;
     imported(&services, &admin, 3).await;
-    let sold = services
-        .search_units(
-            &admin,
-            &UnitQuery {
-                status: Some(UnitStatus::Sold),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list")
-        .items[0]
-        .clone();
-    let contract = services.unit_detail(&admin, sold.unit.id).await.expect("detail").contracts[0].clone();
+    let (_, contract) = sold(&services, &admin).await;
     let mut req = services.contract_quote_defaults(&admin, contract.id).await.expect("defaults");
     assert_eq!(req.price, contract.total_price);
     assert_eq!(req.certificates as usize, contract.parties.len());
@@ -508,7 +441,7 @@ async fn quotes_are_saved_with_their_rules_and_reprint_after_a_rule_edit() {
         ErrorCode::Forbidden
     );
     // The edit survives a restart: a new Services over the same store loads it.
-    let reopened = Services::new(services.store().clone(), clock());
+    let reopened = Services::new(services.store().clone(), at(NOW));
     reopened.load_rules().await.expect("load");
     assert_eq!(
         reopened
@@ -541,19 +474,7 @@ async fn a_project_is_requoted_in_one_go_and_failures_are_named() {
     );
     assert_eq!(national.failed.len(), 21);
     assert!(national.failed[0].message.contains("维修资金"));
-    let some = services
-        .search_units(
-            &admin,
-            &UnitQuery {
-                status: Some(UnitStatus::Sold),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list")
-        .items[0]
-        .clone();
-    let c = services.unit_detail(&admin, some.unit.id).await.expect("d").contracts[0].id;
+    let c = sold(&services, &admin).await.1.id;
     assert_eq!(services.contract_quotes(&admin, c).await.expect("quotes").len(), 1);
 }
 

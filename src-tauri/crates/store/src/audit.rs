@@ -1,5 +1,6 @@
 //! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
 
+use crate::rows::all;
 use crate::Result;
 use crate::{db_err, Actor, Store};
 use domain::model::AuditEntry;
@@ -50,37 +51,39 @@ fn entry(r: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
 impl Store {
     /// The history of a unit: the unit itself and every contract ever made on it, newest first.
     pub async fn audit_for_unit(&self, unit_id: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT * FROM audit_log WHERE (entity = 'unit' AND entity_id = ?1)
+        all(
+            sqlx::query(
+                "SELECT * FROM audit_log WHERE (entity = 'unit' AND entity_id = ?1)
                OR (entity = 'contract' AND entity_id IN (SELECT id FROM contracts WHERE unit_id = ?1))
              ORDER BY id DESC",
+            )
+            .bind(unit_id),
+            &self.pool,
+            entry,
         )
-        .bind(unit_id)
-        .fetch_all(&self.pool)
         .await
-        .map_err(db_err)?;
-        rows.iter().map(entry).collect()
     }
 
     /// The history of one record.
     pub async fn audit_for(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC")
-            .bind(entity)
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(entry).collect()
+        all(
+            sqlx::query("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC")
+                .bind(entity)
+                .bind(entity_id),
+            &self.pool,
+            entry,
+        )
+        .await
     }
 
     /// The latest `limit` lines of the whole log.
     pub async fn audit_recent(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(entry).collect()
+        all(
+            sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?").bind(limit),
+            &self.pool,
+            entry,
+        )
+        .await
     }
 }
 

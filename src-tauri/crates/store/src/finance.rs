@@ -1,6 +1,7 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
+use crate::rows::all;
 use crate::{audit, db_err, Actor, Store};
 use crate::{Error, Result};
 use domain::record::Entity;
@@ -80,13 +81,10 @@ impl Store {
 
     /// Saved quotes of a contract, newest first.
     pub async fn fee_quotes(&self, contract_id: i64) -> Result<Vec<StoredQuote>> {
-        let rows = sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = ? ORDER BY id DESC")
-            .bind(contract_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = ? ORDER BY id DESC").bind(contract_id),
+            &self.pool,
+            |r| {
                 Ok(StoredQuote {
                     id: r.try_get("id").map_err(db_err)?,
                     contract_id: r.try_get("contract_id").map_err(db_err)?,
@@ -96,8 +94,9 @@ impl Store {
                     created_at: r.try_get("created_at").map_err(db_err)?,
                     created_by: r.try_get("created_by").map_err(db_err)?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Append a new version of a region's rule file (history is never overwritten), audited.
@@ -134,21 +133,16 @@ impl Store {
 
     /// Every saved rule-file version, oldest first.
     pub async fn rule_edits(&self) -> Result<Vec<RuleEdit>> {
-        let rows = sqlx::query("SELECT * FROM fee_rule_edits ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(RuleEdit {
-                    id: r.try_get("id").map_err(db_err)?,
-                    region: r.try_get("region").map_err(db_err)?,
-                    toml: r.try_get("toml").map_err(db_err)?,
-                    created_at: r.try_get("created_at").map_err(db_err)?,
-                    created_by: r.try_get("created_by").map_err(db_err)?,
-                })
+        all(sqlx::query("SELECT * FROM fee_rule_edits ORDER BY id"), &self.pool, |r| {
+            Ok(RuleEdit {
+                id: r.try_get("id").map_err(db_err)?,
+                region: r.try_get("region").map_err(db_err)?,
+                toml: r.try_get("toml").map_err(db_err)?,
+                created_at: r.try_get("created_at").map_err(db_err)?,
+                created_by: r.try_get("created_by").map_err(db_err)?,
             })
-            .collect()
+        })
+        .await
     }
 }
 
@@ -198,15 +192,16 @@ pub type NewQuote = (i64, String, String, String, i64);
 impl Store {
     /// The quote basis of every live contract in a project.
     pub async fn quote_basis(&self, project_id: i64) -> Result<Vec<QuoteBasis>> {
-        let rows = sqlx::query(concat!(
-            quote_basis_select!(),
-            " WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id"
-        ))
-        .bind(project_id)
-        .fetch_all(&self.pool)
+        all(
+            sqlx::query(concat!(
+                quote_basis_select!(),
+                " WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id"
+            ))
+            .bind(project_id),
+            &self.pool,
+            quote_basis_from,
+        )
         .await
-        .map_err(db_err)?;
-        rows.iter().map(quote_basis_from).collect()
     }
 
     /// The quote basis of one contract (live or not).

@@ -1,6 +1,7 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
 use crate::records::{id_tail, unit_from, unit_select, upsert_buyer};
+use crate::rows::{all, exec};
 use crate::{audit, db_err, Actor, Store};
 use crate::{Error, Result};
 use domain::amount::to_hundredths;
@@ -384,11 +385,8 @@ impl Store {
             });
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
-        sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE status = 'available' AND id IN (SELECT unit_id FROM contracts WHERE import_id = ?)")
-            .bind(import_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE status = 'available' AND id IN (SELECT unit_id FROM contracts WHERE import_id = ?)")
+            .bind(import_id), &mut *tx).await?;
 
         let summary = serde_json::json!({ "file_name": file_name, "units": plan.units.len(), "contracts": plan.contracts.len() });
         audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
@@ -484,34 +482,30 @@ impl Store {
             "DELETE FROM projects WHERE import_id = ?1 AND id NOT IN (SELECT project_id FROM buildings)",
             "UPDATE projects SET import_id = (SELECT MIN(b.import_id) FROM buildings b WHERE b.project_id = projects.id) WHERE import_id = ?1",
         ] {
-            sqlx::query(q).bind(import_id).execute(&mut *tx).await.map_err(db_err)?;
+            exec(sqlx::query(q).bind(import_id), &mut *tx).await?;
         }
         for unit_id in restore {
-            sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold' AND id NOT IN (SELECT unit_id FROM contracts WHERE status = 'live')")
-                .bind(unit_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec(sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold' AND id NOT IN (SELECT unit_id FROM contracts WHERE status = 'live')")
+                .bind(unit_id), &mut *tx).await?;
         }
-        sqlx::query("UPDATE imports SET undone_at = ?, undone_by = ? WHERE id = ?")
-            .bind(&actor.at)
-            .bind(actor.user_id)
-            .bind(import_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("UPDATE imports SET undone_at = ?, undone_by = ? WHERE id = ?")
+                .bind(&actor.at)
+                .bind(actor.user_id)
+                .bind(import_id),
+            &mut *tx,
+        )
+        .await?;
         audit::write(&mut tx, actor, "import", import_id, "undo_import", None::<&()>, None::<&()>).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(())
     }
 
     pub async fn imports(&self) -> Result<Vec<ImportRecord>> {
-        let rows = sqlx::query("SELECT i.*, u.username FROM imports i JOIN users u ON u.id = i.user_id ORDER BY i.id DESC")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT i.*, u.username FROM imports i JOIN users u ON u.id = i.user_id ORDER BY i.id DESC"),
+            &self.pool,
+            |r| {
                 Ok(ImportRecord {
                     id: r.try_get("id").map_err(db_err)?,
                     file_name: r.try_get("file_name").map_err(db_err)?,
@@ -521,7 +515,8 @@ impl Store {
                     created_at: r.try_get("created_at").map_err(db_err)?,
                     undone_at: r.try_get("undone_at").map_err(db_err)?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

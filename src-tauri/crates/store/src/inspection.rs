@@ -9,7 +9,7 @@ mod plans;
 
 pub use plans::FloorPlan;
 
-use crate::rows::{code, from_json, get, json};
+use crate::rows::{code, exec, from_json, get, json, optional};
 use crate::Result;
 use crate::{audit, db_err, Actor, Error, Store};
 use domain::inspection::*;
@@ -48,13 +48,10 @@ impl Store {
 
     /// The latest version of a project's template for a unit type.
     pub async fn latest_template(&self, project_id: i64, unit_type: &str) -> Result<Option<Template>> {
-        let r = sqlx::query("SELECT * FROM inspection_templates WHERE project_id = ? AND unit_type = ? ORDER BY version DESC LIMIT 1")
+        let q = sqlx::query("SELECT * FROM inspection_templates WHERE project_id = ? AND unit_type = ? ORDER BY version DESC LIMIT 1")
             .bind(project_id)
-            .bind(unit_type)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        r.as_ref().map(template_from).transpose()
+            .bind(unit_type);
+        optional(q, &self.pool, template_from).await
     }
 
     /// Errors: `NotFound(Template)`.
@@ -172,18 +169,14 @@ impl Store {
     /// Errors: see [`Store::complete_inspection`].
     pub async fn update_inspection(&self, actor: &Actor, u: &InspectionUpdate) -> Result<()> {
         let mut tx = self.write().await?;
-        let rows = sqlx::query(
+        let rows = exec(sqlx::query(
             "UPDATE inspections SET outcomes = ?, meters = ?, remarks = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
         )
         .bind(json(&u.outcomes)?)
         .bind(json(&u.meters)?)
         .bind(&u.remarks)
         .bind(u.inspection_id)
-        .bind(u.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .bind(u.version), &mut *tx).await?;
         why_unchanged(&mut tx, u.inspection_id, rows).await?;
         audit::write::<(), _>(&mut tx, actor, "inspection", u.inspection_id, "update", None, Some(u)).await?;
         tx.commit().await.map_err(db_err)
@@ -194,16 +187,16 @@ impl Store {
     /// Errors: see [`Store::complete_inspection`].
     pub async fn sign_inspection(&self, actor: &Actor, id: i64, version: i64, png: &[u8]) -> Result<()> {
         let mut tx = self.write().await?;
-        let rows = sqlx::query(
-            "UPDATE inspections SET signature = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+        let rows = exec(
+            sqlx::query(
+                "UPDATE inspections SET signature = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+            )
+            .bind(png)
+            .bind(id)
+            .bind(version),
+            &mut *tx,
         )
-        .bind(png)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .await?;
         why_unchanged(&mut tx, id, rows).await?;
         audit::write::<(), ()>(&mut tx, actor, "inspection", id, "signed", None, None).await?;
         tx.commit().await.map_err(db_err)
@@ -215,16 +208,16 @@ impl Store {
     /// already completed; `Stale(Inspection)` when the version moved on.
     pub async fn complete_inspection(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
         let mut tx = self.write().await?;
-        let rows = sqlx::query(
-            "UPDATE inspections SET completed_at = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+        let rows = exec(
+            sqlx::query(
+                "UPDATE inspections SET completed_at = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+            )
+            .bind(&actor.at)
+            .bind(id)
+            .bind(version),
+            &mut *tx,
         )
-        .bind(&actor.at)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .await?;
         why_unchanged(&mut tx, id, rows).await?;
         audit::write::<(), ()>(&mut tx, actor, "inspection", id, "completed", None, None).await?;
         tx.commit().await.map_err(db_err)

@@ -27,6 +27,7 @@ pub use move_in::{BatchCreated, Letterhead, LetterheadChange, MoveInRow, Setting
 pub use users::{NewUser, UserRecord};
 
 use domain::record::Entity;
+use rows::exec;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
@@ -92,11 +93,7 @@ impl Store {
             let last = applied.iter().max().copied().unwrap_or(0);
             let backup = path.with_extension(format!("pre-migration-v{last}.bak"));
             let _ = std::fs::remove_file(&backup);
-            sqlx::query("VACUUM INTO ?")
-                .bind(backup.to_string_lossy().to_string())
-                .execute(&store.pool)
-                .await
-                .map_err(db_err)?;
+            exec(sqlx::query("VACUUM INTO ?").bind(backup.to_string_lossy().to_string()), &store.pool).await?;
             report.backup = Some(backup);
         }
         MIGRATOR.run(&store.pool).await.map_err(|e| Error::Migrate(e.to_string()))?;

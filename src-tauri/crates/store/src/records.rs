@@ -1,6 +1,6 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
-use crate::rows::code;
+use crate::rows::{all, code, exec};
 use crate::{audit, db_err, not_stale, Actor, Store};
 use crate::{Error, Result};
 use domain::amount::{from_hundredths, to_hundredths};
@@ -107,15 +107,16 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
         Some(r) => {
             let old = buyer_from(&r)?;
             if old.name != b.name || old.phone != b.phone || old.address != b.address {
-                sqlx::query("UPDATE buyers SET name = ?, phone = ?, phone_tail = ?, address = ? WHERE id = ?")
-                    .bind(&b.name)
-                    .bind(&b.phone)
-                    .bind(phone::tail(&b.phone))
-                    .bind(&b.address)
-                    .bind(old.id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                exec(
+                    sqlx::query("UPDATE buyers SET name = ?, phone = ?, phone_tail = ?, address = ? WHERE id = ?")
+                        .bind(&b.name)
+                        .bind(&b.phone)
+                        .bind(phone::tail(&b.phone))
+                        .bind(&b.address)
+                        .bind(old.id),
+                    &mut **tx,
+                )
+                .await?;
                 let masked = |x: &Buyer| Buyer {
                     id_number: domain::mask::id_number(&x.id_number),
                     phone: domain::mask::phone(&x.phone),
@@ -178,11 +179,11 @@ pub(crate) async fn insert_contract(
     .await
     .map_err(db_err)?;
     insert_parties(tx, actor, id, c, import_id).await?;
-    sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE id = ? AND status = 'available'")
-        .bind(c.unit_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    exec(
+        sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE id = ? AND status = 'available'").bind(c.unit_id),
+        &mut **tx,
+    )
+    .await?;
     audit::write(
         tx,
         actor,
@@ -205,14 +206,15 @@ async fn insert_parties(
 ) -> Result<()> {
     for (pos, p) in c.parties.iter().enumerate() {
         let buyer_id = upsert_buyer(tx, actor, &p.buyer, import_id).await?;
-        sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES (?, ?, ?, ?)")
-            .bind(contract_id)
-            .bind(i64::try_from(pos).unwrap_or(i64::MAX))
-            .bind(buyer_id)
-            .bind(to_hundredths("share", p.share)?)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES (?, ?, ?, ?)")
+                .bind(contract_id)
+                .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+                .bind(buyer_id)
+                .bind(to_hundredths("share", p.share)?),
+            &mut **tx,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -238,29 +240,25 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
 
 impl Store {
     pub async fn projects(&self) -> Result<Vec<Project>> {
-        let rows = sqlx::query("SELECT id, name, address FROM projects ORDER BY name")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT id, name, address FROM projects ORDER BY name"),
+            &self.pool,
+            |r| {
                 Ok(Project {
                     id: r.try_get("id").map_err(db_err)?,
                     name: r.try_get("name").map_err(db_err)?,
                     address: r.try_get("address").map_err(db_err)?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     pub async fn buildings(&self, project_id: i64) -> Result<Vec<Building>> {
-        let rows = sqlx::query("SELECT * FROM buildings WHERE project_id = ? ORDER BY name")
-            .bind(project_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM buildings WHERE project_id = ? ORDER BY name").bind(project_id),
+            &self.pool,
+            |r| {
                 Ok(Building {
                     id: r.try_get("id").map_err(db_err)?,
                     project_id: r.try_get("project_id").map_err(db_err)?,
@@ -268,8 +266,9 @@ impl Store {
                     floors: r.try_get("floors").map_err(db_err)?,
                     has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// One page of units matching `q`, with the live contract's number and parties (unmasked:
@@ -394,7 +393,7 @@ impl Store {
         domain::contract::refuse_unit_change(before.unit_id, c.unit_id)?;
         let mut tx = self.write().await?;
         check_contract_free(&mut tx, c, Some(id)).await?;
-        let n = sqlx::query(
+        let n = exec(sqlx::query(
             "UPDATE contracts SET number = ?, signed_on = ?, total_price = ?, unit_price = ?, pricing_basis = ?, payment_method = ?, filing_status = ?, version = version + 1
              WHERE id = ? AND version = ?",
         )
@@ -406,17 +405,9 @@ impl Store {
         .bind(c.payment_method.as_str())
         .bind(c.filing_status.as_str())
         .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .bind(version), &mut *tx).await?;
         not_stale(n, domain::record::Entity::Contract)?;
-        sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?").bind(id), &mut *tx).await?;
         insert_parties(&mut tx, actor, id, c, None).await?;
         audit::write(
             &mut tx,
@@ -436,21 +427,22 @@ impl Store {
     pub async fn cancel_contract(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
         let before = self.contract(id).await?;
         let mut tx = self.write().await?;
-        let n = sqlx::query(
-            "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'",
+        let n = exec(
+            sqlx::query(
+                "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'",
+            )
+            .bind(id)
+            .bind(version),
+            &mut *tx,
         )
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .await?;
         not_stale(n, domain::record::Entity::Contract)?;
-        sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
-            .bind(before.unit_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
+                .bind(before.unit_id),
+            &mut *tx,
+        )
+        .await?;
         let after = domain::model::ContractSnapshot {
             status: ContractStatus::Cancelled,
             ..before.snapshot()
@@ -467,7 +459,7 @@ impl Store {
         let before = self.unit(edit.id).await?;
         let opt = |f: &str, v: Option<Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
         let mut tx = self.write().await?;
-        let n = sqlx::query(
+        let n = exec(sqlx::query(
             "UPDATE units SET property_type = ?, status = ?, forecast_gross_area = ?, forecast_internal_area = ?, surveyed_gross_area = ?, surveyed_internal_area = ?, version = version + 1
              WHERE id = ? AND version = ?",
         )
@@ -478,11 +470,7 @@ impl Store {
         .bind(opt("surveyed_gross_area", edit.surveyed_gross_area)?)
         .bind(opt("surveyed_internal_area", edit.surveyed_internal_area)?)
         .bind(edit.id)
-        .bind(edit.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .bind(edit.version), &mut *tx).await?;
         not_stale(n, domain::record::Entity::Unit)?;
         let after = Unit {
             property_type: edit.property_type,

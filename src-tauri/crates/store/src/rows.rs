@@ -2,8 +2,35 @@
 //! error (`Corrupt`, naming the column) instead of a panic.
 
 use crate::{db_err, Error, Result};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Executor, Row, Sqlite};
+
+/// A statement with its bound values.
+pub(crate) type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+
+/// Every row the query returns, each read by `read`.
+pub(crate) async fn all<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&SqliteRow) -> Result<T>) -> Result<Vec<T>>
+where
+    E: Executor<'c, Database = Sqlite>,
+{
+    q.fetch_all(db).await.map_err(db_err)?.iter().map(read).collect()
+}
+
+/// The row the query returns, if there is one, read by `read`.
+pub(crate) async fn optional<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&SqliteRow) -> Result<T>) -> Result<Option<T>>
+where
+    E: Executor<'c, Database = Sqlite>,
+{
+    q.fetch_optional(db).await.map_err(db_err)?.as_ref().map(read).transpose()
+}
+
+/// Run a statement; how many rows it changed.
+pub(crate) async fn exec<'c, E>(q: Query<'_>, db: E) -> Result<u64>
+where
+    E: Executor<'c, Database = Sqlite>,
+{
+    Ok(q.execute(db).await.map_err(db_err)?.rows_affected())
+}
 
 /// A column of the row.
 pub(crate) fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r SqliteRow, col: &str) -> Result<T> {

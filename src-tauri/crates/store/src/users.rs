@@ -1,5 +1,6 @@
 //! Users (passwords arrive already hashed; hashing is the services' job).
 
+use crate::rows::{all, exec, optional};
 use crate::{audit, db_err, Actor, Store};
 use crate::{Error, Result};
 use domain::model::UserInfo;
@@ -44,14 +45,11 @@ impl Store {
 
     /// The account the `handover` command line writes as (it cannot sign in: its hash is `!`).
     pub async fn system_user(&self, username: &str, display_name: &str, role: Role, at: &str) -> Result<UserInfo> {
-        sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, '!', 0, ?) ON CONFLICT (username) DO NOTHING")
+        exec(sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, '!', 0, ?) ON CONFLICT (username) DO NOTHING")
             .bind(username)
             .bind(display_name)
             .bind(role.as_str())
-            .bind(at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(at), &self.pool).await?;
         let rec = self
             .user_by_username(username)
             .await?
@@ -110,26 +108,23 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        row.map(|r| {
+        let q = sqlx::query("SELECT * FROM users WHERE username = ?").bind(username);
+        optional(q, &self.pool, |r| {
             Ok(UserRecord {
-                info: info(&r)?,
+                info: info(r)?,
                 password_hash: r.try_get("password_hash").map_err(db_err)?,
             })
         })
-        .transpose()
+        .await
     }
 
     pub async fn users(&self) -> Result<Vec<UserInfo>> {
-        let rows = sqlx::query("SELECT * FROM users WHERE password_hash <> '!' ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(info).collect()
+        all(
+            sqlx::query("SELECT * FROM users WHERE password_hash <> '!' ORDER BY id"),
+            &self.pool,
+            info,
+        )
+        .await
     }
 
     /// Change a user's role, active flag and (optionally) password hash.
@@ -143,14 +138,15 @@ impl Store {
             .await
             .map_err(db_err)?;
         let before = info(&row.ok_or(Error::NotFound(Entity::User))?)?;
-        sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
-            .bind(role.as_str())
-            .bind(i64::from(active))
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
+                .bind(role.as_str())
+                .bind(i64::from(active))
+                .bind(password_hash)
+                .bind(id),
+            &mut *tx,
+        )
+        .await?;
         let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")
             .fetch_one(&mut *tx)
             .await

@@ -83,9 +83,21 @@ pub struct Photo {
     pub bytes: i64,
 }
 
-/// A defect as lists show it.
+/// A defect as lists show it: the stored record and what depends on the day it is looked at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Defect {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub record: DefectRecord,
+    /// Days past the deadline while open (0 when not overdue).
+    pub overdue_days: i64,
+    /// What the workflow offers next (see [`actions_from`]).
+    pub actions: Vec<DefectAction>,
+}
+
+/// A defect as stored: everything but what depends on the day it is looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DefectRecord {
     pub id: i64,
     pub unit_id: i64,
     pub unit_label: String,
@@ -107,36 +119,6 @@ pub struct Defect {
     pub closed_at: Option<String>,
     pub reopened: i64,
     pub photos: Vec<Photo>,
-    /// Days past the deadline while open (0 when not overdue).
-    pub overdue_days: i64,
-    pub version: i64,
-    /// What the workflow offers next (see [`actions_from`]).
-    pub actions: Vec<DefectAction>,
-}
-
-/// A defect as stored: everything but what depends on the day it is looked at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DefectRecord {
-    pub id: i64,
-    pub unit_id: i64,
-    pub unit_label: String,
-    pub inspection_id: i64,
-    pub room: String,
-    pub item: String,
-    pub category: [String; 3],
-    pub severity: Severity,
-    pub party: String,
-    pub deadline: NaiveDate,
-    pub description: String,
-    pub pin: Option<(u8, u8)>,
-    pub status: DefectStatus,
-    pub raised_at: String,
-    pub raised_by: String,
-    pub fixed_by: Option<String>,
-    pub fixed_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub reopened: i64,
-    pub photos: Vec<Photo>,
     pub version: i64,
 }
 
@@ -146,27 +128,7 @@ impl DefectRecord {
         Defect {
             overdue_days: overdue_days(self.status, self.deadline, today),
             actions: actions_from(self.status),
-            id: self.id,
-            unit_id: self.unit_id,
-            unit_label: self.unit_label,
-            inspection_id: self.inspection_id,
-            room: self.room,
-            item: self.item,
-            category: self.category,
-            severity: self.severity,
-            party: self.party,
-            deadline: self.deadline,
-            description: self.description,
-            pin: self.pin,
-            status: self.status,
-            raised_at: self.raised_at,
-            raised_by: self.raised_by,
-            fixed_by: self.fixed_by,
-            fixed_at: self.fixed_at,
-            closed_at: self.closed_at,
-            reopened: self.reopened,
-            photos: self.photos,
-            version: self.version,
+            record: self,
         }
     }
 }

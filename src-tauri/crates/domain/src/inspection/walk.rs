@@ -131,7 +131,7 @@ impl Inspection {
             let Some(o) = self.outcomes.iter().find(|o| o.room == it.room && o.item == it.item) else {
                 return Err(AppError::invalid("outcomes", format!("“{} / {}”尚未检查", it.room, it.item)));
             };
-            if o.result == ItemResult::Fail && !self.defects.iter().any(|d| d.room == it.room && d.item == it.item) {
+            if o.result == ItemResult::Fail && !self.defects.iter().any(|d| d.record.room == it.room && d.record.item == it.item) {
                 return Err(AppError::invalid(
                     "outcomes",
                     format!("“{} / {}”不合格，请登记整改单", it.room, it.item),

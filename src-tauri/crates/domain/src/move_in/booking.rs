@@ -19,16 +19,13 @@ pub struct Appointment {
     pub arrived_at: Option<String>,
 }
 
-/// A record that a notice reached the owner.
+/// A record that a notice reached the owner: what the form sent, and who recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Delivery {
     pub id: i64,
-    pub unit_id: i64,
-    pub channel: DeliveryChannel,
-    #[ts(type = "string")]
-    pub delivered_on: NaiveDate,
-    pub confirmed_by: String,
-    pub note: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub input: DeliveryInput,
     pub recorded_by: String,
 }
 

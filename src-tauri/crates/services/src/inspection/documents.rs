@@ -50,6 +50,7 @@ impl Services {
             defects: i
                 .defects
                 .iter()
+                .map(|d| &d.record)
                 .map(|d| notices::inspection_form::DefectLine {
                     number: d.id,
                     place: format!("{} / {}", d.room, d.item),
@@ -88,7 +89,10 @@ impl Services {
         if defects.is_empty() {
             return Err(AppError::not_found(format!("“{party}”的未关闭整改单")));
         }
-        defects.sort_by(|a, b| (a.deadline, &a.unit_label, a.id).cmp(&(b.deadline, &b.unit_label, b.id)));
+        defects.sort_by(|a, b| {
+            let (a, b) = (&a.record, &b.record);
+            (a.deadline, &a.unit_label, a.id).cmp(&(b.deadline, &b.unit_label, b.id))
+        });
         let project = self
             .store
             .projects()
@@ -98,7 +102,10 @@ impl Services {
             .ok_or_else(|| AppError::not_found("项目"))?;
         let dir = self.files.as_deref().map(|d| d.to_path_buf());
         let mut lines = Vec::with_capacity(defects.len());
-        for d in defects {
+        for Defect {
+            record: d, overdue_days, ..
+        } in defects
+        {
             let thumb = match (&dir, d.photos.first()) {
                 (Some(dir), Some(p)) => std::fs::read(dir.join(format!("{}.thumb.jpg", p.hash)))
                     .ok()
@@ -113,7 +120,7 @@ impl Services {
                 description: d.description,
                 severity: d.severity.label().to_string(),
                 deadline: d.deadline,
-                overdue_days: d.overdue_days,
+                overdue_days,
                 status: d.status.label().to_string(),
                 thumbnail: thumb,
             });

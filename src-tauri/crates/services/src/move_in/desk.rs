@@ -45,12 +45,7 @@ impl Services {
             .map(|c| c.parties.iter().map(|p| masked(&p.buyer, visible)).collect())
             .unwrap_or_default();
         let amounts_due = self.amounts_due(&config, &unit, contract.as_ref()).await?;
-        let appointment = self
-            .store
-            .appointments(unit_id)
-            .await?
-            .into_iter()
-            .find(|a| matches!(a.status, AppointmentStatus::Booked | AppointmentStatus::Arrived));
+        let appointment = self.live_appointment(unit_id).await?;
         Ok(MoveInUnit {
             unit_id,
             batch_id: row.batch_id,
@@ -75,6 +70,16 @@ impl Services {
             started_at: row.started_at,
             delivered_at: row.delivered_at,
         })
+    }
+
+    /// The unit's live booking (booked or arrived), if any.
+    pub(super) async fn live_appointment(&self, unit_id: i64) -> Result<Option<Appointment>> {
+        Ok(self
+            .store
+            .appointments(unit_id)
+            .await?
+            .into_iter()
+            .find(|a| matches!(a.status, AppointmentStatus::Booked | AppointmentStatus::Arrived)))
     }
 
     pub(crate) async fn live_contract(&self, unit_id: i64) -> Result<Option<Contract>> {

@@ -21,12 +21,7 @@ impl Services {
     ) -> Result<notices::move_in_notice::MoveInNotice> {
         let unit = self.store.unit(unit_id).await?;
         let contract = self.live_contract(unit_id).await?;
-        let appointment = self
-            .store
-            .appointments(unit_id)
-            .await?
-            .into_iter()
-            .find(|a| matches!(a.status, AppointmentStatus::Booked | AppointmentStatus::Arrived));
+        let appointment = self.live_appointment(unit_id).await?;
         let amounts = self
             .amounts_due(config, &unit, contract.as_ref())
             .await?

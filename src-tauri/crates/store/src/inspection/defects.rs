@@ -2,7 +2,7 @@
 //! by `domain::inspection::step`, the filtered list, events, and the facts scorecards count.
 
 use super::{inspection_completed, NewDefect};
-use crate::rows::{code, date, get};
+use crate::rows::{all, code, date, exec, get};
 use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Error, Store};
 use domain::inspection::*;
@@ -78,12 +78,13 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-            sqlx::query("INSERT INTO defect_photos (defect_id, photo_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(pid)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec(
+                sqlx::query("INSERT INTO defect_photos (defect_id, photo_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(pid),
+                &mut *tx,
+            )
+            .await?;
         }
         audit::write::<(), _>(&mut tx, actor, "defect", id, "create", None, Some(i)).await?;
         tx.commit().await.map_err(db_err)?;
@@ -119,38 +120,39 @@ impl Store {
     /// Errors: `Stale(Defect)` (also when there is no such defect).
     pub async fn move_defect(&self, actor: &Actor, id: i64, version: i64, step: &DefectStep) -> Result<()> {
         let mut tx = self.write().await?;
-        let rows = sqlx::query(
-            "UPDATE defects SET status = ?, version = version + 1,
+        let rows = exec(
+            sqlx::query(
+                "UPDATE defects SET status = ?, version = version + 1,
                 fixed_by = COALESCE(?, fixed_by), fixed_at = COALESCE(?, fixed_at),
                 closed_at = COALESCE(?, closed_at), reopened = reopened + ?
              WHERE id = ? AND version = ? AND status = ?",
+            )
+            .bind(step.to.as_str())
+            .bind(step.records_fixer.then_some(&actor.username))
+            .bind(step.records_fixer.then_some(&actor.at))
+            .bind(step.closes.then_some(&actor.at))
+            .bind(i64::from(step.returns))
+            .bind(id)
+            .bind(version)
+            .bind(step.from.as_str()),
+            &mut *tx,
         )
-        .bind(step.to.as_str())
-        .bind(step.records_fixer.then_some(&actor.username))
-        .bind(step.records_fixer.then_some(&actor.at))
-        .bind(step.closes.then_some(&actor.at))
-        .bind(i64::from(step.returns))
-        .bind(id)
-        .bind(version)
-        .bind(step.from.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .await?;
         not_stale(rows, Entity::Defect)?;
-        sqlx::query(
-            "INSERT INTO defect_events (defect_id, action, from_status, to_status, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        exec(
+            sqlx::query(
+                "INSERT INTO defect_events (defect_id, action, from_status, to_status, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(step.action.as_str())
+            .bind(step.from.as_str())
+            .bind(step.to.as_str())
+            .bind(&step.reason)
+            .bind(&actor.at)
+            .bind(&actor.username),
+            &mut *tx,
         )
-        .bind(id)
-        .bind(step.action.as_str())
-        .bind(step.from.as_str())
-        .bind(step.to.as_str())
-        .bind(&step.reason)
-        .bind(&actor.at)
-        .bind(&actor.username)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        .await?;
         audit::write::<(), _>(
             &mut tx,
             actor,
@@ -251,13 +253,10 @@ impl Store {
 
     /// A defect's recorded transitions, oldest first.
     pub async fn defect_events(&self, id: i64) -> Result<Vec<DefectEvent>> {
-        let rows = sqlx::query("SELECT * FROM defect_events WHERE defect_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM defect_events WHERE defect_id = ? ORDER BY id").bind(id),
+            &self.pool,
+            |r| {
                 Ok(DefectEvent {
                     id: get(r, "id")?,
                     defect_id: id,
@@ -268,22 +267,21 @@ impl Store {
                     at: get(r, "at")?,
                     by: get(r, "by_user")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// The facts of every defect of a project (void ones included) for
     /// `domain::inspection::scorecards`, which decides what counts.
     pub async fn score_facts(&self, project_id: i64) -> Result<Vec<ScoreFacts>> {
-        let rows = sqlx::query(
-            "SELECT party, status, deadline, raised_at, fixed_at, closed_at, reopened FROM defects WHERE project_id = ? ORDER BY id",
-        )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query(
+                "SELECT party, status, deadline, raised_at, fixed_at, closed_at, reopened FROM defects WHERE project_id = ? ORDER BY id",
+            )
+            .bind(project_id),
+            &self.pool,
+            |r| {
                 Ok(ScoreFacts {
                     party: get(r, "party")?,
                     status: code(r, "status", DefectStatus::parse)?,
@@ -293,8 +291,9 @@ impl Store {
                     closed_at: get(r, "closed_at")?,
                     reopened: get(r, "reopened")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }
 

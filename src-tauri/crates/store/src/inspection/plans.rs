@@ -1,7 +1,7 @@
 //! Floor plans (one image per project and unit type, for pinning defects) and a project's
 //! responsible parties (an ordered list), each in its own table keyed to the project.
 
-use crate::rows::get;
+use crate::rows::{exec, get, optional};
 use crate::Result;
 use crate::{audit, db_err, Actor, Store};
 
@@ -15,19 +15,16 @@ pub struct FloorPlan {
 impl Store {
     /// The floor plan of a project's unit type, if one is set.
     pub async fn floor_plan(&self, project_id: i64, unit_type: &str) -> Result<Option<FloorPlan>> {
-        let r = sqlx::query("SELECT file_name, image FROM floor_plans WHERE project_id = ? AND unit_type = ?")
+        let q = sqlx::query("SELECT file_name, image FROM floor_plans WHERE project_id = ? AND unit_type = ?")
             .bind(project_id)
-            .bind(unit_type)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        r.map(|r| {
+            .bind(unit_type);
+        optional(q, &self.pool, |r| {
             Ok(FloorPlan {
-                file_name: get(&r, "file_name")?,
-                image: get(&r, "image")?,
+                file_name: get(r, "file_name")?,
+                image: get(r, "image")?,
             })
         })
-        .transpose()
+        .await
     }
 
     /// Set (replacing any) or, with `None`, clear the floor plan of a project's unit type; audited.
@@ -37,7 +34,7 @@ impl Store {
         let mut tx = self.write().await?;
         match plan {
             Some(p) => {
-                sqlx::query(
+                exec(sqlx::query(
                     "INSERT INTO floor_plans (project_id, unit_type, file_name, image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
                      ON CONFLICT (project_id, unit_type) DO UPDATE SET file_name = excluded.file_name, image = excluded.image,
                      updated_at = excluded.updated_at, updated_by = excluded.updated_by",
@@ -47,18 +44,16 @@ impl Store {
                 .bind(&p.file_name)
                 .bind(&p.image)
                 .bind(&actor.at)
-                .bind(&actor.username)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+                .bind(&actor.username), &mut *tx).await?;
             }
             None => {
-                sqlx::query("DELETE FROM floor_plans WHERE project_id = ? AND unit_type = ?")
-                    .bind(project_id)
-                    .bind(unit_type)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec(
+                    sqlx::query("DELETE FROM floor_plans WHERE project_id = ? AND unit_type = ?")
+                        .bind(project_id)
+                        .bind(unit_type),
+                    &mut *tx,
+                )
+                .await?;
             }
         }
         let after = serde_json::json!({
@@ -90,19 +85,20 @@ impl Store {
             .fetch_all(&mut *tx)
             .await
             .map_err(db_err)?;
-        sqlx::query("DELETE FROM defect_parties WHERE project_id = ?")
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("DELETE FROM defect_parties WHERE project_id = ?").bind(project_id),
+            &mut *tx,
+        )
+        .await?;
         for (position, name) in (1_i64..).zip(parties) {
-            sqlx::query("INSERT INTO defect_parties (project_id, position, name) VALUES (?, ?, ?)")
-                .bind(project_id)
-                .bind(position)
-                .bind(name)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec(
+                sqlx::query("INSERT INTO defect_parties (project_id, position, name) VALUES (?, ?, ?)")
+                    .bind(project_id)
+                    .bind(position)
+                    .bind(name),
+                &mut *tx,
+            )
+            .await?;
         }
         audit::write(
             &mut tx,

@@ -1,7 +1,7 @@
 //! Batches, their units and their slots.
 
 use super::push_in;
-use crate::rows::{code, date, get};
+use crate::rows::{all, code, date, get};
 use crate::{audit, db_err, Actor, Error, Result, Store};
 use domain::move_in::*;
 use domain::record::Entity;
@@ -95,12 +95,7 @@ impl Store {
     /// The project's batches with their counts.
     pub async fn batches(&self, project_id: i64) -> Result<Vec<Batch>> {
         let sql = format!("{BATCH_SELECT} WHERE b.project_id = ? ORDER BY b.first_day, b.id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(project_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(batch_from).collect()
+        all(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(project_id), &self.pool, batch_from).await
     }
 
     /// Errors: `NotFound(MoveInBatch)`.
@@ -116,12 +111,12 @@ impl Store {
 
     /// A batch's slots with their live booked counts.
     pub async fn slots(&self, batch_id: i64) -> Result<Vec<Slot>> {
-        let rows = sqlx::query("SELECT * FROM move_in_slots WHERE batch_id = ? ORDER BY day, starts")
-            .bind(batch_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(slot_from).collect()
+        all(
+            sqlx::query("SELECT * FROM move_in_slots WHERE batch_id = ? ORDER BY day, starts").bind(batch_id),
+            &self.pool,
+            slot_from,
+        )
+        .await
     }
 
     /// The units of a batch with their owners, status and booking, each with the first owner's

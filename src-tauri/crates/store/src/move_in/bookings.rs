@@ -2,7 +2,7 @@
 
 use super::batches::slot_from;
 use super::steps::unit_state;
-use crate::rows::{code, date, get};
+use crate::rows::{all, code, date, exec, get, optional};
 use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
 use domain::move_in::*;
 use domain::record::Entity;
@@ -10,28 +10,24 @@ use sqlx::{Sqlite, Transaction};
 
 /// The unit's live booking (booked or arrived), if any.
 async fn live_booking(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -> Result<Option<LiveBooking>> {
-    let r = sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = ? AND status IN ('booked', 'arrived')")
-        .bind(unit_id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    r.map(|r| {
+    let q = sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = ? AND status IN ('booked', 'arrived')").bind(unit_id);
+    optional(q, &mut **tx, |r| {
         Ok(LiveBooking {
-            id: get(&r, "id")?,
-            slot_id: get(&r, "slot_id")?,
-            status: code(&r, "status", AppointmentStatus::parse)?,
+            id: get(r, "id")?,
+            slot_id: get(r, "slot_id")?,
+            status: code(r, "status", AppointmentStatus::parse)?,
         })
     })
-    .transpose()
+    .await
 }
 
 /// A place of the slot is given back (a booking cancelled, moved or not kept).
 async fn free_place(tx: &mut Transaction<'_, Sqlite>, slot_id: i64) -> Result<()> {
-    sqlx::query("UPDATE move_in_slots SET booked = booked - 1 WHERE id = ? AND booked > 0")
-        .bind(slot_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    exec(
+        sqlx::query("UPDATE move_in_slots SET booked = booked - 1 WHERE id = ? AND booked > 0").bind(slot_id),
+        &mut **tx,
+    )
+    .await?;
     Ok(())
 }
 
@@ -63,22 +59,22 @@ impl Store {
         let plan = decide_booking(&snapshot, rebook)?;
         let mut rebooked_from = None;
         if let BookingPlan::Rebook { cancel, from_slot } = plan {
-            sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ?")
-                .bind(AppointmentStatus::Cancelled.as_str())
-                .bind(&actor.at)
-                .bind(cancel)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec(
+                sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ?")
+                    .bind(AppointmentStatus::Cancelled.as_str())
+                    .bind(&actor.at)
+                    .bind(cancel),
+                &mut *tx,
+            )
+            .await?;
             free_place(&mut tx, from_slot).await?;
             rebooked_from = Some(cancel);
         }
-        let taken = sqlx::query("UPDATE move_in_slots SET booked = booked + 1 WHERE id = ? AND booked < quota")
-            .bind(slot_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let taken = exec(
+            sqlx::query("UPDATE move_in_slots SET booked = booked + 1 WHERE id = ? AND booked < quota").bind(slot_id),
+            &mut *tx,
+        )
+        .await?;
         if taken == 0 {
             return Err(slot_full(&snapshot.slot).into());
         }
@@ -119,15 +115,15 @@ impl Store {
         let mut tx = self.write().await?;
         let live = live_booking(&mut tx, unit_id).await?;
         let b = decide_close(live.as_ref(), status)?;
-        let rows = sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ? AND status = ?")
-            .bind(status.as_str())
-            .bind(&actor.at)
-            .bind(b.id)
-            .bind(b.status.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let rows = exec(
+            sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ? AND status = ?")
+                .bind(status.as_str())
+                .bind(&actor.at)
+                .bind(b.id)
+                .bind(b.status.as_str()),
+            &mut *tx,
+        )
+        .await?;
         not_stale(rows, Entity::Booking)?;
         free_place(&mut tx, b.slot_id).await?;
         audit::write::<(), ()>(&mut tx, actor, "unit", unit_id, status.as_str(), None, None).await?;
@@ -136,16 +132,14 @@ impl Store {
 
     /// The unit's bookings, newest first.
     pub async fn appointments(&self, unit_id: i64) -> Result<Vec<Appointment>> {
-        let rows = sqlx::query(
-            "SELECT a.*, s.day, s.label, s.starts, s.ends FROM appointments a JOIN move_in_slots s ON s.id = a.slot_id
+        all(
+            sqlx::query(
+                "SELECT a.*, s.day, s.label, s.starts, s.ends FROM appointments a JOIN move_in_slots s ON s.id = a.slot_id
              WHERE a.unit_id = ? ORDER BY a.id DESC",
-        )
-        .bind(unit_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+            )
+            .bind(unit_id),
+            &self.pool,
+            |r| {
                 Ok(Appointment {
                     id: get(r, "id")?,
                     slot_id: get(r, "slot_id")?,
@@ -162,8 +156,9 @@ impl Store {
                     note: get(r, "note")?,
                     arrived_at: get(r, "arrived_at")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// The owner has arrived at the desk: the booking (if any) becomes arrived and the unit's
@@ -174,23 +169,24 @@ impl Store {
         let mut tx = self.write().await?;
         let (unit, _) = unit_state(&mut tx, unit_id).await?;
         check_in(unit.status)?;
-        let rows = sqlx::query("UPDATE move_in_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
-            .bind(&actor.at)
-            .bind(unit_id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let rows = exec(
+            sqlx::query("UPDATE move_in_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
+                .bind(&actor.at)
+                .bind(unit_id)
+                .bind(version),
+            &mut *tx,
+        )
+        .await?;
         not_stale(rows, Entity::MoveInUnit)?;
-        sqlx::query("UPDATE appointments SET status = ?, arrived_at = ? WHERE unit_id = ? AND status = ?")
-            .bind(AppointmentStatus::Arrived.as_str())
-            .bind(&actor.at)
-            .bind(unit_id)
-            .bind(AppointmentStatus::Booked.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("UPDATE appointments SET status = ?, arrived_at = ? WHERE unit_id = ? AND status = ?")
+                .bind(AppointmentStatus::Arrived.as_str())
+                .bind(&actor.at)
+                .bind(unit_id)
+                .bind(AppointmentStatus::Booked.as_str()),
+            &mut *tx,
+        )
+        .await?;
         audit::write::<(), ()>(&mut tx, actor, "unit", unit_id, "arrive", None, None).await?;
         tx.commit().await.map_err(db_err)
     }
@@ -223,23 +219,23 @@ impl Store {
 
     /// The unit's notice deliveries, newest first.
     pub async fn deliveries(&self, unit_id: i64) -> Result<Vec<Delivery>> {
-        let rows = sqlx::query("SELECT * FROM notice_deliveries WHERE unit_id = ? ORDER BY id DESC")
-            .bind(unit_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM notice_deliveries WHERE unit_id = ? ORDER BY id DESC").bind(unit_id),
+            &self.pool,
+            |r| {
                 Ok(Delivery {
                     id: get(r, "id")?,
-                    unit_id,
-                    channel: code(r, "channel", DeliveryChannel::parse)?,
-                    delivered_on: date(r, "delivered_on")?,
-                    confirmed_by: get(r, "confirmed_by")?,
-                    note: get(r, "note")?,
+                    input: DeliveryInput {
+                        unit_id,
+                        channel: code(r, "channel", DeliveryChannel::parse)?,
+                        delivered_on: date(r, "delivered_on")?,
+                        confirmed_by: get(r, "confirmed_by")?,
+                        note: get(r, "note")?,
+                    },
                     recorded_by: get(r, "recorded_by")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

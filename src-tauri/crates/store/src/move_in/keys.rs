@@ -2,7 +2,7 @@
 //! machine ([`key_transition`]), and their events.
 
 use super::push_in;
-use crate::rows::{code, get};
+use crate::rows::{all, code, exec, get};
 use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
 use domain::move_in::*;
 use domain::record::Entity;
@@ -56,21 +56,21 @@ impl Store {
         let holder = code(&r, "holder", KeyHolder::parse)?;
         let to = key_transition(holder, action, KeyPath::Ledger)?;
         let state = KeyState::after(to, person, reason, due_back);
-        let rows = sqlx::query(
-            "UPDATE keys SET holder = ?, out_to = ?, out_reason = ?, due_back = ?, updated_at = ?, version = version + 1
+        let rows = exec(
+            sqlx::query(
+                "UPDATE keys SET holder = ?, out_to = ?, out_reason = ?, due_back = ?, updated_at = ?, version = version + 1
              WHERE id = ? AND version = ?",
+            )
+            .bind(state.holder.as_str())
+            .bind(&state.out_to)
+            .bind(&state.out_reason)
+            .bind(state.due_back.map(|d| d.to_string()))
+            .bind(&actor.at)
+            .bind(key_id)
+            .bind(get::<i64>(&r, "version")?),
+            &mut *tx,
         )
-        .bind(state.holder.as_str())
-        .bind(&state.out_to)
-        .bind(&state.out_reason)
-        .bind(state.due_back.map(|d| d.to_string()))
-        .bind(&actor.at)
-        .bind(key_id)
-        .bind(get::<i64>(&r, "version")?)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        .await?;
         not_stale(rows, Entity::Key)?;
         key_event(&mut tx, actor, key_id, action, person, reason).await?;
         tx.commit().await.map_err(db_err)
@@ -78,17 +78,15 @@ impl Store {
 
     /// The project's keys, those still in the office or lent first.
     pub async fn keys(&self, project_id: i64) -> Result<Vec<KeyRecord>> {
-        let rows = sqlx::query(
-            "SELECT k.*, bl.name AS building_name, u.number AS unit_number FROM keys k
+        all(
+            sqlx::query(
+                "SELECT k.*, bl.name AS building_name, u.number AS unit_number FROM keys k
              LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
              WHERE k.project_id = ? ORDER BY CASE WHEN k.holder = 'owner' THEN 1 ELSE 0 END, k.number",
-        )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+            )
+            .bind(project_id),
+            &self.pool,
+            |r| {
                 let due: Option<String> = get(r, "due_back")?;
                 let due_back = due
                     .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| Error::Corrupt(format!("due_back ({d})"))))
@@ -108,19 +106,17 @@ impl Store {
                     updated_at: get(r, "updated_at")?,
                     overdue_days: 0,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// A key's movements, newest first.
     pub async fn key_events(&self, key_id: i64) -> Result<Vec<KeyEvent>> {
-        let rows = sqlx::query("SELECT * FROM key_events WHERE key_id = ? ORDER BY id DESC")
-            .bind(key_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM key_events WHERE key_id = ? ORDER BY id DESC").bind(key_id),
+            &self.pool,
+            |r| {
                 Ok(KeyEvent {
                     id: get(r, "id")?,
                     key_id,
@@ -130,8 +126,9 @@ impl Store {
                     at: get(r, "at")?,
                     by: get(r, "by_user")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }
 
@@ -154,15 +151,15 @@ pub(crate) async fn take_back_keys(
             continue;
         };
         let id: i64 = get(r, "id")?;
-        let moved = sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
-            .bind(to.as_str())
-            .bind(&actor.at)
-            .bind(id)
-            .bind(get::<i64>(r, "version")?)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let moved = exec(
+            sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+                .bind(to.as_str())
+                .bind(&actor.at)
+                .bind(id)
+                .bind(get::<i64>(r, "version")?),
+            &mut **tx,
+        )
+        .await?;
         not_stale(moved, Entity::Key)?;
         key_event(tx, actor, id, KeyAction::Returned, "", &take_back_reason(reason)).await?;
     }
@@ -178,16 +175,17 @@ pub(crate) async fn key_event(
     person: &str,
     reason: &str,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO key_events (key_id, action, person, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(key_id)
-        .bind(action.as_str())
-        .bind(person)
-        .bind(reason)
-        .bind(&actor.at)
-        .bind(&actor.username)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    exec(
+        sqlx::query("INSERT INTO key_events (key_id, action, person, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(key_id)
+            .bind(action.as_str())
+            .bind(person)
+            .bind(reason)
+            .bind(&actor.at)
+            .bind(&actor.username),
+        &mut **tx,
+    )
+    .await?;
     audit::write::<(), _>(
         tx,
         actor,

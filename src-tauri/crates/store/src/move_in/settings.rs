@@ -1,6 +1,6 @@
 //! Settings (generic key/value rows) and the letterhead (its own one-row table).
 
-use crate::rows::get;
+use crate::rows::{exec, get};
 use crate::{audit, db_err, Actor, Result, Store};
 
 /// A setting: its text, and an image for image settings.
@@ -57,26 +57,23 @@ impl Store {
         for (key, value) in values {
             match value {
                 Some((text, image)) => {
-                    sqlx::query(
-                        "INSERT INTO settings (key, value, image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+                    exec(
+                        sqlx::query(
+                            "INSERT INTO settings (key, value, image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
                          ON CONFLICT (key) DO UPDATE SET value = excluded.value, image = excluded.image,
                          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                        )
+                        .bind(key)
+                        .bind(text)
+                        .bind(image)
+                        .bind(&actor.at)
+                        .bind(&actor.username),
+                        &mut *tx,
                     )
-                    .bind(key)
-                    .bind(text)
-                    .bind(image)
-                    .bind(&actor.at)
-                    .bind(&actor.username)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                    .await?;
                 }
                 None => {
-                    sqlx::query("DELETE FROM settings WHERE key = ?")
-                        .bind(key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                    exec(sqlx::query("DELETE FROM settings WHERE key = ?").bind(key), &mut *tx).await?;
                 }
             }
             let after = value
@@ -118,31 +115,33 @@ impl Store {
     /// Save the letterhead's texts and change its images as asked, in one audited transaction.
     pub async fn save_letterhead(&self, actor: &Actor, c: &LetterheadChange) -> Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO letterhead (id, company, address, phone, updated_at, updated_by) VALUES (1, ?, ?, ?, ?, ?)
+        exec(
+            sqlx::query(
+                "INSERT INTO letterhead (id, company, address, phone, updated_at, updated_by) VALUES (1, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET company = excluded.company, address = excluded.address, phone = excluded.phone,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            )
+            .bind(&c.company)
+            .bind(&c.address)
+            .bind(&c.phone)
+            .bind(&actor.at)
+            .bind(&actor.username),
+            &mut *tx,
         )
-        .bind(&c.company)
-        .bind(&c.address)
-        .bind(&c.phone)
-        .bind(&actor.at)
-        .bind(&actor.username)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        .await?;
         let images = [
             ("UPDATE letterhead SET logo_name = ?, logo = ? WHERE id = 1", &c.logo),
             ("UPDATE letterhead SET seal_name = ?, seal = ? WHERE id = 1", &c.seal),
         ];
         for (sql, change) in images {
             if let Some(image) = change {
-                sqlx::query(sql)
-                    .bind(image.as_ref().map(|i| i.name.clone()).unwrap_or_default())
-                    .bind(image.as_ref().map(|i| i.bytes.clone()))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec(
+                    sqlx::query(sql)
+                        .bind(image.as_ref().map(|i| i.name.clone()).unwrap_or_default())
+                        .bind(image.as_ref().map(|i| i.bytes.clone())),
+                    &mut *tx,
+                )
+                .await?;
             }
         }
         let bytes = |v: &Option<Option<StoredImage>>| v.as_ref().map(|i| i.as_ref().map_or(0, |i| i.bytes.len()));

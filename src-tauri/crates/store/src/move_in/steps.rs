@@ -4,7 +4,7 @@
 use super::config::read_config;
 use super::keys::{key_event, take_back_keys};
 use super::push_in;
-use crate::rows::{code, from_json, get, json};
+use crate::rows::{all, code, exec, from_json, get, json};
 use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
 use domain::move_in::*;
 use domain::record::Entity;
@@ -80,29 +80,30 @@ async fn snapshot(
 /// bumping its version; the unit record follows (delivered, else sold).
 async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
     let next = unit.moved_to(to, &actor.at);
-    let rows = sqlx::query(
-        "UPDATE move_in_units SET status = ?, hold_reason = ?, started_at = ?, delivered_at = ?, version = version + 1
+    let rows = exec(
+        sqlx::query(
+            "UPDATE move_in_units SET status = ?, hold_reason = ?, started_at = ?, delivered_at = ?, version = version + 1
          WHERE unit_id = ? AND version = ?",
+        )
+        .bind(next.status.as_str())
+        .bind(&next.hold_reason)
+        .bind(&next.started_at)
+        .bind(&next.delivered_at)
+        .bind(unit_id)
+        .bind(unit.version),
+        &mut **tx,
     )
-    .bind(next.status.as_str())
-    .bind(&next.hold_reason)
-    .bind(&next.started_at)
-    .bind(&next.delivered_at)
-    .bind(unit_id)
-    .bind(unit.version)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?
-    .rows_affected();
+    .await?;
     not_stale(rows, Entity::MoveInUnit)?;
     let record = unit_status_for(to).as_str();
-    sqlx::query("UPDATE units SET status = ?, version = version + 1 WHERE id = ? AND status <> ?")
-        .bind(record)
-        .bind(unit_id)
-        .bind(record)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    exec(
+        sqlx::query("UPDATE units SET status = ?, version = version + 1 WHERE id = ? AND status <> ?")
+            .bind(record)
+            .bind(unit_id)
+            .bind(record),
+        &mut **tx,
+    )
+    .await?;
     Ok(())
 }
 
@@ -135,13 +136,10 @@ impl Store {
 
     /// The unit's live step records.
     pub async fn steps(&self, unit_id: i64) -> Result<Vec<StepRecord>> {
-        let rows = sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id")
-            .bind(unit_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
+        all(
+            sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id").bind(unit_id),
+            &self.pool,
+            |r| {
                 let data: StepData = from_json(r, "data")?;
                 Ok(StepRecord {
                     id: get(r, "id")?,
@@ -150,8 +148,9 @@ impl Store {
                     done_at: get(r, "done_at")?,
                     done_by: get(r, "done_by")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Record a step done (checked data) on the version the desk loaded: [`plan_step`] decides
@@ -196,16 +195,19 @@ impl Store {
                     .collect::<Result<Vec<_>>>()?;
                 check_meter_readings(readings, &previous)?;
                 for m in readings {
-                    sqlx::query("INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES (?, ?, ?, ?, ?, ?)")
+                    exec(
+                        sqlx::query(
+                            "INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        )
                         .bind(unit_id)
                         .bind(m.kind.as_str())
                         .bind(&m.number)
                         .bind(m.reading.to_string())
                         .bind(step_id)
-                        .bind(&actor.at)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                        .bind(&actor.at),
+                        &mut *tx,
+                    )
+                    .await?;
                 }
             }
             StepData::Keys { keys } => {
@@ -237,14 +239,15 @@ impl Store {
             .await
             .map_err(db_err)?
             .ok_or(Error::NotFound(Entity::Step))?;
-        sqlx::query("UPDATE move_in_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
-            .bind(&actor.at)
-            .bind(&actor.username)
-            .bind(reason)
-            .bind(get::<i64>(&step, "id")?)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        exec(
+            sqlx::query("UPDATE move_in_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
+                .bind(&actor.at)
+                .bind(&actor.username)
+                .bind(reason)
+                .bind(get::<i64>(&step, "id")?),
+            &mut *tx,
+        )
+        .await?;
         let data: StepData = from_json(&step, "data")?;
         if let StepData::Keys { keys } = &data {
             let numbers: Vec<String> = keys.iter().flat_map(|k| k.numbers.iter().cloned()).collect();
@@ -271,16 +274,15 @@ impl Store {
         let mut tx = self.write().await?;
         let (unit, _, config, done) = snapshot(&mut tx, unit_id, version).await?;
         let status = plan_hold(&config, &unit, &done, reason)?;
-        let rows =
+        let rows = exec(
             sqlx::query("UPDATE move_in_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
                 .bind(status.as_str())
                 .bind(reason.unwrap_or(""))
                 .bind(unit_id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+                .bind(version),
+            &mut *tx,
+        )
+        .await?;
         not_stale(rows, Entity::MoveInUnit)?;
         audit::write::<(), _>(
             &mut tx,
@@ -325,15 +327,15 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
     };
     let key_id = match hand_over(number, unit_id, found.as_ref())? {
         Handover::Move { key_id } => {
-            let rows = sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
-                .bind(KeyHolder::Owner.as_str())
-                .bind(&actor.at)
-                .bind(key_id)
-                .bind(version)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+            let rows = exec(
+                sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+                    .bind(KeyHolder::Owner.as_str())
+                    .bind(&actor.at)
+                    .bind(key_id)
+                    .bind(version),
+                &mut **tx,
+            )
+            .await?;
             not_stale(rows, Entity::Key)?;
             key_id
         }

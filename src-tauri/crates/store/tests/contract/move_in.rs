@@ -545,7 +545,7 @@ async fn notice_deliveries_are_recorded(store: Store) {
     };
     let id = w.store.record_delivery(&actor(), &d).await.expect("record");
     let all = w.store.deliveries(w.units[0]).await.expect("list");
-    assert_eq!((all.len(), all[0].id, all[0].channel), (1, id, DeliveryChannel::Mail));
+    assert_eq!((all.len(), all[0].id, all[0].input.channel), (1, id, DeliveryChannel::Mail));
     assert!(w.store.batch_units(w.batch_id).await.expect("units")[0].0.delivered_notice);
     let missing = DeliveryInput { unit_id: 999, ..d };
     assert!(matches!(w.store.record_delivery(&actor(), &missing).await, Err(Error::Reference)));

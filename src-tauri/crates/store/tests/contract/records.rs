@@ -290,12 +290,7 @@ async fn update_contract_replaces_fields_and_parties_and_bumps_the_version(store
 
 async fn update_contract_refuses_a_stale_version_and_writes_nothing(store: Store) {
     let s = with_sample(&store).await;
-    let id = store
-        .contract_id_by_number(&s.plan.contracts[0].contract.number)
-        .await
-        .expect("lookup")
-        .expect("id");
-    let c = store.contract(id).await.expect("contract");
+    let (id, c) = s.first_contract(&store).await;
     let mut edit = c.to_input();
     edit.total_price = Decimal::new(1_000_000, 0);
     store.update_contract(&s.actor, id, c.version, &edit).await.expect("first save");
@@ -314,12 +309,7 @@ async fn update_contract_refuses_a_stale_version_and_writes_nothing(store: Store
 
 async fn update_contract_refuses_a_taken_number_and_writes_nothing(store: Store) {
     let s = with_sample(&store).await;
-    let id = store
-        .contract_id_by_number(&s.plan.contracts[0].contract.number)
-        .await
-        .expect("lookup")
-        .expect("id");
-    let c = store.contract(id).await.expect("contract");
+    let (id, c) = s.first_contract(&store).await;
     let taken = s.plan.contracts[1].contract.number.clone();
     let edit = domain::model::ContractInput {
         number: taken.clone(),
@@ -340,12 +330,7 @@ async fn update_contract_refuses_a_taken_number_and_writes_nothing(store: Store)
 
 async fn update_contract_refuses_moving_to_another_unit(store: Store) {
     let s = with_sample(&store).await;
-    let id = store
-        .contract_id_by_number(&s.plan.contracts[0].contract.number)
-        .await
-        .expect("lookup")
-        .expect("id");
-    let c = store.contract(id).await.expect("contract");
+    let (id, c) = s.first_contract(&store).await;
     let other = unsold(&store).await.remove(0);
     let edit = domain::model::ContractInput {
         unit_id: other.id,
@@ -418,12 +403,7 @@ async fn cancel_contract_frees_the_unit_for_a_new_contract(store: Store) {
 
 async fn cancel_contract_refuses_stale_cancelled_and_unknown(store: Store) {
     let s = with_sample(&store).await;
-    let id = store
-        .contract_id_by_number(&s.plan.contracts[0].contract.number)
-        .await
-        .expect("lookup")
-        .expect("id");
-    let c = store.contract(id).await.expect("contract");
+    let (id, c) = s.first_contract(&store).await;
     let unit = store.unit(c.unit_id).await.expect("unit");
     let before = audit_len(&store).await;
     let e = store.cancel_contract(&s.actor, id, c.version + 1).await.expect_err("stale");
@@ -798,12 +778,7 @@ async fn two_creates_with_the_same_number_at_once(store: Store) {
 /// Two clerks save the same version of a contract at once: one wins, the other is stale.
 async fn two_saves_of_the_same_version_at_once(store: Store) {
     let s = with_sample(&store).await;
-    let id = store
-        .contract_id_by_number(&s.plan.contracts[0].contract.number)
-        .await
-        .expect("lookup")
-        .expect("id");
-    let c = store.contract(id).await.expect("contract");
+    let (id, c) = s.first_contract(&store).await;
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
     let mut tasks = Vec::new();
     for i in 0..2_i64 {

@@ -106,6 +106,18 @@ pub async fn with_sample(store: &Store) -> Sample {
     Sample { actor, plan, import_id }
 }
 
+impl Sample {
+    /// The first contract of the sample, as stored: its id and record.
+    pub async fn first_contract(&self, store: &Store) -> (i64, domain::model::Contract) {
+        let id = store
+            .contract_id_by_number(&self.plan.contracts[0].contract.number)
+            .await
+            .expect("lookup")
+            .expect("id");
+        (id, store.contract(id).await.expect("contract"))
+    }
+}
+
 /// A search with defaults (first page of up to 1,000).
 pub fn query(search: Option<&str>) -> UnitQuery {
     UnitQuery {
