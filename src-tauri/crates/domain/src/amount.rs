@@ -73,9 +73,7 @@ pub fn total_display(field: &str, values: &[String]) -> Result<String> {
         if v.is_empty() {
             continue;
         }
-        let d: Decimal = v
-            .parse()
-            .map_err(|_| AppError::invalid(name.clone(), format!("“{v}”不是金额")))?;
+        let d: Decimal = v.parse().map_err(|_| AppError::invalid(name.clone(), format!("“{v}”不是金额")))?;
         total = total
             .checked_add(two_places(&name, "金额", d)?)
             .ok_or_else(|| AppError::invalid(name.clone(), "合计超出可表示的范围"))?;
@@ -96,14 +94,20 @@ mod tests {
     fn totals_are_exact_and_name_the_bad_item() {
         let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(total_display("fees", &v(&["0.10", "0.20"])).expect("sum"), "0.30");
-        assert_eq!(total_display("fees", &v(&["7160", "939.75", "-0.05", ""])).expect("sum"), "8,099.70");
+        assert_eq!(
+            total_display("fees", &v(&["7160", "939.75", "-0.05", ""])).expect("sum"),
+            "8,099.70"
+        );
         assert_eq!(total_display("fees", &v(&[])).expect("empty"), "0.00");
         let e = total_display("fees", &v(&["1", "1.234"])).expect_err("three places");
         assert_eq!(e.field.as_deref(), Some("fees[1]"));
         let e = total_display("fees", &v(&["abc"])).expect_err("not an amount");
         assert_eq!(e.field.as_deref(), Some("fees[0]"));
         let max = Decimal::MAX.to_string();
-        assert!(total_display("fees", &v(&[&max, &max])).is_err(), "overflow is refused, not a panic");
+        assert!(
+            total_display("fees", &v(&[&max, &max])).is_err(),
+            "overflow is refused, not a panic"
+        );
     }
 
     fn d(s: &str) -> Decimal {
