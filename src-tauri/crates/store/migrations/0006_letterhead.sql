@@ -30,7 +30,7 @@ WHERE EXISTS (SELECT 1 FROM settings WHERE key LIKE 'letterhead.%');
 
 DELETE FROM settings WHERE key LIKE 'letterhead.%';
 
-ALTER TABLE move_in_slots ADD COLUMN booked INTEGER NOT NULL DEFAULT 0 CHECK (booked >= 0);
+ALTER TABLE move_in_slots ADD COLUMN booked BIGINT NOT NULL DEFAULT 0 CHECK (booked >= 0);
 UPDATE move_in_slots SET booked = (
     SELECT COUNT(*) FROM appointments a WHERE a.slot_id = move_in_slots.id AND a.status IN ('booked', 'arrived')
 );

@@ -4,7 +4,7 @@
 -- project that no longer exists are dropped with the rest.
 
 CREATE TABLE floor_plans (
-    project_id INTEGER NOT NULL REFERENCES projects(id),
+    project_id BIGINT NOT NULL REFERENCES projects(id),
     unit_type  TEXT NOT NULL,
     file_name  TEXT NOT NULL,
     image      BLOB NOT NULL,
@@ -14,8 +14,8 @@ CREATE TABLE floor_plans (
 );
 
 CREATE TABLE defect_parties (
-    project_id INTEGER NOT NULL REFERENCES projects(id),
-    position   INTEGER NOT NULL,         -- 1, 2, … in the order the manager listed them
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    position   BIGINT NOT NULL,          -- 1, 2, … in the order the manager listed them
     name       TEXT NOT NULL,
     PRIMARY KEY (project_id, position),
     UNIQUE (project_id, name)

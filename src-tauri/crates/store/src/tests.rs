@@ -112,12 +112,12 @@ async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
     let path = dir.path().join("race.db");
     let (a, _) = Store::open(&path).await.expect("open a");
     let user = a
-        .system_user("services", "前台", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
+        .system_user("front", "front desk", domain::role::Role::Admin, "2026-11-23T10:00:00+08:00")
         .await
         .expect("user");
     let actor = crate::Actor {
         user_id: Some(user.id),
-        username: "services".into(),
+        username: "front".into(),
         at: "2026-11-23T10:00:00+08:00".into(),
     };
     let bytes = domain::sample::workbook("示例花园", 10).expect("sample");

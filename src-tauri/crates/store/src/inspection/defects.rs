@@ -6,7 +6,7 @@ use crate::rows::{all, code, date, exec, get};
 use crate::Result;
 use crate::{audit, db_err, not_stale, Actor, Error, Store};
 use domain::inspection::*;
-use domain::record::{Duplicate, Entity};
+use domain::record::Entity;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
@@ -53,12 +53,7 @@ impl Store {
         .bind(i.inspection_id)
         .fetch_optional(&mut *tx)
         .await
-        .map_err(|e| match db_err(e) {
-            // The one uniqueness rule on defects; SQLite reports a partial unique index by its
-            // columns (`defects.unit_id, …`), not by its name.
-            Error::Duplicate(_) => Error::Duplicate(Duplicate::OpenDefect),
-            e => e,
-        })?;
+        .map_err(db_err)?;
         let Some(id) = id else {
             return Err(match inspection_completed(&mut tx, i.inspection_id).await? {
                 None => Error::NotFound(Entity::Inspection),
