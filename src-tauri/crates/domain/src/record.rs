@@ -195,6 +195,55 @@ pub fn migration_refusal(detail: &str) -> AppError {
     )
 }
 
+/// Why the database server could not be used (the store recognises the case; this words it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreachable {
+    /// `--db` / `HANDOVER_DB` is neither a file path nor a PostgreSQL URL the driver accepts.
+    BadUrl(String),
+    /// Nothing answers at the host and port (server down, wrong port, firewall).
+    Refused(String),
+    /// The server refused the user name or the password.
+    Auth,
+    /// The server has no database of that name.
+    NoDatabase,
+    /// TLS could not be set up as the URL asks (`sslmode`, certificates).
+    Tls(String),
+}
+
+/// The refusal for a database that cannot be reached; `field` is `db` (the `--db` option).
+pub fn unreachable_refusal(why: &Unreachable) -> AppError {
+    let (code, message) = match why {
+        Unreachable::BadUrl(detail) => (
+            ErrorCode::Invalid,
+            format!("数据库地址无法识别：{detail}（应为数据库文件路径，或 postgres://用户:密码@主机:端口/库名）"),
+        ),
+        Unreachable::Refused(detail) => (
+            ErrorCode::Storage,
+            format!("无法连接数据库服务器（{detail}）：请确认服务器已启动、地址和端口正确、防火墙已放行"),
+        ),
+        Unreachable::Auth => (ErrorCode::Storage, "数据库服务器拒绝了用户名或密码：请核对地址中的用户名和密码".to_string()),
+        Unreachable::NoDatabase => (ErrorCode::Storage, "数据库服务器上没有这个数据库：请先创建数据库（见 README）".to_string()),
+        Unreachable::Tls(detail) => (
+            ErrorCode::Storage,
+            format!("与数据库服务器的加密连接失败（{detail}）：请检查 sslmode 与证书设置"),
+        ),
+    };
+    AppError {
+        code,
+        message,
+        field: Some("db".to_string()),
+    }
+}
+
+/// The database was written by a newer build (its schema version is ahead of this one's).
+pub fn newer_schema_refusal(database: i64, build: i64) -> AppError {
+    AppError {
+        code: ErrorCode::Storage,
+        message: format!("数据库版本（{database}）比本程序（{build}）新：请先升级交付台，未做任何改动"),
+        field: Some("db".to_string()),
+    }
+}
+
 /// A stored value this build cannot read (a damaged or foreign database file).
 pub fn corrupt_refusal(column: &str) -> AppError {
     AppError::new(ErrorCode::Internal, format!("数据库中“{column}”的内容无法读取，数据文件可能已损坏"))

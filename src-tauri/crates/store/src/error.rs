@@ -22,6 +22,10 @@ pub enum Error {
     Migrate(String),
     /// A stored value this build cannot read, naming the column.
     Corrupt(String),
+    /// The database server could not be used (address, connection, password, TLS).
+    Unreachable(record::Unreachable),
+    /// The database was written by a newer build: (its schema version, this build's).
+    NewerSchema(i64, i64),
     /// The database failed; the detail is for the log only.
     Driver(String),
 }
@@ -40,6 +44,8 @@ impl std::fmt::Display for Error {
             Error::Io(d) => write!(f, "io: {d}"),
             Error::Migrate(d) => write!(f, "migration: {d}"),
             Error::Corrupt(c) => write!(f, "corrupt column: {c}"),
+            Error::Unreachable(why) => write!(f, "unreachable: {why:?}"),
+            Error::NewerSchema(db, build) => write!(f, "schema {db} is newer than this build's {build}"),
             Error::Driver(d) => write!(f, "driver: {d}"),
         }
     }
@@ -78,6 +84,8 @@ impl From<Error> for AppError {
             Error::Io(detail) => AppError::io(detail),
             Error::Migrate(detail) => record::migration_refusal(&detail),
             Error::Corrupt(column) => record::corrupt_refusal(&column),
+            Error::Unreachable(why) => record::unreachable_refusal(&why),
+            Error::NewerSchema(db, build) => record::newer_schema_refusal(db, build),
             Error::Driver(detail) => {
                 // The office's log is the place for the driver's words (issue 14 gives it a file).
                 eprintln!("storage error: {detail}");

@@ -1,6 +1,8 @@
 //! Store tests on temporary database files.
 
 use super::*;
+use lite::body::audit;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 fn actor() -> Actor {
     Actor {
@@ -28,7 +30,7 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     // user in it. Opening it must back it up first, then migrate it, keeping the data.
     let latest = Store::schema_version();
     let older = dir.path().join("older.db");
-    let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < latest).cloned().collect();
+    let earlier: Vec<_> = crate::MIGRATIONS_SQLITE.iter().filter(|m| m.version < latest).cloned().collect();
     // The version before the latest (versions need not be consecutive while branches land).
     let previous = earlier.iter().map(|m| m.version).max().expect("an earlier migration");
     let opts = SqliteConnectOptions::new()
@@ -72,17 +74,17 @@ async fn audit_log_is_append_only() {
         .system_user("cli", "命令行", domain::role::Role::Admin, "t")
         .await
         .expect("user");
-    let mut tx = store.pool.begin().await.expect("tx");
+    let mut tx = store.sqlite_pool().begin().await.expect("tx");
     audit::write(&mut tx, &actor(), "user", u.id, "create", None::<&()>, Some(&u))
         .await
         .expect("append");
     tx.commit().await.expect("commit");
     let e = sqlx::query("UPDATE audit_log SET action = 'x'")
-        .execute(&store.pool)
+        .execute(store.sqlite_pool())
         .await
         .expect_err("update refused");
     assert!(e.to_string().contains("append-only"));
-    assert!(sqlx::query("DELETE FROM audit_log").execute(&store.pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(store.sqlite_pool()).await.is_err());
     assert_eq!(store.audit_for("user", u.id).await.expect("read").len(), 1);
 }
 
@@ -91,13 +93,13 @@ async fn money_is_stored_as_integer_hundredths() {
     let store = Store::open_in_memory().await.expect("store");
     let types: Vec<String> =
         sqlx::query_scalar("SELECT type FROM pragma_table_info('contracts') WHERE name IN ('total_price', 'unit_price')")
-            .fetch_all(&store.pool)
+            .fetch_all(store.sqlite_pool())
             .await
             .expect("pragma");
     assert_eq!(types, vec!["INTEGER", "INTEGER"]);
     let reals: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.type = 'REAL'")
-            .fetch_one(&store.pool)
+            .fetch_one(store.sqlite_pool())
             .await
             .expect("pragma");
     assert_eq!(reals, 0, "no REAL column anywhere");
@@ -173,7 +175,7 @@ async fn the_last_place_of_a_slot_goes_to_one_desk_only() {
 async fn the_letterhead_settings_move_into_their_own_table() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("v5.db");
-    let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < 6).cloned().collect();
+    let earlier: Vec<_> = crate::MIGRATIONS_SQLITE.iter().filter(|m| m.version < 6).cloned().collect();
     let opts = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
     let pool = SqlitePool::connect_with(opts).await.expect("file");
     sqlx::migrate::Migrator::with_migrations(earlier)

@@ -1,8 +1,8 @@
 //! The store contract suite: the store's own public methods — every write and its refusal paths —
 //! exercised through the store's API (not through the services), so that every backend is held to
 //! the same behaviour. Each case is an `async fn(Store)`; `contract_tests!` turns a module's cases
-//! into one `#[tokio::test]` per case and backend (`sqlite::<case>` today; the PostgreSQL backend
-//! adds its own module in the macro and runs the same bodies unchanged).
+//! into one `#[tokio::test]` per case and backend (`sqlite::<case>` and `postgres::<case>`, the
+//! latter on a fresh database of the server named by `HANDOVER_TEST_PG`).
 //!
 //! Fixtures shared by several areas live in `support`; an area's own fixtures stay in its module.
 
@@ -14,6 +14,18 @@ macro_rules! contract_tests {
                 #[tokio::test]
                 async fn $case() {
                     super::$case(crate::support::sqlite().await).await
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                // Several worker threads: the concurrency cases race for real on the server.
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(db) = crate::support::postgres().await else { return };
+                    super::$case(db.store.clone()).await;
+                    db.finish().await
                 }
             )*
         }

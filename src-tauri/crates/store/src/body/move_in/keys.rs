@@ -1,21 +1,23 @@
 //! The key ledger: registering keys, moving them (lend, return, lost) by the ledger's state
 //! machine ([`key_transition`]), and their events.
 
+use super::super::Db;
 use super::push_in;
-use crate::rows::{all, code, exec, get};
-use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
+use super::super::rows::{all, code, exec, get};
+use crate::{db_err, not_stale, Actor, Error, Result};
+use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Transaction};
 
-impl Store {
+impl Imp {
     /// Register a key the office holds (a unit's spare, or a public key).
     ///
     /// Errors: `Duplicate(KeyNumber)` (the number is registered in the project), `Reference`.
     pub async fn register_key(&self, actor: &Actor, k: &KeyInput) -> Result<i64> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO keys (project_id, number, kind, unit_id, label, holder, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO keys (project_id, number, kind, unit_id, label, holder, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(k.project_id)
         .bind(&k.number)
@@ -47,7 +49,7 @@ impl Store {
         due_back: Option<chrono::NaiveDate>,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        let r = sqlx::query("SELECT holder, version FROM keys WHERE id = ?")
+        let r = sqlx::query("SELECT holder, version FROM keys WHERE id = $1")
             .bind(key_id)
             .fetch_optional(&mut *tx)
             .await
@@ -58,8 +60,8 @@ impl Store {
         let state = KeyState::after(to, person, reason, due_back);
         let rows = exec(
             sqlx::query(
-                "UPDATE keys SET holder = ?, out_to = ?, out_reason = ?, due_back = ?, updated_at = ?, version = version + 1
-             WHERE id = ? AND version = ?",
+                "UPDATE keys SET holder = $1, out_to = $2, out_reason = $3, due_back = $4, updated_at = $5, version = version + 1
+             WHERE id = $6 AND version = $7",
             )
             .bind(state.holder.as_str())
             .bind(&state.out_to)
@@ -82,7 +84,7 @@ impl Store {
             sqlx::query(
                 "SELECT k.*, bl.name AS building_name, u.number AS unit_number FROM keys k
              LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
-             WHERE k.project_id = ? ORDER BY CASE WHEN k.holder = 'owner' THEN 1 ELSE 0 END, k.number",
+             WHERE k.project_id = $1 ORDER BY CASE WHEN k.holder = 'owner' THEN 1 ELSE 0 END, k.number",
             )
             .bind(project_id),
             &self.pool,
@@ -97,7 +99,7 @@ impl Store {
                     number: get(r, "number")?,
                     kind: get(r, "kind")?,
                     unit_id: get(r, "unit_id")?,
-                    unit_label: crate::rows::unit_label(r)?,
+                    unit_label: super::super::rows::unit_label(r)?,
                     label: get(r, "label")?,
                     holder: code(r, "holder", KeyHolder::parse)?,
                     out_to: get(r, "out_to")?,
@@ -114,7 +116,7 @@ impl Store {
     /// A key's movements, newest first.
     pub async fn key_events(&self, key_id: i64) -> Result<Vec<KeyEvent>> {
         all(
-            sqlx::query("SELECT * FROM key_events WHERE key_id = ? ORDER BY id DESC").bind(key_id),
+            sqlx::query("SELECT * FROM key_events WHERE key_id = $1 ORDER BY id DESC").bind(key_id),
             &self.pool,
             |r| {
                 Ok(KeyEvent {
@@ -135,14 +137,14 @@ impl Store {
 /// The keys step of a unit is undone: each of its keys still with the owner goes back to the
 /// office ([`key_transition`] on [`KeyPath::Procedure`]); others (moved since) stay where they are.
 pub(crate) async fn take_back_keys(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     actor: &Actor,
     project_id: i64,
     unit_id: i64,
     numbers: &[String],
     reason: &str,
 ) -> Result<()> {
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT id, holder, version FROM keys WHERE project_id = ");
+    let mut qb = QueryBuilder::<Db>::new("SELECT id, holder, version FROM keys WHERE project_id = ");
     qb.push_bind(project_id).push(" AND unit_id = ").push_bind(unit_id).push(" AND ");
     push_in(&mut qb, "number", numbers);
     let rows = qb.build().fetch_all(&mut **tx).await.map_err(db_err)?;
@@ -152,7 +154,7 @@ pub(crate) async fn take_back_keys(
         };
         let id: i64 = get(r, "id")?;
         let moved = exec(
-            sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+            sqlx::query("UPDATE keys SET holder = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
                 .bind(to.as_str())
                 .bind(&actor.at)
                 .bind(id)
@@ -168,7 +170,7 @@ pub(crate) async fn take_back_keys(
 
 /// One line of the key ledger, with its audit line.
 pub(crate) async fn key_event(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     actor: &Actor,
     key_id: i64,
     action: KeyAction,
@@ -176,7 +178,7 @@ pub(crate) async fn key_event(
     reason: &str,
 ) -> Result<()> {
     exec(
-        sqlx::query("INSERT INTO key_events (key_id, action, person, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO key_events (key_id, action, person, reason, at, by_user) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(key_id)
             .bind(action.as_str())
             .bind(person)

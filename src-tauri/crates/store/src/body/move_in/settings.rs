@@ -1,49 +1,16 @@
 //! Settings (generic key/value rows) and the letterhead (its own one-row table).
 
-use crate::rows::{exec, get};
-use crate::{audit, db_err, Actor, Result, Store};
+use crate::types::{SettingValue, StoredImage, Letterhead, LetterheadChange};
+use super::super::rows::{exec, get};
+use crate::{db_err, Actor, Result};
+use super::super::{audit, Imp};
 
-/// A setting: its text, and an image for image settings.
-pub type SettingValue = (String, Option<Vec<u8>>);
-
-/// An image kept with the letterhead: the file name it came from and its bytes (PNG or JPEG,
-/// checked by the services before saving).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredImage {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// The letterhead printed on every document; empty texts and no images until one is saved.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Letterhead {
-    pub company: String,
-    pub address: String,
-    pub phone: String,
-    pub logo: Option<StoredImage>,
-    pub seal: Option<StoredImage>,
-    /// When and by whom it was last saved (none: never).
-    pub updated_at: Option<String>,
-    pub updated_by: Option<String>,
-}
-
-/// A change to the letterhead: its texts, and for each image `None` to keep it, `Some(None)` to
-/// clear it, `Some(Some(image))` to replace it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LetterheadChange {
-    pub company: String,
-    pub address: String,
-    pub phone: String,
-    pub logo: Option<Option<StoredImage>>,
-    pub seal: Option<Option<StoredImage>>,
-}
-
-impl Store {
+impl Imp {
     // ─────────────── settings ───────────────
 
     /// A setting's text value and image, if set.
     pub async fn setting(&self, key: &str) -> Result<Option<SettingValue>> {
-        let r = sqlx::query("SELECT value, image FROM settings WHERE key = ?")
+        let r = sqlx::query("SELECT value, image FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await
@@ -59,7 +26,7 @@ impl Store {
                 Some((text, image)) => {
                     exec(
                         sqlx::query(
-                            "INSERT INTO settings (key, value, image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+                            "INSERT INTO settings (key, value, image, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
                          ON CONFLICT (key) DO UPDATE SET value = excluded.value, image = excluded.image,
                          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                         )
@@ -73,7 +40,7 @@ impl Store {
                     .await?;
                 }
                 None => {
-                    exec(sqlx::query("DELETE FROM settings WHERE key = ?").bind(key), &mut *tx).await?;
+                    exec(sqlx::query("DELETE FROM settings WHERE key = $1").bind(key), &mut *tx).await?;
                 }
             }
             let after = value
@@ -117,7 +84,7 @@ impl Store {
         let mut tx = self.write().await?;
         exec(
             sqlx::query(
-                "INSERT INTO letterhead (id, company, address, phone, updated_at, updated_by) VALUES (1, ?, ?, ?, ?, ?)
+                "INSERT INTO letterhead (id, company, address, phone, updated_at, updated_by) VALUES (1, $1, $2, $3, $4, $5)
              ON CONFLICT (id) DO UPDATE SET company = excluded.company, address = excluded.address, phone = excluded.phone,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
             )
@@ -130,8 +97,8 @@ impl Store {
         )
         .await?;
         let images = [
-            ("UPDATE letterhead SET logo_name = ?, logo = ? WHERE id = 1", &c.logo),
-            ("UPDATE letterhead SET seal_name = ?, seal = ? WHERE id = 1", &c.seal),
+            ("UPDATE letterhead SET logo_name = $1, logo = $2 WHERE id = 1", &c.logo),
+            ("UPDATE letterhead SET seal_name = $1, seal = $2 WHERE id = 1", &c.seal),
         ];
         for (sql, change) in images {
             if let Some(image) = change {

@@ -1,21 +1,24 @@
 //! The progress board's counts; rates, totals and the total row are the domain's ([`board`]).
 
-use crate::rows::get;
-use crate::{db_err, Result, Store};
+use super::super::{Db, DbRow, DbArgs};
+use super::super::rows::get;
+use crate::{db_err, Result};
+use super::super::Imp;
 use domain::move_in::*;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::Sqlite;
 
-type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+type Query<'q> = sqlx::query::Query<'q, Db, DbArgs>;
 
-impl Store {
+impl Imp {
     /// The board of a project (or one batch) on `day`. Times are compared as the local (UTC+8)
     /// text the desk wrote, so a day is the first ten characters.
     pub async fn board(&self, project_id: i64, batch_id: Option<i64>, day: chrono::NaiveDate) -> Result<Board> {
-        let scope = if batch_id.is_some() {
-            "b.project_id = ? AND b.id = ?"
-        } else {
-            "b.project_id = ?"
+        // The scope's placeholders, numbered from `first` (the binds come after the query's own).
+        let scope = |first: usize| {
+            if batch_id.is_some() {
+                format!("b.project_id = ${first} AND b.id = ${}", first + 1)
+            } else {
+                format!("b.project_id = ${first}")
+            }
         };
         let bind = |q: Query<'static>| -> Query<'static> {
             let q = q.bind(project_id);
@@ -25,6 +28,7 @@ impl Store {
             }
         };
         let group = |key: &str| {
+            let scope = scope(1);
             format!(
                 "SELECT {key} AS k, COUNT(*) AS units,
                     SUM(CASE WHEN EXISTS (SELECT 1 FROM appointments a WHERE a.unit_id = mu.unit_id AND a.status IN ('booked', 'arrived'))
@@ -47,25 +51,25 @@ impl Store {
         }
         let by_building = groups.pop().unwrap_or_default();
         let by_batch = groups.pop().unwrap_or_default();
-        let from = format!("FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE {scope}");
+        let from = |first: usize| format!("FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE {}", scope(first));
         let day_s = day.to_string();
         let today_sql = format!(
-            "SELECT COALESCE(SUM(CASE WHEN substr(mu.arrived_at, 1, 10) = ? THEN 1 ELSE 0 END), 0) AS arrived,
-                    COALESCE(SUM(CASE WHEN substr(mu.delivered_at, 1, 10) = ? THEN 1 ELSE 0 END), 0) AS delivered,
-                    COALESCE(SUM(CASE WHEN substr(mu.arrived_at, 1, 10) = ? AND mu.status <> 'delivered' THEN 1 ELSE 0 END), 0) AS waiting
-             {from}"
+            "SELECT COALESCE(SUM(CASE WHEN substr(mu.arrived_at, 1, 10) = $1 THEN 1 ELSE 0 END), 0) AS arrived,
+                    COALESCE(SUM(CASE WHEN substr(mu.delivered_at, 1, 10) = $1 THEN 1 ELSE 0 END), 0) AS delivered,
+                    COALESCE(SUM(CASE WHEN substr(mu.arrived_at, 1, 10) = $1 AND mu.status <> 'delivered' THEN 1 ELSE 0 END), 0) AS waiting
+             {}",
+            from(2)
         );
         let today = bind(
             sqlx::query(sqlx::AssertSqlSafe(today_sql))
-                .bind(day_s.clone())
-                .bind(day_s.clone())
                 .bind(day_s),
         )
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
         let visits = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT mu.arrived_at, mu.delivered_at {from} AND mu.status = 'delivered' AND mu.arrived_at IS NOT NULL"
+            "SELECT mu.arrived_at, mu.delivered_at {} AND mu.status = 'delivered' AND mu.arrived_at IS NOT NULL",
+            from(1)
         ))))
         .fetch_all(&self.pool)
         .await
@@ -74,8 +78,9 @@ impl Store {
         .map(|r| Ok((get::<String>(r, "arrived_at")?, get::<String>(r, "delivered_at")?)))
         .collect::<Result<Vec<_>>>()?;
         let per_day = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT substr(mu.delivered_at, 1, 10) AS d, COUNT(*) AS n {from} AND mu.delivered_at IS NOT NULL
-             GROUP BY substr(mu.delivered_at, 1, 10) ORDER BY d"
+            "SELECT substr(mu.delivered_at, 1, 10) AS d, COUNT(*) AS n {} AND mu.delivered_at IS NOT NULL
+             GROUP BY substr(mu.delivered_at, 1, 10) ORDER BY d",
+            from(1)
         ))))
         .fetch_all(&self.pool)
         .await
@@ -96,7 +101,7 @@ impl Store {
     }
 }
 
-fn progress_row(r: &SqliteRow) -> Result<ProgressRow> {
+fn progress_row(r: &DbRow) -> Result<ProgressRow> {
     Ok(ProgressRow {
         key: get(r, "k")?,
         units: get(r, "units")?,

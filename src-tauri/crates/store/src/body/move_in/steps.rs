@@ -1,39 +1,27 @@
 //! The per-unit procedure: the unit's move-in row, step records with meter readings and the
 //! keys handed over, undoing a step, and holding a unit.
 
+use super::super::Db;
+use crate::types::MoveInRow;
 use super::config::read_config;
 use super::keys::{key_event, take_back_keys};
 use super::push_in;
-use crate::rows::{all, code, exec, from_json, get, json};
-use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
+use super::super::rows::{all, code, exec, from_json, get, json};
+use crate::{db_err, not_stale, Actor, Error, Result};
+use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
 use rust_decimal::Decimal;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Transaction};
 use std::str::FromStr;
-
-/// The unit's move-in row: batch, status, version and times.
-#[derive(Debug, Clone)]
-pub struct MoveInRow {
-    pub unit_id: i64,
-    pub batch_id: i64,
-    pub batch_name: String,
-    pub project_id: i64,
-    pub status: MoveInStatus,
-    pub hold_reason: String,
-    pub version: i64,
-    pub arrived_at: Option<String>,
-    pub started_at: Option<String>,
-    pub delivered_at: Option<String>,
-}
 
 /// The unit's move-in state and its project, read inside a write.
 ///
 /// Errors: `NotFound(MoveInUnit)` when the unit is in no batch.
-pub(crate) async fn unit_state(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -> Result<(UnitState, i64)> {
+pub(crate) async fn unit_state(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<(UnitState, i64)> {
     let r = sqlx::query(
         "SELECT mu.status, mu.hold_reason, mu.version, mu.started_at, mu.delivered_at, b.project_id
-         FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
+         FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = $1",
     )
     .bind(unit_id)
     .fetch_optional(&mut **tx)
@@ -55,7 +43,7 @@ pub(crate) async fn unit_state(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -
 /// Everything a step decision needs, read inside the write: the unit (refused as stale when
 /// its version is not the one the desk loaded), its project, the procedure, the steps done.
 async fn snapshot(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     unit_id: i64,
     version: i64,
 ) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
@@ -64,7 +52,7 @@ async fn snapshot(
         return Err(Error::Stale(Entity::MoveInUnit));
     }
     let (config, _) = read_config(&mut **tx, project_id).await?;
-    let done: Vec<String> = sqlx::query_scalar("SELECT kind FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL")
+    let done: Vec<String> = sqlx::query_scalar("SELECT kind FROM move_in_steps WHERE unit_id = $1 AND undone_at IS NULL")
         .bind(unit_id)
         .fetch_all(&mut **tx)
         .await
@@ -78,12 +66,12 @@ async fn snapshot(
 
 /// Write the unit's new status with its times (see [`UnitState::moved_to`]), checking and
 /// bumping its version; the unit record follows (delivered, else sold).
-async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
+async fn bump(tx: &mut Transaction<'_, Db>, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
     let next = unit.moved_to(to, &actor.at);
     let rows = exec(
         sqlx::query(
-            "UPDATE move_in_units SET status = ?, hold_reason = ?, started_at = ?, delivered_at = ?, version = version + 1
-         WHERE unit_id = ? AND version = ?",
+            "UPDATE move_in_units SET status = $1, hold_reason = $2, started_at = $3, delivered_at = $4, version = version + 1
+         WHERE unit_id = $5 AND version = $6",
         )
         .bind(next.status.as_str())
         .bind(&next.hold_reason)
@@ -97,7 +85,7 @@ async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, uni
     not_stale(rows, Entity::MoveInUnit)?;
     let record = unit_status_for(to).as_str();
     exec(
-        sqlx::query("UPDATE units SET status = ?, version = version + 1 WHERE id = ? AND status <> ?")
+        sqlx::query("UPDATE units SET status = $1, version = version + 1 WHERE id = $2 AND status <> $3")
             .bind(record)
             .bind(unit_id)
             .bind(record),
@@ -107,13 +95,13 @@ async fn bump(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, unit_id: i64, uni
     Ok(())
 }
 
-impl Store {
+impl Imp {
     /// The unit's move-in row.
     ///
     /// Errors: `NotFound(MoveInUnit)` when the unit is in no batch.
     pub async fn move_in_row(&self, unit_id: i64) -> Result<MoveInRow> {
         let r = sqlx::query(
-            "SELECT mu.*, b.name AS batch_name, b.project_id FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = ?",
+            "SELECT mu.*, b.name AS batch_name, b.project_id FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = $1",
         )
         .bind(unit_id)
         .fetch_optional(&self.pool)
@@ -137,7 +125,7 @@ impl Store {
     /// The unit's live step records.
     pub async fn steps(&self, unit_id: i64) -> Result<Vec<StepRecord>> {
         all(
-            sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = ? AND undone_at IS NULL ORDER BY id").bind(unit_id),
+            sqlx::query("SELECT * FROM move_in_steps WHERE unit_id = $1 AND undone_at IS NULL ORDER BY id").bind(unit_id),
             &self.pool,
             |r| {
                 let data: StepData = from_json(r, "data")?;
@@ -167,7 +155,7 @@ impl Store {
         let status = plan_step(&config, &unit, &done, kind)?;
         bump(&mut tx, actor, unit_id, &unit, status).await?;
         let step_id: i64 =
-            sqlx::query_scalar("INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES (?, ?, ?, ?, ?) RETURNING id")
+            sqlx::query_scalar("INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                 .bind(unit_id)
                 .bind(kind.as_str())
                 .bind(json(data)?)
@@ -179,7 +167,7 @@ impl Store {
         match data {
             StepData::Meters { readings } => {
                 let numbers: Vec<String> = readings.iter().map(|m| m.number.clone()).collect();
-                let mut qb = QueryBuilder::<Sqlite>::new("SELECT number, reading FROM meter_readings WHERE ");
+                let mut qb = QueryBuilder::<Db>::new("SELECT number, reading FROM meter_readings WHERE ");
                 push_in(&mut qb, "number", &numbers);
                 let previous = qb
                     .build()
@@ -197,7 +185,7 @@ impl Store {
                 for m in readings {
                     exec(
                         sqlx::query(
-                            "INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            "INSERT INTO meter_readings (unit_id, kind, number, reading, step_id, read_at) VALUES ($1, $2, $3, $4, $5, $6)",
                         )
                         .bind(unit_id)
                         .bind(m.kind.as_str())
@@ -232,7 +220,7 @@ impl Store {
         let (unit, project_id, config, done) = snapshot(&mut tx, unit_id, version).await?;
         let status = plan_undo(&config, &unit, &done, kind)?;
         bump(&mut tx, actor, unit_id, &unit, status).await?;
-        let step = sqlx::query("SELECT id, data FROM move_in_steps WHERE unit_id = ? AND kind = ? AND undone_at IS NULL")
+        let step = sqlx::query("SELECT id, data FROM move_in_steps WHERE unit_id = $1 AND kind = $2 AND undone_at IS NULL")
             .bind(unit_id)
             .bind(kind.as_str())
             .fetch_optional(&mut *tx)
@@ -240,7 +228,7 @@ impl Store {
             .map_err(db_err)?
             .ok_or(Error::NotFound(Entity::Step))?;
         exec(
-            sqlx::query("UPDATE move_in_steps SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?")
+            sqlx::query("UPDATE move_in_steps SET undone_at = $1, undone_by = $2, undo_reason = $3 WHERE id = $4")
                 .bind(&actor.at)
                 .bind(&actor.username)
                 .bind(reason)
@@ -275,7 +263,7 @@ impl Store {
         let (unit, _, config, done) = snapshot(&mut tx, unit_id, version).await?;
         let status = plan_hold(&config, &unit, &done, reason)?;
         let rows = exec(
-            sqlx::query("UPDATE move_in_units SET status = ?, hold_reason = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
+            sqlx::query("UPDATE move_in_units SET status = $1, hold_reason = $2, version = version + 1 WHERE unit_id = $3 AND version = $4")
                 .bind(status.as_str())
                 .bind(reason.unwrap_or(""))
                 .bind(unit_id)
@@ -299,11 +287,11 @@ impl Store {
 }
 
 /// Hand key `number` to the unit's owner at the keys step, as [`hand_over`] decides.
-async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
+async fn hand_key(tx: &mut Transaction<'_, Db>, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
     let found = sqlx::query(
         "SELECT k.id, k.unit_id, k.holder, k.version, bl.name AS building_name, u.number AS unit_number, k.label FROM keys k
          LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
-         WHERE k.project_id = ? AND k.number = ?",
+         WHERE k.project_id = $1 AND k.number = $2",
     )
     .bind(project_id)
     .bind(number)
@@ -315,7 +303,7 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
             Some(KeyFound {
                 id: get(&r, "id")?,
                 unit_id: get(&r, "unit_id")?,
-                owner_label: match crate::rows::unit_label(&r)? {
+                owner_label: match super::super::rows::unit_label(&r)? {
                     l if l.is_empty() => get(&r, "label")?,
                     l => l,
                 },
@@ -328,7 +316,7 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
     let key_id = match hand_over(number, unit_id, found.as_ref())? {
         Handover::Move { key_id } => {
             let rows = exec(
-                sqlx::query("UPDATE keys SET holder = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+                sqlx::query("UPDATE keys SET holder = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
                     .bind(KeyHolder::Owner.as_str())
                     .bind(&actor.at)
                     .bind(key_id)
@@ -340,7 +328,7 @@ async fn hand_key(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, project_id: i
             key_id
         }
         Handover::Register => sqlx::query_scalar(
-            "INSERT INTO keys (project_id, number, kind, unit_id, holder, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO keys (project_id, number, kind, unit_id, holder, updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(project_id)
         .bind(number)

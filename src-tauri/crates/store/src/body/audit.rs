@@ -1,15 +1,17 @@
 //! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
 
-use crate::rows::all;
+use super::{Db, DbRow};
+use super::rows::all;
 use crate::Result;
-use crate::{db_err, Actor, Store};
+use crate::{db_err, Actor};
+use super::Imp;
 use domain::model::AuditEntry;
 use serde::Serialize;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Transaction};
 
 /// Append one line inside the caller's transaction.
 pub(crate) async fn write<B: Serialize, A: Serialize>(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     actor: &Actor,
     entity: &str,
     entity_id: i64,
@@ -20,7 +22,7 @@ pub(crate) async fn write<B: Serialize, A: Serialize>(
     let encode = |v: Result<String, serde_json::Error>| v.map_err(domain::AppError::internal);
     let before = before.map(|b| encode(serde_json::to_string(b))).transpose()?;
     let after = after.map(|a| encode(serde_json::to_string(a))).transpose()?;
-    sqlx::query("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&actor.at)
         .bind(actor.user_id)
         .bind(&actor.username)
@@ -35,7 +37,7 @@ pub(crate) async fn write<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-fn entry(r: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
+fn entry(r: &DbRow) -> Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.try_get("id").map_err(db_err)?,
         at: r.try_get("at").map_err(db_err)?,
@@ -48,13 +50,13 @@ fn entry(r: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
     })
 }
 
-impl Store {
+impl Imp {
     /// The history of a unit: the unit itself and every contract ever made on it, newest first.
     pub async fn audit_for_unit(&self, unit_id: i64) -> Result<Vec<AuditEntry>> {
         all(
             sqlx::query(
-                "SELECT * FROM audit_log WHERE (entity = 'unit' AND entity_id = ?1)
-               OR (entity = 'contract' AND entity_id IN (SELECT id FROM contracts WHERE unit_id = ?1))
+                "SELECT * FROM audit_log WHERE (entity = 'unit' AND entity_id = $1)
+               OR (entity = 'contract' AND entity_id IN (SELECT id FROM contracts WHERE unit_id = $1))
              ORDER BY id DESC",
             )
             .bind(unit_id),
@@ -67,7 +69,7 @@ impl Store {
     /// The history of one record.
     pub async fn audit_for(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
         all(
-            sqlx::query("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC")
+            sqlx::query("SELECT * FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC")
                 .bind(entity)
                 .bind(entity_id),
             &self.pool,
@@ -79,7 +81,7 @@ impl Store {
     /// The latest `limit` lines of the whole log.
     pub async fn audit_recent(&self, limit: i64) -> Result<Vec<AuditEntry>> {
         all(
-            sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?").bind(limit),
+            sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1").bind(limit),
             &self.pool,
             entry,
         )
@@ -91,10 +93,10 @@ impl Store {
 pub(crate) type Line = (&'static str, i64, &'static str, Option<String>, Option<String>);
 
 /// Append many lines in few statements (imports write tens of thousands).
-pub(crate) async fn write_many(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, lines: &[Line]) -> Result<()> {
+pub(crate) async fn write_many(tx: &mut Transaction<'_, Db>, actor: &Actor, lines: &[Line]) -> Result<()> {
     for chunk in lines.chunks(500) {
         let mut qb =
-            sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
+            sqlx::QueryBuilder::<Db>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
         qb.push_values(chunk, |mut b, (entity, id, action, before, after)| {
             b.push_bind(actor.at.clone())
                 .push_bind(actor.user_id)

@@ -1,18 +1,19 @@
 //! A project's move-in procedure (the handbook default until a manager saves one).
 
-use crate::rows::{from_json, get, json};
-use crate::{audit, db_err, not_stale, Actor, Result, Store};
+use super::super::Db;
+use super::super::rows::{from_json, get, json};
+use crate::{db_err, not_stale, Actor, Result};
+use super::super::{audit, Imp};
 use domain::move_in::ProcedureConfig;
 use domain::record::Entity;
-use sqlx::Sqlite;
 
 /// The project's procedure and its version (0: the default), read through `e` (the pool, or a
 /// write's transaction).
 pub(crate) async fn read_config<'e, E>(e: E, project_id: i64) -> Result<(ProcedureConfig, i64)>
 where
-    E: sqlx::Executor<'e, Database = Sqlite>,
+    E: sqlx::Executor<'e, Database = Db>,
 {
-    let r = sqlx::query("SELECT config, version FROM move_in_configs WHERE project_id = ?")
+    let r = sqlx::query("SELECT config, version FROM move_in_configs WHERE project_id = $1")
         .bind(project_id)
         .fetch_optional(e)
         .await
@@ -23,7 +24,7 @@ where
     }
 }
 
-impl Store {
+impl Imp {
     /// The project's procedure and its version (0 for the handbook default).
     pub async fn move_in_config(&self, project_id: i64) -> Result<(ProcedureConfig, i64)> {
         read_config(&self.pool, project_id).await
@@ -37,13 +38,13 @@ impl Store {
         let mut tx = self.write().await?;
         let text = json(c)?;
         let rows = if version == 0 {
-            sqlx::query("INSERT INTO move_in_configs (project_id, config, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO move_in_configs (project_id, config, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING")
                 .bind(project_id)
                 .bind(&text)
                 .execute(&mut *tx)
                 .await
         } else {
-            sqlx::query("UPDATE move_in_configs SET config = ?, version = version + 1 WHERE project_id = ? AND version = ?")
+            sqlx::query("UPDATE move_in_configs SET config = $1, version = version + 1 WHERE project_id = $2 AND version = $3")
                 .bind(&text)
                 .bind(project_id)
                 .bind(version)

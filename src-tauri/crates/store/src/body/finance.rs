@@ -1,37 +1,17 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
-use crate::rows::all;
-use crate::{audit, db_err, Actor, Store};
+use super::{Db, DbRow};
+use crate::types::{StoredQuote, RuleEdit, QuoteBasis, NewQuote};
+use super::rows::all;
+use crate::{db_err, Actor};
+use super::{audit, Imp};
 use crate::{Error, Result};
 use domain::record::Entity;
 use domain::AppError;
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-/// A stored quote as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredQuote {
-    pub id: i64,
-    pub contract_id: i64,
-    pub request: String,
-    pub quote: String,
-    pub rules_version: String,
-    pub created_at: String,
-    pub created_by: String,
-}
-
-/// One saved version of a region's rule file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleEdit {
-    pub id: i64,
-    pub region: String,
-    pub toml: String,
-    pub created_at: String,
-    pub created_by: String,
-}
-
-impl Store {
+impl Imp {
     /// Save a quote against a contract, audited.
     ///
     /// Errors: `NotFound` when the contract does not exist.
@@ -45,14 +25,14 @@ impl Store {
         total_fen: i64,
     ) -> Result<i64> {
         let mut tx = self.write().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE id = ?")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE id = $1")
             .bind(contract_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         exists.ok_or(Error::NotFound(Entity::Contract))?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(contract_id)
         .bind(request)
@@ -72,7 +52,7 @@ impl Store {
 
     /// A contract's id by its number.
     pub async fn contract_id_by_number(&self, number: &str) -> Result<Option<i64>> {
-        sqlx::query_scalar("SELECT id FROM contracts WHERE number = ?")
+        sqlx::query_scalar("SELECT id FROM contracts WHERE number = $1")
             .bind(number)
             .fetch_optional(&self.pool)
             .await
@@ -82,7 +62,7 @@ impl Store {
     /// Saved quotes of a contract, newest first.
     pub async fn fee_quotes(&self, contract_id: i64) -> Result<Vec<StoredQuote>> {
         all(
-            sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = ? ORDER BY id DESC").bind(contract_id),
+            sqlx::query("SELECT * FROM fee_quotes WHERE contract_id = $1 ORDER BY id DESC").bind(contract_id),
             &self.pool,
             |r| {
                 Ok(StoredQuote {
@@ -102,13 +82,13 @@ impl Store {
     /// Append a new version of a region's rule file (history is never overwritten), audited.
     pub async fn add_rule_edit(&self, actor: &Actor, region: &str, toml: &str) -> Result<i64> {
         let mut tx = self.write().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT toml FROM fee_rule_edits WHERE region = ? ORDER BY id DESC LIMIT 1")
+        let before: Option<String> = sqlx::query_scalar("SELECT toml FROM fee_rule_edits WHERE region = $1 ORDER BY id DESC LIMIT 1")
             .bind(region)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         let id: i64 =
-            sqlx::query_scalar("INSERT INTO fee_rule_edits (region, toml, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id")
+            sqlx::query_scalar("INSERT INTO fee_rule_edits (region, toml, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(region)
                 .bind(toml)
                 .bind(&actor.at)
@@ -146,20 +126,6 @@ impl Store {
     }
 }
 
-/// What a quote needs from a live contract, its unit and building (for batch re-quoting).
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuoteBasis {
-    pub contract_id: i64,
-    pub contract_number: String,
-    pub signed_on: chrono::NaiveDate,
-    pub total_price: rust_decimal::Decimal,
-    pub property_type: String,
-    pub gross_area: rust_decimal::Decimal,
-    pub has_elevator: bool,
-    pub parties: i64,
-    pub company_buyer: bool,
-}
-
 /// The contract, unit and building columns a quote needs (a macro so static SQL joins with `concat!`).
 macro_rules! quote_basis_select {
     () => {
@@ -171,7 +137,7 @@ macro_rules! quote_basis_select {
     };
 }
 
-fn quote_basis_from(r: &sqlx::sqlite::SqliteRow) -> Result<QuoteBasis> {
+fn quote_basis_from(r: &DbRow) -> Result<QuoteBasis> {
     let signed: String = r.try_get("signed_on").map_err(db_err)?;
     Ok(QuoteBasis {
         contract_id: r.try_get("id").map_err(db_err)?,
@@ -186,16 +152,13 @@ fn quote_basis_from(r: &sqlx::sqlite::SqliteRow) -> Result<QuoteBasis> {
     })
 }
 
-/// One quote to save in [`Store::save_fee_quotes`]: contract, request JSON, quote JSON, rule version, total in fen.
-pub type NewQuote = (i64, String, String, String, i64);
-
-impl Store {
+impl Imp {
     /// The quote basis of every live contract in a project.
     pub async fn quote_basis(&self, project_id: i64) -> Result<Vec<QuoteBasis>> {
         all(
             sqlx::query(concat!(
                 quote_basis_select!(),
-                " WHERE c.status = 'live' AND u.project_id = ? ORDER BY c.id"
+                " WHERE c.status = 'live' AND u.project_id = $1 ORDER BY c.id"
             ))
             .bind(project_id),
             &self.pool,
@@ -208,7 +171,7 @@ impl Store {
     ///
     /// Errors: `NotFound`.
     pub async fn quote_basis_of_contract(&self, contract_id: i64) -> Result<QuoteBasis> {
-        let row = sqlx::query(concat!(quote_basis_select!(), " WHERE c.id = ?"))
+        let row = sqlx::query(concat!(quote_basis_select!(), " WHERE c.id = $1"))
             .bind(contract_id)
             .fetch_optional(&self.pool)
             .await
@@ -224,7 +187,7 @@ impl Store {
         // which two batches at the same instant would share on a server).
         let mut ids: Vec<(i64, i64, String, i64)> = Vec::with_capacity(quotes.len());
         for chunk in quotes.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
                 "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",
             );
             qb.push_values(chunk, |mut b, (contract, request, quote, version, total)| {

@@ -12,7 +12,7 @@ async fn settings_rows_move_into_their_tables() {
         .create_if_missing(true)
         .foreign_keys(true);
     let pool = SqlitePool::connect_with(opts).await.expect("file");
-    let earlier: Vec<_> = crate::MIGRATOR.iter().filter(|m| m.version < 7).cloned().collect();
+    let earlier: Vec<_> = crate::MIGRATIONS_SQLITE.iter().filter(|m| m.version < 7).cloned().collect();
     sqlx::migrate::Migrator::with_migrations(earlier)
         .run(&pool)
         .await
@@ -43,7 +43,7 @@ async fn settings_rows_move_into_their_tables() {
     );
     assert!(store.defect_parties(9).await.expect("none").is_empty(), "no such project");
     let left: Vec<String> = sqlx::query_scalar("SELECT key FROM settings ORDER BY key")
-        .fetch_all(&store.pool)
+        .fetch_all(store.sqlite_pool())
         .await
         .expect("settings");
     assert_eq!(left, ["letterhead.company"], "only other settings stay");

@@ -1,14 +1,16 @@
 //! Defects: raising one with its photos (deduplicated by content hash), workflow steps as decided
 //! by `domain::inspection::step`, the filtered list, events, and the facts scorecards count.
 
-use super::{inspection_completed, NewDefect};
-use crate::rows::{all, code, date, exec, get};
+use super::super::{Db, DbRow};
+use crate::types::NewDefect;
+use super::inspection_completed;
+use super::super::rows::{all, code, date, exec, get};
 use crate::Result;
-use crate::{audit, db_err, not_stale, Actor, Error, Store};
+use crate::{db_err, not_stale, Actor, Error};
+use super::super::{audit, Imp};
 use domain::inspection::*;
 use domain::record::Entity;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
 const DEFECT_SELECT: &str = "SELECT d.*, bl.name AS building_name, u.number AS unit_number FROM defects d
@@ -17,7 +19,7 @@ const DEFECT_SELECT: &str = "SELECT d.*, bl.name AS building_name, u.number AS u
 /// Defect ids bound per photo lookup (well under every backend's parameter limit).
 const IDS_PER_QUERY: usize = 5_000;
 
-impl Store {
+impl Imp {
     /// Raise a defect with its photos (files already written) on an open inspection. The same
     /// photo (by hash) is stored once, and attached once however often it is listed.
     ///
@@ -30,8 +32,8 @@ impl Store {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO defects (project_id, unit_id, inspection_id, room, item, cat1, cat2, cat3, severity, party, deadline,
                 description, pin_x, pin_y, status, raised_at, raised_by)
-             SELECT ?, ?, i.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM inspections i
-             WHERE i.id = ? AND i.completed_at IS NULL
+             SELECT $1, $2, i.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM inspections i
+             WHERE i.id = $17 AND i.completed_at IS NULL
              RETURNING id",
         )
         .bind(d.project_id)
@@ -62,7 +64,7 @@ impl Store {
         };
         for p in &d.photos {
             let pid: i64 = sqlx::query_scalar(
-                "INSERT INTO photos (hash, file_name, ext, bytes, created_at) VALUES (?, ?, ?, ?, ?)
+                "INSERT INTO photos (hash, file_name, ext, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id",
             )
             .bind(&p.hash)
@@ -74,7 +76,7 @@ impl Store {
             .await
             .map_err(db_err)?;
             exec(
-                sqlx::query("INSERT INTO defect_photos (defect_id, photo_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                sqlx::query("INSERT INTO defect_photos (defect_id, photo_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(id)
                     .bind(pid),
                 &mut *tx,
@@ -88,7 +90,7 @@ impl Store {
 
     /// Is a photo file referenced by any row (so it must not be removed)?
     pub async fn photo_known(&self, hash: &str) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE hash = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE hash = $1")
             .bind(hash)
             .fetch_one(&self.pool)
             .await
@@ -100,7 +102,7 @@ impl Store {
     ///
     /// Errors: `NotFound(Photo)`.
     pub async fn photo(&self, id: i64) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT hash, ext FROM photos WHERE id = ?")
+        let r = sqlx::query("SELECT hash, ext FROM photos WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -117,10 +119,10 @@ impl Store {
         let mut tx = self.write().await?;
         let rows = exec(
             sqlx::query(
-                "UPDATE defects SET status = ?, version = version + 1,
-                fixed_by = COALESCE(?, fixed_by), fixed_at = COALESCE(?, fixed_at),
-                closed_at = COALESCE(?, closed_at), reopened = reopened + ?
-             WHERE id = ? AND version = ? AND status = ?",
+                "UPDATE defects SET status = $1, version = version + 1,
+                fixed_by = COALESCE($2, fixed_by), fixed_at = COALESCE($3, fixed_at),
+                closed_at = COALESCE($4, closed_at), reopened = reopened + $5
+             WHERE id = $6 AND version = $7 AND status = $8",
             )
             .bind(step.to.as_str())
             .bind(step.records_fixer.then_some(&actor.username))
@@ -136,7 +138,7 @@ impl Store {
         not_stale(rows, Entity::Defect)?;
         exec(
             sqlx::query(
-                "INSERT INTO defect_events (defect_id, action, from_status, to_status, reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO defect_events (defect_id, action, from_status, to_status, reason, at, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(step.action.as_str())
@@ -164,7 +166,7 @@ impl Store {
     /// Defects matching the filter (`DefectQuery::filter`), newest first. Only the conditions in
     /// use go into the SQL (values bound), so the matching index can be used.
     pub async fn defects(&self, f: &DefectFilter) -> Result<Vec<DefectRecord>> {
-        let mut qb = QueryBuilder::<Sqlite>::new(DEFECT_SELECT);
+        let mut qb = QueryBuilder::<Db>::new(DEFECT_SELECT);
         qb.push(" WHERE d.project_id = ").push_bind(f.project_id);
         if let Some(u) = f.unit_id {
             qb.push(" AND d.unit_id = ").push_bind(u);
@@ -196,7 +198,7 @@ impl Store {
 
     /// Errors: `NotFound(Defect)`.
     pub async fn defect(&self, id: i64) -> Result<DefectRecord> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{DEFECT_SELECT} WHERE d.id = ?")))
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{DEFECT_SELECT} WHERE d.id = $1")))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -209,7 +211,7 @@ impl Store {
     /// An inspection's defects, oldest first.
     pub async fn defects_of_inspection(&self, inspection_id: i64) -> Result<Vec<DefectRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{DEFECT_SELECT} WHERE d.inspection_id = ? ORDER BY d.id"
+            "{DEFECT_SELECT} WHERE d.inspection_id = $1 ORDER BY d.id"
         )))
         .bind(inspection_id)
         .fetch_all(&self.pool)
@@ -223,7 +225,7 @@ impl Store {
         let ids: Vec<i64> = defects.iter().map(|d| d.id).collect();
         let mut by: HashMap<i64, Vec<Photo>> = HashMap::new();
         for chunk in ids.chunks(IDS_PER_QUERY) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
+            let mut qb = QueryBuilder::<Db>::new(
                 "SELECT dp.defect_id, p.* FROM defect_photos dp JOIN photos p ON p.id = dp.photo_id WHERE dp.defect_id IN (",
             );
             let mut list = qb.separated(", ");
@@ -249,7 +251,7 @@ impl Store {
     /// A defect's recorded transitions, oldest first.
     pub async fn defect_events(&self, id: i64) -> Result<Vec<DefectEvent>> {
         all(
-            sqlx::query("SELECT * FROM defect_events WHERE defect_id = ? ORDER BY id").bind(id),
+            sqlx::query("SELECT * FROM defect_events WHERE defect_id = $1 ORDER BY id").bind(id),
             &self.pool,
             |r| {
                 Ok(DefectEvent {
@@ -272,7 +274,7 @@ impl Store {
     pub async fn score_facts(&self, project_id: i64) -> Result<Vec<ScoreFacts>> {
         all(
             sqlx::query(
-                "SELECT party, status, deadline, raised_at, fixed_at, closed_at, reopened FROM defects WHERE project_id = ? ORDER BY id",
+                "SELECT party, status, deadline, raised_at, fixed_at, closed_at, reopened FROM defects WHERE project_id = $1 ORDER BY id",
             )
             .bind(project_id),
             &self.pool,
@@ -292,7 +294,7 @@ impl Store {
     }
 }
 
-fn record_from(r: &SqliteRow) -> Result<DefectRecord> {
+fn record_from(r: &DbRow) -> Result<DefectRecord> {
     let pin = match (get::<Option<i64>>(r, "pin_x")?, get::<Option<i64>>(r, "pin_y")?) {
         (Some(x), Some(y)) => Some((percent_of(x, "pin_x")?, percent_of(y, "pin_y")?)),
         _ => None,
@@ -300,7 +302,7 @@ fn record_from(r: &SqliteRow) -> Result<DefectRecord> {
     Ok(DefectRecord {
         id: get(r, "id")?,
         unit_id: get(r, "unit_id")?,
-        unit_label: crate::rows::unit_label(r)?,
+        unit_label: super::super::rows::unit_label(r)?,
         inspection_id: get(r, "inspection_id")?,
         room: get(r, "room")?,
         item: get(r, "item")?,

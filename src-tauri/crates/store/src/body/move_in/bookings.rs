@@ -1,16 +1,18 @@
 //! Bookings of slots, the owner's arrival, and notice deliveries.
 
+use super::super::Db;
 use super::batches::slot_from;
 use super::steps::unit_state;
-use crate::rows::{all, code, date, exec, get, optional};
-use crate::{audit, db_err, not_stale, Actor, Error, Result, Store};
+use super::super::rows::{all, code, date, exec, get, optional};
+use crate::{db_err, not_stale, Actor, Error, Result};
+use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 /// The unit's live booking (booked or arrived), if any.
-async fn live_booking(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -> Result<Option<LiveBooking>> {
-    let q = sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = ? AND status IN ('booked', 'arrived')").bind(unit_id);
+async fn live_booking(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<Option<LiveBooking>> {
+    let q = sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = $1 AND status IN ('booked', 'arrived')").bind(unit_id);
     optional(q, &mut **tx, |r| {
         Ok(LiveBooking {
             id: get(r, "id")?,
@@ -22,16 +24,16 @@ async fn live_booking(tx: &mut Transaction<'_, Sqlite>, unit_id: i64) -> Result<
 }
 
 /// A place of the slot is given back (a booking cancelled, moved or not kept).
-async fn free_place(tx: &mut Transaction<'_, Sqlite>, slot_id: i64) -> Result<()> {
+async fn free_place(tx: &mut Transaction<'_, Db>, slot_id: i64) -> Result<()> {
     exec(
-        sqlx::query("UPDATE move_in_slots SET booked = booked - 1 WHERE id = ? AND booked > 0").bind(slot_id),
+        sqlx::query("UPDATE move_in_slots SET booked = booked - 1 WHERE id = $1 AND booked > 0").bind(slot_id),
         &mut **tx,
     )
     .await?;
     Ok(())
 }
 
-impl Store {
+impl Imp {
     /// Book a unit into a slot, as [`decide_booking`] decides from the rows read in this
     /// transaction. With `rebook` (a rebooking) the live booking is cancelled and the new one refers to
     /// it. The place is taken by a conditional update of the slot's counter, so two desks (or
@@ -42,14 +44,14 @@ impl Store {
     /// took the place); `Duplicate(LiveBooking)` when a concurrent booking of the unit won.
     pub async fn book(&self, actor: &Actor, unit_id: i64, slot_id: i64, note: &str, rebook: bool) -> Result<i64> {
         let mut tx = self.write().await?;
-        let slot = sqlx::query("SELECT * FROM move_in_slots WHERE id = ?")
+        let slot = sqlx::query("SELECT * FROM move_in_slots WHERE id = $1")
             .bind(slot_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
             .ok_or(Error::NotFound(Entity::Slot))?;
         let slot = slot_from(&slot)?;
-        let unit_batch: Option<i64> = sqlx::query_scalar("SELECT batch_id FROM move_in_units WHERE unit_id = ?")
+        let unit_batch: Option<i64> = sqlx::query_scalar("SELECT batch_id FROM move_in_units WHERE unit_id = $1")
             .bind(unit_id)
             .fetch_optional(&mut *tx)
             .await
@@ -60,7 +62,7 @@ impl Store {
         let mut rebooked_from = None;
         if let BookingPlan::Rebook { cancel, from_slot } = plan {
             exec(
-                sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ?")
+                sqlx::query("UPDATE appointments SET status = $1, closed_at = $2 WHERE id = $3")
                     .bind(AppointmentStatus::Cancelled.as_str())
                     .bind(&actor.at)
                     .bind(cancel),
@@ -71,7 +73,7 @@ impl Store {
             rebooked_from = Some(cancel);
         }
         let taken = exec(
-            sqlx::query("UPDATE move_in_slots SET booked = booked + 1 WHERE id = ? AND booked < quota").bind(slot_id),
+            sqlx::query("UPDATE move_in_slots SET booked = booked + 1 WHERE id = $1 AND booked < quota").bind(slot_id),
             &mut *tx,
         )
         .await?;
@@ -80,7 +82,7 @@ impl Store {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (slot_id, unit_id, status, note, booked_at, booked_by, rebooked_from)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(slot_id)
         .bind(unit_id)
@@ -116,7 +118,7 @@ impl Store {
         let live = live_booking(&mut tx, unit_id).await?;
         let b = decide_close(live.as_ref(), status)?;
         let rows = exec(
-            sqlx::query("UPDATE appointments SET status = ?, closed_at = ? WHERE id = ? AND status = ?")
+            sqlx::query("UPDATE appointments SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4")
                 .bind(status.as_str())
                 .bind(&actor.at)
                 .bind(b.id)
@@ -135,7 +137,7 @@ impl Store {
         all(
             sqlx::query(
                 "SELECT a.*, s.day, s.label, s.starts, s.ends FROM appointments a JOIN move_in_slots s ON s.id = a.slot_id
-             WHERE a.unit_id = ? ORDER BY a.id DESC",
+             WHERE a.unit_id = $1 ORDER BY a.id DESC",
             )
             .bind(unit_id),
             &self.pool,
@@ -170,7 +172,7 @@ impl Store {
         let (unit, _) = unit_state(&mut tx, unit_id).await?;
         check_in(unit.status)?;
         let rows = exec(
-            sqlx::query("UPDATE move_in_units SET arrived_at = ?, version = version + 1 WHERE unit_id = ? AND version = ?")
+            sqlx::query("UPDATE move_in_units SET arrived_at = $1, version = version + 1 WHERE unit_id = $2 AND version = $3")
                 .bind(&actor.at)
                 .bind(unit_id)
                 .bind(version),
@@ -179,7 +181,7 @@ impl Store {
         .await?;
         not_stale(rows, Entity::MoveInUnit)?;
         exec(
-            sqlx::query("UPDATE appointments SET status = ?, arrived_at = ? WHERE unit_id = ? AND status = ?")
+            sqlx::query("UPDATE appointments SET status = $1, arrived_at = $2 WHERE unit_id = $3 AND status = $4")
                 .bind(AppointmentStatus::Arrived.as_str())
                 .bind(&actor.at)
                 .bind(unit_id)
@@ -200,7 +202,7 @@ impl Store {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO notice_deliveries (unit_id, channel, delivered_on, confirmed_by, note, recorded_at, recorded_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(d.unit_id)
         .bind(d.channel.as_str())
@@ -220,7 +222,7 @@ impl Store {
     /// The unit's notice deliveries, newest first.
     pub async fn deliveries(&self, unit_id: i64) -> Result<Vec<Delivery>> {
         all(
-            sqlx::query("SELECT * FROM notice_deliveries WHERE unit_id = ? ORDER BY id DESC").bind(unit_id),
+            sqlx::query("SELECT * FROM notice_deliveries WHERE unit_id = $1 ORDER BY id DESC").bind(unit_id),
             &self.pool,
             |r| {
                 Ok(Delivery {

@@ -1,23 +1,15 @@
 //! Batches, their units and their slots.
 
+use super::super::{Db, DbRow};
+use crate::types::BatchCreated;
 use super::push_in;
-use crate::rows::{all, code, date, get};
-use crate::{audit, db_err, Actor, Error, Result, Store};
+use super::super::rows::{all, code, date, get};
+use crate::{db_err, Actor, Error, Result};
+use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Transaction};
 use std::collections::HashMap;
-
-/// What `create_batch` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchCreated {
-    pub batch_id: i64,
-    pub units: i64,
-    pub slots: i64,
-    /// Selected units left out because they have no live contract (unsold).
-    pub unsold_skipped: i64,
-}
 
 const BATCH_SELECT: &str = "SELECT b.*, p.name AS project_name,
     (SELECT COUNT(*) FROM move_in_units mu WHERE mu.batch_id = b.id) AS unit_count,
@@ -26,7 +18,7 @@ const BATCH_SELECT: &str = "SELECT b.*, p.name AS project_name,
        WHERE s.batch_id = b.id AND a.status IN ('booked', 'arrived')) AS booked
  FROM move_in_batches b JOIN projects p ON p.id = b.project_id";
 
-impl Store {
+impl Imp {
     /// Create a batch with its units (the sold units of the selection, see
     /// [`batch_members`]) and its slots, in one transaction.
     ///
@@ -36,7 +28,7 @@ impl Store {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO move_in_batches (project_id, name, first_day, last_day, place, windows, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(b.project_id)
         .bind(&b.name)
@@ -52,7 +44,7 @@ impl Store {
         let selected = selected_units(&mut tx, b.project_id, &b.selection).await?;
         let members = batch_members(&selected)?;
         for chunk in members.unit_ids.chunks(300) {
-            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO move_in_units (unit_id, batch_id, status) ");
+            let mut qb = QueryBuilder::<Db>::new("INSERT INTO move_in_units (unit_id, batch_id, status) ");
             qb.push_values(chunk, |mut q, unit_id| {
                 q.push_bind(*unit_id).push_bind(id).push_bind(MoveInStatus::NotStarted.as_str());
             });
@@ -60,7 +52,7 @@ impl Store {
         }
         let slots = b.slots();
         for chunk in slots.chunks(200) {
-            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO move_in_slots (batch_id, day, label, starts, ends, quota) ");
+            let mut qb = QueryBuilder::<Db>::new("INSERT INTO move_in_slots (batch_id, day, label, starts, ends, quota) ");
             qb.push_values(chunk, |mut q, s| {
                 q.push_bind(id)
                     .push_bind(s.day.to_string())
@@ -94,13 +86,13 @@ impl Store {
 
     /// The project's batches with their counts.
     pub async fn batches(&self, project_id: i64) -> Result<Vec<Batch>> {
-        let sql = format!("{BATCH_SELECT} WHERE b.project_id = ? ORDER BY b.first_day, b.id");
+        let sql = format!("{BATCH_SELECT} WHERE b.project_id = $1 ORDER BY b.first_day, b.id");
         all(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(project_id), &self.pool, batch_from).await
     }
 
     /// Errors: `NotFound(MoveInBatch)`.
     pub async fn batch(&self, id: i64) -> Result<Batch> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_SELECT} WHERE b.id = ?")))
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_SELECT} WHERE b.id = $1")))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -112,7 +104,7 @@ impl Store {
     /// A batch's slots with their live booked counts.
     pub async fn slots(&self, batch_id: i64) -> Result<Vec<Slot>> {
         all(
-            sqlx::query("SELECT * FROM move_in_slots WHERE batch_id = ? ORDER BY day, starts").bind(batch_id),
+            sqlx::query("SELECT * FROM move_in_slots WHERE batch_id = $1 ORDER BY day, starts").bind(batch_id),
             &self.pool,
             slot_from,
         )
@@ -125,12 +117,12 @@ impl Store {
         let rows = sqlx::query(
             "SELECT mu.unit_id, mu.status, mu.version, u.number, u.floor, bl.name AS building_name,
                     a.status AS appt_status, s.day, s.label, s.starts, s.ends,
-                    CASE WHEN EXISTS (SELECT 1 FROM notice_deliveries d WHERE d.unit_id = u.id) THEN 1 ELSE 0 END AS delivered_notice,
+                    CASE WHEN EXISTS (SELECT 1 FROM notice_deliveries d WHERE d.unit_id = u.id) THEN TRUE ELSE FALSE END AS delivered_notice,
                     (SELECT COUNT(*) FROM move_in_steps st WHERE st.unit_id = u.id AND st.undone_at IS NULL) AS steps_done
              FROM move_in_units mu JOIN units u ON u.id = mu.unit_id JOIN buildings bl ON bl.id = u.building_id
              LEFT JOIN appointments a ON a.unit_id = u.id AND a.status IN ('booked', 'arrived')
              LEFT JOIN move_in_slots s ON s.id = a.slot_id
-             WHERE mu.batch_id = ? ORDER BY bl.name, u.floor, u.number",
+             WHERE mu.batch_id = $1 ORDER BY bl.name, u.floor, u.number",
         )
         .bind(batch_id)
         .fetch_all(&self.pool)
@@ -140,7 +132,7 @@ impl Store {
             "SELECT c.unit_id, by.name, by.phone FROM move_in_units mu
              JOIN contracts c ON c.unit_id = mu.unit_id AND c.status = 'live'
              JOIN contract_parties cp ON cp.contract_id = c.id JOIN buyers by ON by.id = cp.buyer_id
-             WHERE mu.batch_id = ? ORDER BY c.unit_id, cp.position",
+             WHERE mu.batch_id = $1 ORDER BY c.unit_id, cp.position",
         )
         .bind(batch_id)
         .fetch_all(&self.pool)
@@ -175,13 +167,13 @@ impl Store {
                         building_name: get(r, "building_name")?,
                         number: get(r, "number")?,
                         label: domain::unit_label::unit_label(&get::<String>(r, "building_name")?, &get::<String>(r, "number")?),
-                        floor: get(r, "floor")?,
+                        floor: super::super::rows::int(r, "floor")?,
                         owner_names: owner_names(&names),
                         phone_masked: String::new(),
                         status: code(r, "status", MoveInStatus::parse)?,
                         slot_text,
                         appointment_status: appt.as_deref().and_then(AppointmentStatus::parse),
-                        delivered_notice: get::<i64>(r, "delivered_notice")? != 0,
+                        delivered_notice: get::<bool>(r, "delivered_notice")?,
                         steps_done: get(r, "steps_done")?,
                         version: get(r, "version")?,
                     },
@@ -194,10 +186,10 @@ impl Store {
 
 /// The units a selection covers (whole buildings, optionally a floor range, plus picked units),
 /// each with whether it is sold and the batch it is already in.
-async fn selected_units(tx: &mut Transaction<'_, Sqlite>, project_id: i64, sel: &UnitSelection) -> Result<Vec<SelectedUnit>> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
+async fn selected_units(tx: &mut Transaction<'_, Db>, project_id: i64, sel: &UnitSelection) -> Result<Vec<SelectedUnit>> {
+    let mut qb = QueryBuilder::<Db>::new(
         "SELECT u.id, u.number, bl.name AS building_name, mb.name AS in_batch,
-                CASE WHEN EXISTS (SELECT 1 FROM contracts c WHERE c.unit_id = u.id AND c.status = 'live') THEN 1 ELSE 0 END AS sold
+                CASE WHEN EXISTS (SELECT 1 FROM contracts c WHERE c.unit_id = u.id AND c.status = 'live') THEN TRUE ELSE FALSE END AS sold
          FROM units u JOIN buildings bl ON bl.id = u.building_id
          LEFT JOIN move_in_units mu ON mu.unit_id = u.id LEFT JOIN move_in_batches mb ON mb.id = mu.batch_id
          WHERE u.project_id = ",
@@ -220,14 +212,14 @@ async fn selected_units(tx: &mut Transaction<'_, Sqlite>, project_id: i64, sel: 
                 unit_id: get(r, "id")?,
                 building_name: get(r, "building_name")?,
                 number: get(r, "number")?,
-                sold: get::<i64>(r, "sold")? != 0,
+                sold: get::<bool>(r, "sold")?,
                 in_batch: get(r, "in_batch")?,
             })
         })
         .collect()
 }
 
-fn batch_from(r: &SqliteRow) -> Result<Batch> {
+fn batch_from(r: &DbRow) -> Result<Batch> {
     Ok(Batch {
         id: get(r, "id")?,
         project_id: get(r, "project_id")?,
@@ -243,7 +235,7 @@ fn batch_from(r: &SqliteRow) -> Result<Batch> {
     })
 }
 
-pub(crate) fn slot_from(r: &SqliteRow) -> Result<Slot> {
+pub(crate) fn slot_from(r: &DbRow) -> Result<Slot> {
     Ok(Slot {
         id: get(r, "id")?,
         batch_id: get(r, "batch_id")?,

@@ -1,7 +1,10 @@
 //! Users (passwords arrive already hashed; hashing is the services' job).
 
-use crate::rows::{all, exec, optional};
-use crate::{audit, db_err, Actor, Store};
+use super::DbRow;
+use crate::types::{NewUser, UserRecord};
+use super::rows::{all, exec, optional};
+use crate::{db_err, Actor};
+use super::{audit, lock, Imp, Lock};
 use crate::{Error, Result};
 use domain::model::UserInfo;
 use domain::record::Entity;
@@ -9,21 +12,7 @@ use domain::role::Role;
 use domain::AppError;
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub password_hash: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct UserRecord {
-    pub info: UserInfo,
-    pub password_hash: String,
-}
-
-fn info(r: &sqlx::sqlite::SqliteRow) -> Result<UserInfo> {
+fn info(r: &DbRow) -> Result<UserInfo> {
     let role: String = r.try_get("role").map_err(db_err)?;
     Ok(UserInfo {
         id: r.try_get("id").map_err(db_err)?,
@@ -34,7 +23,7 @@ fn info(r: &sqlx::sqlite::SqliteRow) -> Result<UserInfo> {
     })
 }
 
-impl Store {
+impl Imp {
     /// People who can sign in (the command line's system account is not one).
     pub async fn count_users(&self) -> Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'")
@@ -45,7 +34,7 @@ impl Store {
 
     /// The account the `handover` command line writes as (it cannot sign in: its hash is `!`).
     pub async fn system_user(&self, username: &str, display_name: &str, role: Role, at: &str) -> Result<UserInfo> {
-        exec(sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, '!', 0, ?) ON CONFLICT (username) DO NOTHING")
+        exec(sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES ($1, $2, $3, '!', 0, $4) ON CONFLICT (username) DO NOTHING")
             .bind(username)
             .bind(display_name)
             .bind(role.as_str())
@@ -63,6 +52,10 @@ impl Store {
     /// Errors: `Conflict` when the user name is taken or (with `only_if_none`) a user exists.
     pub async fn create_user(&self, actor: &Actor, new: &NewUser, only_if_none: bool) -> Result<UserInfo> {
         let mut tx = self.write().await?;
+        // "Only if there is none yet" counts rows: two first starts at once would each count
+        // zero under READ COMMITTED (a row lock cannot lock a row not yet inserted), so the
+        // count is taken under the administrators' advisory lock; the second waits, then counts one.
+        lock(&mut tx, Lock::Admins).await?;
         if only_if_none {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash <> '!'")
                 .fetch_one(&mut *tx)
@@ -70,14 +63,14 @@ impl Store {
                 .map_err(db_err)?;
             domain::role::users::refuse_first_admin(n)?;
         }
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
             .bind(&new.username)
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
         domain::role::users::refuse_taken(&new.username, taken > 0)?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&new.username)
         .bind(&new.display_name)
@@ -108,7 +101,7 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
-        let q = sqlx::query("SELECT * FROM users WHERE username = ?").bind(username);
+        let q = sqlx::query("SELECT * FROM users WHERE username = $1").bind(username);
         optional(q, &self.pool, |r| {
             Ok(UserRecord {
                 info: info(r)?,
@@ -132,14 +125,18 @@ impl Store {
     /// Errors: `NotFound`; `Conflict` when it would leave no active administrator.
     pub async fn update_user(&self, actor: &Actor, id: i64, role: Role, active: bool, password_hash: Option<&str>) -> Result<UserInfo> {
         let mut tx = self.write().await?;
-        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+        // "An active administrator must remain" counts rows other desks may be changing: two
+        // administrators demoting each other at once would each still see the other. The
+        // administrators' advisory lock puts the second after the first, so it counts anew.
+        lock(&mut tx, Lock::Admins).await?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         let before = info(&row.ok_or(Error::NotFound(Entity::User))?)?;
         exec(
-            sqlx::query("UPDATE users SET role = ?, active = ?, password_hash = COALESCE(?, password_hash) WHERE id = ?")
+            sqlx::query("UPDATE users SET role = $1, active = $2, password_hash = COALESCE($3, password_hash) WHERE id = $4")
                 .bind(role.as_str())
                 .bind(i64::from(active))
                 .bind(password_hash)

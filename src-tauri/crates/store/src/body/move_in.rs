@@ -10,6 +10,7 @@
 //! by a unique rule, and every change to a unit's move-in state by a conditional update of its
 //! version.
 
+use super::Db;
 mod batches;
 mod board;
 mod bookings;
@@ -18,18 +19,14 @@ mod keys;
 mod settings;
 mod steps;
 
-pub use batches::BatchCreated;
-pub use settings::{Letterhead, LetterheadChange, SettingValue, StoredImage};
-pub use steps::MoveInRow;
 
 use sqlx::QueryBuilder;
-use sqlx::Sqlite;
 
 /// Append `col IN (?, ?, …)` binding `values`, or a false condition for an empty list (portable:
 /// an empty `IN ()` is SQLite-only).
-pub(crate) fn push_in<T>(qb: &mut QueryBuilder<Sqlite>, col: &str, values: &[T])
+pub(crate) fn push_in<T>(qb: &mut QueryBuilder<Db>, col: &str, values: &[T])
 where
-    T: Clone + for<'t> sqlx::Encode<'t, Sqlite> + sqlx::Type<Sqlite>,
+    T: Clone + for<'t> sqlx::Encode<'t, Db> + sqlx::Type<Db>,
 {
     if values.is_empty() {
         qb.push("1 = 0");

@@ -4,51 +4,26 @@
 //! (never a read followed by a write). The rules — which transitions, when a defect is overdue,
 //! what a scorecard counts — are in `domain::inspection`; refusals come back typed.
 
+use super::{Db, DbRow};
+use crate::types::InspectionRow;
 mod defects;
 mod plans;
 
-pub use plans::FloorPlan;
 
-use crate::rows::{code, exec, from_json, get, json, optional};
+use super::rows::{code, exec, from_json, get, json, optional};
 use crate::Result;
-use crate::{audit, db_err, Actor, Error, Store};
+use crate::{db_err, Actor, Error};
+use super::{audit, Imp};
 use domain::inspection::*;
 use domain::move_in::MeterReading;
 use domain::record::Entity;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Sqlite;
 
-/// An inspection row without its defects (the service adds them).
-#[derive(Debug, Clone)]
-pub struct InspectionRow {
-    pub inspection: Inspection,
-    pub signature: Option<Vec<u8>>,
-}
-
-/// A photo to attach: already written to the photo folder by the caller.
-#[derive(Debug, Clone)]
-pub struct NewPhoto {
-    pub hash: String,
-    pub file_name: String,
-    pub ext: String,
-    pub bytes: i64,
-}
-
-/// Filled by the service after validation.
-#[derive(Debug, Clone)]
-pub struct NewDefect {
-    pub project_id: i64,
-    pub unit_id: i64,
-    pub input: DefectInput,
-    pub photos: Vec<NewPhoto>,
-}
-
-impl Store {
+impl Imp {
     // ─────────────── templates ───────────────
 
     /// The latest version of a project's template for a unit type.
     pub async fn latest_template(&self, project_id: i64, unit_type: &str) -> Result<Option<Template>> {
-        let q = sqlx::query("SELECT * FROM inspection_templates WHERE project_id = ? AND unit_type = ? ORDER BY version DESC LIMIT 1")
+        let q = sqlx::query("SELECT * FROM inspection_templates WHERE project_id = $1 AND unit_type = $2 ORDER BY version DESC LIMIT 1")
             .bind(project_id)
             .bind(unit_type);
         optional(q, &self.pool, template_from).await
@@ -56,7 +31,7 @@ impl Store {
 
     /// Errors: `NotFound(Template)`.
     pub async fn template(&self, id: i64) -> Result<Template> {
-        let r = sqlx::query("SELECT * FROM inspection_templates WHERE id = ?")
+        let r = sqlx::query("SELECT * FROM inspection_templates WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -74,7 +49,7 @@ impl Store {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inspection_templates (project_id, unit_type, version, items, created_at, created_by)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(version), 0) + 1 FROM inspection_templates WHERE project_id = ?1 AND unit_type = ?2), ?3, ?4, ?5)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM inspection_templates WHERE project_id = $1 AND unit_type = $2), $3, $4, $5)
              RETURNING id",
         )
         .bind(t.project_id)
@@ -96,7 +71,7 @@ impl Store {
     pub async fn start_inspection(&self, actor: &Actor, unit_id: i64, kind: InspectionKind, template_id: i64) -> Result<i64> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO inspections (unit_id, kind, template_id, inspector, started_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO inspections (unit_id, kind, template_id, inspector, started_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(unit_id)
         .bind(kind.as_str())
@@ -125,7 +100,7 @@ impl Store {
         let r = sqlx::query(
             "SELECT i.*, t.items, t.version AS template_version, bl.name AS building_name, u.number AS unit_number FROM inspections i
              JOIN inspection_templates t ON t.id = i.template_id JOIN units u ON u.id = i.unit_id JOIN buildings bl ON bl.id = u.building_id
-             WHERE i.id = ?",
+             WHERE i.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -137,7 +112,7 @@ impl Store {
             inspection: Inspection {
                 id,
                 unit_id: get(&r, "unit_id")?,
-                unit_label: crate::rows::unit_label(&r)?,
+                unit_label: super::rows::unit_label(&r)?,
                 kind: code(&r, "kind", InspectionKind::parse)?,
                 template_id: get(&r, "template_id")?,
                 template_version: get(&r, "template_version")?,
@@ -157,7 +132,7 @@ impl Store {
     }
 
     pub async fn inspection_ids_of_unit(&self, unit_id: i64) -> Result<Vec<i64>> {
-        sqlx::query_scalar("SELECT id FROM inspections WHERE unit_id = ? ORDER BY id DESC")
+        sqlx::query_scalar("SELECT id FROM inspections WHERE unit_id = $1 ORDER BY id DESC")
             .bind(unit_id)
             .fetch_all(&self.pool)
             .await
@@ -170,7 +145,7 @@ impl Store {
     pub async fn update_inspection(&self, actor: &Actor, u: &InspectionUpdate) -> Result<()> {
         let mut tx = self.write().await?;
         let rows = exec(sqlx::query(
-            "UPDATE inspections SET outcomes = ?, meters = ?, remarks = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+            "UPDATE inspections SET outcomes = $1, meters = $2, remarks = $3, version = version + 1 WHERE id = $4 AND version = $5 AND completed_at IS NULL",
         )
         .bind(json(&u.outcomes)?)
         .bind(json(&u.meters)?)
@@ -189,7 +164,7 @@ impl Store {
         let mut tx = self.write().await?;
         let rows = exec(
             sqlx::query(
-                "UPDATE inspections SET signature = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+                "UPDATE inspections SET signature = $1, version = version + 1 WHERE id = $2 AND version = $3 AND completed_at IS NULL",
             )
             .bind(png)
             .bind(id)
@@ -210,7 +185,7 @@ impl Store {
         let mut tx = self.write().await?;
         let rows = exec(
             sqlx::query(
-                "UPDATE inspections SET completed_at = ?, version = version + 1 WHERE id = ? AND version = ? AND completed_at IS NULL",
+                "UPDATE inspections SET completed_at = $1, version = version + 1 WHERE id = $2 AND version = $3 AND completed_at IS NULL",
             )
             .bind(&actor.at)
             .bind(id)
@@ -226,7 +201,7 @@ impl Store {
 
 /// After a guarded update of an open inspection changed `rows`: nothing when it did, else why not
 /// (missing, completed, or changed since it was read).
-async fn why_unchanged(tx: &mut sqlx::Transaction<'_, Sqlite>, id: i64, rows: u64) -> Result<()> {
+async fn why_unchanged(tx: &mut sqlx::Transaction<'_, Db>, id: i64, rows: u64) -> Result<()> {
     if rows > 0 {
         return Ok(());
     }
@@ -238,8 +213,8 @@ async fn why_unchanged(tx: &mut sqlx::Transaction<'_, Sqlite>, id: i64, rows: u6
 }
 
 /// Whether the inspection is completed; `None` when there is no such inspection.
-async fn inspection_completed(tx: &mut sqlx::Transaction<'_, Sqlite>, id: i64) -> Result<Option<bool>> {
-    let done: Option<Option<String>> = sqlx::query_scalar("SELECT completed_at FROM inspections WHERE id = ?")
+async fn inspection_completed(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<Option<bool>> {
+    let done: Option<Option<String>> = sqlx::query_scalar("SELECT completed_at FROM inspections WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -247,7 +222,7 @@ async fn inspection_completed(tx: &mut sqlx::Transaction<'_, Sqlite>, id: i64) -
     Ok(done.map(|d| d.is_some()))
 }
 
-fn template_from(r: &SqliteRow) -> Result<Template> {
+fn template_from(r: &DbRow) -> Result<Template> {
     Ok(Template {
         id: get(r, "id")?,
         project_id: get(r, "project_id")?,
@@ -259,5 +234,3 @@ fn template_from(r: &SqliteRow) -> Result<Template> {
     })
 }
 
-#[cfg(test)]
-mod migration_tests;

@@ -1,25 +1,25 @@
 //! Reading rows: typed columns, stored codes, ISO dates and JSON columns, each failing as a typed
 //! error (`Corrupt`, naming the column) instead of a panic.
 
+use super::{Db, DbRow, DbArgs};
 use crate::{db_err, Error, Result};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Executor, Row, Sqlite};
+use sqlx::{Executor, Row};
 
 /// A statement with its bound values.
-pub(crate) type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+pub(crate) type Query<'q> = sqlx::query::Query<'q, Db, DbArgs>;
 
 /// Every row the query returns, each read by `read`.
-pub(crate) async fn all<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&SqliteRow) -> Result<T>) -> Result<Vec<T>>
+pub(crate) async fn all<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&DbRow) -> Result<T>) -> Result<Vec<T>>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Db>,
 {
     q.fetch_all(db).await.map_err(db_err)?.iter().map(read).collect()
 }
 
 /// The row the query returns, if there is one, read by `read`.
-pub(crate) async fn optional<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&SqliteRow) -> Result<T>) -> Result<Option<T>>
+pub(crate) async fn optional<'c, T, E>(q: Query<'_>, db: E, read: impl Fn(&DbRow) -> Result<T>) -> Result<Option<T>>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Db>,
 {
     q.fetch_optional(db).await.map_err(db_err)?.as_ref().map(read).transpose()
 }
@@ -27,30 +27,30 @@ where
 /// Run a statement; how many rows it changed.
 pub(crate) async fn exec<'c, E>(q: Query<'_>, db: E) -> Result<u64>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Db>,
 {
     Ok(q.execute(db).await.map_err(db_err)?.rows_affected())
 }
 
 /// A column of the row.
-pub(crate) fn get<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(r: &'r SqliteRow, col: &str) -> Result<T> {
+pub(crate) fn get<'r, T: sqlx::Decode<'r, Db> + sqlx::Type<Db>>(r: &'r DbRow, col: &str) -> Result<T> {
     r.try_get(col).map_err(db_err)
 }
 
 /// A stored code parsed into its enum.
-pub(crate) fn code<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn code<T>(r: &DbRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: String = get(r, col)?;
     parse(&s).ok_or_else(|| Error::Corrupt(format!("{col}（{s}）")))
 }
 
 /// An ISO date column.
-pub(crate) fn date(r: &SqliteRow, col: &str) -> Result<chrono::NaiveDate> {
+pub(crate) fn date(r: &DbRow, col: &str) -> Result<chrono::NaiveDate> {
     let s: String = get(r, col)?;
     chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| Error::Corrupt(format!("{col}（{s}）")))
 }
 
 /// A JSON text column.
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(r: &DbRow, col: &str) -> Result<T> {
     serde_json::from_str(&get::<String>(r, col)?).map_err(|_| Error::Corrupt(col.to_string()))
 }
 
@@ -61,11 +61,17 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
 
 /// The unit label ([`domain::unit_label::unit_label`]) from the row's `building_name` and
 /// `unit_number` columns; empty when the row has no unit (a public key).
-pub(crate) fn unit_label(r: &SqliteRow) -> Result<String> {
+pub(crate) fn unit_label(r: &DbRow) -> Result<String> {
     let building: Option<String> = get(r, "building_name")?;
     let number: Option<String> = get(r, "unit_number")?;
     Ok(match (building, number) {
         (Some(b), Some(n)) => domain::unit_label::unit_label(&b, &n),
         _ => String::new(),
     })
+}
+
+/// An integer column (BIGINT on both backends) as a narrower integer; out of range is `Corrupt`.
+pub(crate) fn int<T: TryFrom<i64>>(r: &DbRow, col: &str) -> Result<T> {
+    let v: i64 = get(r, col)?;
+    T::try_from(v).map_err(|_| Error::Corrupt(format!("{col}（{v}）")))
 }

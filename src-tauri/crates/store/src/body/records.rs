@@ -1,15 +1,16 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
-use crate::rows::{all, code, exec};
-use crate::{audit, db_err, not_stale, Actor, Store};
+use super::{Db, DbRow};
+use super::rows::{all, code, exec};
+use crate::{db_err, not_stale, Actor};
+use super::{audit, Imp};
 use crate::{Error, Result};
 use domain::amount::{from_hundredths, to_hundredths};
 use domain::model::*;
 use domain::record::Entity;
 use domain::{phone, AppError};
 use rust_decimal::Decimal;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Transaction};
 
 /// The unit columns with project and building names (a macro so it joins static SQL with `concat!`).
 macro_rules! unit_select {
@@ -19,11 +20,11 @@ macro_rules! unit_select {
 }
 pub(crate) use unit_select;
 
-fn opt_area(r: &SqliteRow, col: &str) -> Result<Option<Decimal>> {
+fn opt_area(r: &DbRow, col: &str) -> Result<Option<Decimal>> {
     Ok(r.try_get::<Option<i64>, _>(col).map_err(db_err)?.map(from_hundredths))
 }
 
-pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {
+pub(crate) fn unit_from(r: &DbRow) -> Result<Unit> {
     Ok(Unit {
         id: r.try_get("id").map_err(db_err)?,
         project_id: r.try_get("project_id").map_err(db_err)?,
@@ -35,7 +36,7 @@ pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {
             &r.try_get::<String, _>("building_name").map_err(db_err)?,
             &r.try_get::<String, _>("number").map_err(db_err)?,
         ),
-        floor: r.try_get("floor").map_err(db_err)?,
+        floor: super::rows::int(r, "floor")?,
         property_type: code(r, "property_type", PropertyType::parse)?,
         forecast_gross_area: from_hundredths(r.try_get("forecast_gross_area").map_err(db_err)?),
         forecast_internal_area: opt_area(r, "forecast_internal_area")?,
@@ -46,7 +47,7 @@ pub(crate) fn unit_from(r: &SqliteRow) -> Result<Unit> {
     })
 }
 
-fn buyer_from(r: &SqliteRow) -> Result<Buyer> {
+fn buyer_from(r: &DbRow) -> Result<Buyer> {
     Ok(Buyer {
         id: r.try_get("buyer_id").map_err(db_err)?,
         name: r.try_get("name").map_err(db_err)?,
@@ -58,7 +59,7 @@ fn buyer_from(r: &SqliteRow) -> Result<Buyer> {
 }
 
 /// Add the search/filter conditions of `q` to a query over `units u`.
-fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &UnitQuery) {
+fn push_filters(qb: &mut QueryBuilder<Db>, q: &UnitQuery) {
     qb.push(" WHERE 1=1");
     if let Some(p) = q.project_id {
         qb.push(" AND u.project_id = ").push_bind(p);
@@ -96,8 +97,8 @@ pub(crate) fn id_tail(id_number: &str) -> String {
 }
 
 /// Insert or refresh a buyer identified by (id type, id number); returns the id.
-pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
-    let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = ? AND id_number = ?")
+pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
+    let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = $1 AND id_number = $2")
         .bind(b.id_type.as_str())
         .bind(&b.id_number)
         .fetch_optional(&mut **tx)
@@ -108,7 +109,7 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
             let old = buyer_from(&r)?;
             if old.name != b.name || old.phone != b.phone || old.address != b.address {
                 exec(
-                    sqlx::query("UPDATE buyers SET name = ?, phone = ?, phone_tail = ?, address = ? WHERE id = ?")
+                    sqlx::query("UPDATE buyers SET name = $1, phone = $2, phone_tail = $3, address = $4 WHERE id = $5")
                         .bind(&b.name)
                         .bind(&b.phone)
                         .bind(phone::tail(&b.phone))
@@ -134,7 +135,7 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
         }
         None => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(&b.name)
             .bind(b.id_type.as_str())
@@ -156,7 +157,7 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Sqlite>, actor: &Actor
 ///
 /// Errors: `Conflict` on a duplicate number or when the unit already has a live contract.
 pub(crate) async fn insert_contract(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     actor: &Actor,
     c: &ContractInput,
     import_id: Option<i64>,
@@ -164,7 +165,7 @@ pub(crate) async fn insert_contract(
     check_contract_free(tx, c, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'live', ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'live', $9) RETURNING id",
     )
     .bind(&c.number)
     .bind(c.unit_id)
@@ -180,7 +181,7 @@ pub(crate) async fn insert_contract(
     .map_err(db_err)?;
     insert_parties(tx, actor, id, c, import_id).await?;
     exec(
-        sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE id = ? AND status = 'available'").bind(c.unit_id),
+        sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE id = $1 AND status = 'available'").bind(c.unit_id),
         &mut **tx,
     )
     .await?;
@@ -198,7 +199,7 @@ pub(crate) async fn insert_contract(
 }
 
 async fn insert_parties(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     actor: &Actor,
     contract_id: i64,
     c: &ContractInput,
@@ -207,7 +208,7 @@ async fn insert_parties(
     for (pos, p) in c.parties.iter().enumerate() {
         let buyer_id = upsert_buyer(tx, actor, &p.buyer, import_id).await?;
         exec(
-            sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES ($1, $2, $3, $4)")
                 .bind(contract_id)
                 .bind(i64::try_from(pos).unwrap_or(i64::MAX))
                 .bind(buyer_id)
@@ -221,15 +222,15 @@ async fn insert_parties(
 
 /// Read whether the number is taken or the unit has another live contract, and let the domain
 /// refuse (the unique indexes back this up against races).
-async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput, except: Option<i64>) -> Result<()> {
+async fn check_contract_free(tx: &mut Transaction<'_, Db>, c: &ContractInput, except: Option<i64>) -> Result<()> {
     let except = except.unwrap_or(-1);
-    let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE number = ? AND id <> ?")
+    let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE number = $1 AND id <> $2")
         .bind(&c.number)
         .bind(except)
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
-    let live: Option<String> = sqlx::query_scalar("SELECT number FROM contracts WHERE unit_id = ? AND status = 'live' AND id <> ?")
+    let live: Option<String> = sqlx::query_scalar("SELECT number FROM contracts WHERE unit_id = $1 AND status = 'live' AND id <> $2")
         .bind(c.unit_id)
         .bind(except)
         .fetch_optional(&mut **tx)
@@ -238,7 +239,7 @@ async fn check_contract_free(tx: &mut Transaction<'_, Sqlite>, c: &ContractInput
     Ok(domain::contract::refuse_taken(&c.number, dup.is_some(), live.as_deref())?)
 }
 
-impl Store {
+impl Imp {
     pub async fn projects(&self) -> Result<Vec<Project>> {
         all(
             sqlx::query("SELECT id, name, address FROM projects ORDER BY name"),
@@ -256,14 +257,14 @@ impl Store {
 
     pub async fn buildings(&self, project_id: i64) -> Result<Vec<Building>> {
         all(
-            sqlx::query("SELECT * FROM buildings WHERE project_id = ? ORDER BY name").bind(project_id),
+            sqlx::query("SELECT * FROM buildings WHERE project_id = $1 ORDER BY name").bind(project_id),
             &self.pool,
             |r| {
                 Ok(Building {
                     id: r.try_get("id").map_err(db_err)?,
                     project_id: r.try_get("project_id").map_err(db_err)?,
                     name: r.try_get("name").map_err(db_err)?,
-                    floors: r.try_get("floors").map_err(db_err)?,
+                    floors: super::rows::int(r, "floors")?,
                     has_elevator: r.try_get::<i64, _>("has_elevator").map_err(db_err)? != 0,
                 })
             },
@@ -275,10 +276,10 @@ impl Store {
     /// the services mask them), and the total count.
     pub async fn search_units(&self, q: &UnitQuery) -> Result<(Vec<(Unit, Option<String>, Vec<Buyer>)>, i64)> {
         let (limit, offset) = q.limits();
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM units u");
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM units u");
         push_filters(&mut count, q);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_err)?;
-        let mut qb = QueryBuilder::<Sqlite>::new(unit_select!());
+        let mut qb = QueryBuilder::<Db>::new(unit_select!());
         push_filters(&mut qb, q);
         qb.push(" ORDER BY u.project_id, u.building_id, u.number LIMIT ")
             .push_bind(limit)
@@ -289,7 +290,7 @@ impl Store {
         if units.is_empty() {
             return Ok((vec![], total));
         }
-        let mut pq = QueryBuilder::<Sqlite>::new(
+        let mut pq = QueryBuilder::<Db>::new(
             "SELECT c.unit_id, c.number AS contract_number, b.id AS buyer_id, b.* FROM contracts c
              JOIN contract_parties cp ON cp.contract_id = c.id JOIN buyers b ON b.id = cp.buyer_id
              WHERE c.status = 'live' AND c.unit_id IN (",
@@ -312,7 +313,7 @@ impl Store {
     }
 
     pub async fn unit(&self, id: i64) -> Result<Unit> {
-        let row = sqlx::query(concat!(unit_select!(), " WHERE u.id = ?"))
+        let row = sqlx::query(concat!(unit_select!(), " WHERE u.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -322,7 +323,7 @@ impl Store {
 
     /// Every contract of a unit (live first, then cancelled), with parties in order.
     pub async fn contracts_of_unit(&self, unit_id: i64) -> Result<Vec<Contract>> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE unit_id = ? ORDER BY status = 'live' DESC, id DESC")
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE unit_id = $1 ORDER BY status = 'live' DESC, id DESC")
             .bind(unit_id)
             .fetch_all(&self.pool)
             .await
@@ -335,13 +336,13 @@ impl Store {
     }
 
     pub async fn contract(&self, id: i64) -> Result<Contract> {
-        let r = sqlx::query("SELECT * FROM contracts WHERE id = ?")
+        let r = sqlx::query("SELECT * FROM contracts WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
             .ok_or(Error::NotFound(Entity::Contract))?;
-        let prow = sqlx::query("SELECT cp.share, b.id AS buyer_id, b.* FROM contract_parties cp JOIN buyers b ON b.id = cp.buyer_id WHERE cp.contract_id = ? ORDER BY cp.position")
+        let prow = sqlx::query("SELECT cp.share, b.id AS buyer_id, b.* FROM contract_parties cp JOIN buyers b ON b.id = cp.buyer_id WHERE cp.contract_id = $1 ORDER BY cp.position")
             .bind(id)
             .fetch_all(&self.pool)
             .await
@@ -394,8 +395,8 @@ impl Store {
         let mut tx = self.write().await?;
         check_contract_free(&mut tx, c, Some(id)).await?;
         let n = exec(sqlx::query(
-            "UPDATE contracts SET number = ?, signed_on = ?, total_price = ?, unit_price = ?, pricing_basis = ?, payment_method = ?, filing_status = ?, version = version + 1
-             WHERE id = ? AND version = ?",
+            "UPDATE contracts SET number = $1, signed_on = $2, total_price = $3, unit_price = $4, pricing_basis = $5, payment_method = $6, filing_status = $7, version = version + 1
+             WHERE id = $8 AND version = $9",
         )
         .bind(&c.number)
         .bind(c.signed_on.to_string())
@@ -407,7 +408,7 @@ impl Store {
         .bind(id)
         .bind(version), &mut *tx).await?;
         not_stale(n, domain::record::Entity::Contract)?;
-        exec(sqlx::query("DELETE FROM contract_parties WHERE contract_id = ?").bind(id), &mut *tx).await?;
+        exec(sqlx::query("DELETE FROM contract_parties WHERE contract_id = $1").bind(id), &mut *tx).await?;
         insert_parties(&mut tx, actor, id, c, None).await?;
         audit::write(
             &mut tx,
@@ -429,7 +430,7 @@ impl Store {
         let mut tx = self.write().await?;
         let n = exec(
             sqlx::query(
-                "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ? AND version = ? AND status = 'live'",
+                "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = $1 AND version = $2 AND status = 'live'",
             )
             .bind(id)
             .bind(version),
@@ -438,7 +439,7 @@ impl Store {
         .await?;
         not_stale(n, domain::record::Entity::Contract)?;
         exec(
-            sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold'")
+            sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = $1 AND status = 'sold'")
                 .bind(before.unit_id),
             &mut *tx,
         )
@@ -460,8 +461,8 @@ impl Store {
         let opt = |f: &str, v: Option<Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
         let mut tx = self.write().await?;
         let n = exec(sqlx::query(
-            "UPDATE units SET property_type = ?, status = ?, forecast_gross_area = ?, forecast_internal_area = ?, surveyed_gross_area = ?, surveyed_internal_area = ?, version = version + 1
-             WHERE id = ? AND version = ?",
+            "UPDATE units SET property_type = $1, status = $2, forecast_gross_area = $3, forecast_internal_area = $4, surveyed_gross_area = $5, surveyed_internal_area = $6, version = version + 1
+             WHERE id = $7 AND version = $8",
         )
         .bind(edit.property_type.as_str())
         .bind(edit.status.as_str())

@@ -1,41 +1,38 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
-use crate::records::{id_tail, unit_from, unit_select, upsert_buyer};
-use crate::rows::{all, exec};
-use crate::{audit, db_err, Actor, Store};
+use super::{Db, DbRow};
+use crate::types::ImportCheck;
+use super::records::{id_tail, unit_from, unit_select, upsert_buyer};
+use super::rows::{all, exec};
+use crate::{db_err, Actor};
+use super::{audit, lock, Imp, Lock};
 use crate::{Error, Result};
 use domain::amount::to_hundredths;
 use domain::import_check::{self, Existing, UndoBlock};
 use domain::model::{BuyerInput, ContractInput, ContractStatus, IdType, ImportRecord, Unit};
 use domain::record::Entity;
-use domain::sheet::{ImportPlan, RowError, UnitKey};
+use domain::sheet::{ImportPlan, UnitKey};
 use domain::AppError;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Transaction};
 use std::collections::{HashMap, HashSet};
-
-/// The result of checking a plan against the database.
-pub enum ImportCheck {
-    Written { import_id: i64, units: i64, contracts: i64 },
-    Refused(Vec<RowError>),
-}
 
 struct Places {
     projects: HashMap<String, i64>,
     buildings: HashMap<(i64, String), i64>,
 }
 
-async fn project_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, name: &str, import_id: i64) -> Result<i64> {
+async fn project_id(tx: &mut Transaction<'_, Db>, places: &mut Places, name: &str, import_id: i64) -> Result<i64> {
     if let Some(id) = places.projects.get(name) {
         return Ok(*id);
     }
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE name = ?")
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE name = $1")
         .bind(name)
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
     let id = match found {
         Some(id) => id,
-        None => sqlx::query_scalar("INSERT INTO projects (name, import_id) VALUES (?, ?) RETURNING id")
+        None => sqlx::query_scalar("INSERT INTO projects (name, import_id) VALUES ($1, $2) RETURNING id")
             .bind(name)
             .bind(import_id)
             .fetch_one(&mut **tx)
@@ -47,7 +44,7 @@ async fn project_id(tx: &mut Transaction<'_, Sqlite>, places: &mut Places, name:
 }
 
 async fn building_id(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     places: &mut Places,
     project: i64,
     name: &str,
@@ -59,7 +56,7 @@ async fn building_id(
     if let Some(id) = places.buildings.get(&key) {
         return Ok(*id);
     }
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM buildings WHERE project_id = ? AND name = ?")
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM buildings WHERE project_id = $1 AND name = $2")
         .bind(project)
         .bind(name)
         .fetch_optional(&mut **tx)
@@ -68,7 +65,7 @@ async fn building_id(
     let id = match found {
         Some(id) => id,
         None => sqlx::query_scalar(
-            "INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(project)
         .bind(name)
@@ -87,10 +84,10 @@ async fn building_id(
 const CHUNK: usize = 400;
 
 /// Existing units whose project is named in the plan, by key.
-async fn existing_units(tx: &mut Transaction<'_, Sqlite>, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
+async fn existing_units(tx: &mut Transaction<'_, Db>, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
     let mut out = HashMap::new();
     for chunk in projects.chunks(CHUNK) {
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let mut qb = QueryBuilder::<Db>::new(
             "SELECT u.id, p.name AS project, b.name AS building, u.number FROM units u JOIN buildings b ON b.id = u.building_id JOIN projects p ON p.id = u.project_id WHERE p.name IN (",
         );
         let mut sep = qb.separated(", ");
@@ -111,10 +108,10 @@ async fn existing_units(tx: &mut Transaction<'_, Sqlite>, projects: &[&str]) -> 
 }
 
 /// Which of `values` already exist in `column` of `table` (and match `extra`).
-async fn existing_values(tx: &mut Transaction<'_, Sqlite>, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
+async fn existing_values(tx: &mut Transaction<'_, Db>, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
     for chunk in values.chunks(CHUNK) {
-        let mut qb = QueryBuilder::<Sqlite>::new(select);
+        let mut qb = QueryBuilder::<Db>::new(select);
         let mut sep = qb.separated(", ");
         for v in chunk {
             sep.push_bind(v.clone());
@@ -126,7 +123,7 @@ async fn existing_values(tx: &mut Transaction<'_, Sqlite>, select: &'static str,
     Ok(out)
 }
 
-impl Store {
+impl Imp {
     /// Write a plan in one transaction. Every row is checked against the database first (unit
     /// already there, contract number taken, unit with a live contract, contract on an unknown
     /// unit); if any row fails, nothing is written and every failure comes back.
@@ -134,6 +131,12 @@ impl Store {
     /// Rows are written in multi-row statements (a 10,000-unit list is a few hundred statements).
     pub async fn apply_import(&self, actor: &Actor, file_name: &str, plan: &ImportPlan) -> Result<ImportCheck> {
         let mut tx = self.write().await?;
+        // The collision check reads thousands of rows and then writes: two imports at once would
+        // each miss the other's new projects, buildings and units, so imports (and undos) take
+        // turns under one advisory lock. A desk's write meanwhile is held off by the unique
+        // indexes (a contract number, a unit, a live contract): the later writer gets `Duplicate`
+        // and the import, all or nothing, leaves no partial rows.
+        lock(&mut tx, Lock::Import).await?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
 
         // 1. Check everything against the database: the store reads the facts, the domain decides.
@@ -156,7 +159,7 @@ impl Store {
             .collect();
         let live = existing_values(
             &mut tx,
-            "SELECT CAST(unit_id AS TEXT) FROM contracts WHERE status = 'live' AND unit_id IN (",
+            "SELECT CAST(unit_id AS TEXT) FROM contracts WHERE status = 'live' AND CAST(unit_id AS TEXT) IN (",
             &existing_ids,
         )
         .await?;
@@ -177,7 +180,7 @@ impl Store {
 
         // 2. Write: the import record, places, units.
         let import_id: i64 = sqlx::query_scalar(
-            "INSERT INTO imports (file_name, unit_count, contract_count, user_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO imports (file_name, unit_count, contract_count, user_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(file_name)
         .bind(count(plan.units.len()))
@@ -207,7 +210,7 @@ impl Store {
             ));
         }
         for chunk in rows.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
+            let mut qb = QueryBuilder::<Db>::new(
                 "INSERT INTO units (project_id, building_id, number, floor, property_type, forecast_gross_area, forecast_internal_area, surveyed_gross_area, surveyed_internal_area, status, import_id) ",
             );
             qb.push_values(chunk, |mut q, (p, b, u, fg, fi, sg, si)| {
@@ -240,7 +243,7 @@ impl Store {
             })
             .collect();
         let mut audit_lines: Vec<audit::Line> = Vec::with_capacity(plan.units.len() + plan.contracts.len() + 1);
-        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = ?")
+        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = $1")
             .bind(import_id)
             .fetch_all(&mut *tx)
             .await
@@ -265,7 +268,7 @@ impl Store {
             .flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.clone()))
             .collect();
         for chunk in id_numbers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new("SELECT id, id_type, id_number FROM buyers WHERE id_number IN (");
+            let mut qb = QueryBuilder::<Db>::new("SELECT id, id_type, id_number FROM buyers WHERE id_number IN (");
             let mut sep = qb.separated(", ");
             for v in chunk {
                 sep.push_bind(v.clone());
@@ -289,7 +292,7 @@ impl Store {
             }
         }
         for chunk in new_buyers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
+            let mut qb = QueryBuilder::<Db>::new(
                 "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ",
             );
             qb.push_values(chunk, |mut q, b| {
@@ -304,7 +307,7 @@ impl Store {
             });
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
-        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = ?")
+        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = $1")
             .bind(import_id)
             .fetch_all(&mut *tx)
             .await
@@ -328,7 +331,7 @@ impl Store {
             ));
         }
         for chunk in contract_rows.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
+            let mut qb = QueryBuilder::<Db>::new(
                 "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id) ",
             );
             qb.push_values(chunk, |mut q, (unit_id, c, total, unit)| {
@@ -346,7 +349,7 @@ impl Store {
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         let mut contract_ids: HashMap<String, i64> = HashMap::new();
-        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = ?")
+        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = $1")
             .bind(import_id)
             .fetch_all(&mut *tx)
             .await
@@ -379,13 +382,13 @@ impl Store {
             ));
         }
         for chunk in parties.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO contract_parties (contract_id, position, buyer_id, share) ");
+            let mut qb = QueryBuilder::<Db>::new("INSERT INTO contract_parties (contract_id, position, buyer_id, share) ");
             qb.push_values(chunk, |mut q, (c, pos, b, share)| {
                 q.push_bind(*c).push_bind(*pos).push_bind(*b).push_bind(*share);
             });
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
-        exec(sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE status = 'available' AND id IN (SELECT unit_id FROM contracts WHERE import_id = ?)")
+        exec(sqlx::query("UPDATE units SET status = 'sold', version = version + 1 WHERE status = 'available' AND id IN (SELECT unit_id FROM contracts WHERE import_id = $1)")
             .bind(import_id), &mut *tx).await?;
 
         let summary = serde_json::json!({ "file_name": file_name, "units": plan.units.len(), "contracts": plan.contracts.len() });
@@ -405,7 +408,10 @@ impl Store {
     /// (a contract signed on an imported unit) depend on it.
     pub async fn undo_import(&self, actor: &Actor, import_id: i64) -> Result<()> {
         let mut tx = self.write().await?;
-        let undone: Option<Option<String>> = sqlx::query_scalar("SELECT undone_at FROM imports WHERE id = ?")
+        // Takes turns with imports (see `apply_import`); a contract signed on an imported unit at
+        // the same moment is settled by the foreign keys (the later writer gets `Reference`).
+        lock(&mut tx, Lock::Import).await?;
+        let undone: Option<Option<String>> = sqlx::query_scalar("SELECT undone_at FROM imports WHERE id = $1")
             .bind(import_id)
             .fetch_optional(&mut *tx)
             .await
@@ -416,7 +422,7 @@ impl Store {
             Some(None) => {}
         }
         let foreign: Option<String> = sqlx::query_scalar(
-            "SELECT c.number FROM contracts c JOIN units u ON u.id = c.unit_id WHERE u.import_id = ? AND (c.import_id IS NULL OR c.import_id <> ?) LIMIT 1",
+            "SELECT c.number FROM contracts c JOIN units u ON u.id = c.unit_id WHERE u.import_id = $1 AND (c.import_id IS NULL OR c.import_id <> $2) LIMIT 1",
         )
         .bind(import_id)
         .bind(import_id)
@@ -427,7 +433,7 @@ impl Store {
             return Err(UndoBlock::LaterContract { number: n }.refusal().into());
         }
         let quoted: Option<String> =
-            sqlx::query_scalar("SELECT c.number FROM fee_quotes q JOIN contracts c ON c.id = q.contract_id WHERE c.import_id = ? LIMIT 1")
+            sqlx::query_scalar("SELECT c.number FROM fee_quotes q JOIN contracts c ON c.id = q.contract_id WHERE c.import_id = $1 LIMIT 1")
                 .bind(import_id)
                 .fetch_optional(&mut *tx)
                 .await
@@ -435,7 +441,7 @@ impl Store {
         if let Some(n) = quoted {
             return Err(UndoBlock::SavedQuote { number: n }.refusal().into());
         }
-        let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = ?")
+        let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE import_id = $1")
             .bind(import_id)
             .fetch_all(&mut *tx)
             .await
@@ -452,7 +458,7 @@ impl Store {
             )
             .await?;
         }
-        let units: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(concat!(unit_select!(), " WHERE u.import_id = ?"))
+        let units: Vec<DbRow> = sqlx::query(concat!(unit_select!(), " WHERE u.import_id = $1"))
             .bind(import_id)
             .fetch_all(&mut *tx)
             .await
@@ -463,33 +469,33 @@ impl Store {
         }
         // Units of this import whose contracts were imported too: restore statuses of pre-existing units.
         let restore: Vec<i64> = sqlx::query_scalar(
-            "SELECT unit_id FROM contracts WHERE import_id = ?1 AND unit_id NOT IN (SELECT id FROM units WHERE import_id = ?1)",
+            "SELECT unit_id FROM contracts WHERE import_id = $1 AND unit_id NOT IN (SELECT id FROM units WHERE import_id = $1)",
         )
         .bind(import_id)
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
         for q in [
-            "DELETE FROM contract_parties WHERE contract_id IN (SELECT id FROM contracts WHERE import_id = ?1)",
-            "DELETE FROM contracts WHERE import_id = ?1",
-            "DELETE FROM units WHERE import_id = ?1",
+            "DELETE FROM contract_parties WHERE contract_id IN (SELECT id FROM contracts WHERE import_id = $1)",
+            "DELETE FROM contracts WHERE import_id = $1",
+            "DELETE FROM units WHERE import_id = $1",
             // A buyer, building or project still used by another import's rows passes to that
             // import (not to none), so undoing that one later removes it too.
-            "DELETE FROM buyers WHERE import_id = ?1 AND id NOT IN (SELECT buyer_id FROM contract_parties)",
-            "UPDATE buyers SET import_id = (SELECT MIN(c.import_id) FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id WHERE cp.buyer_id = buyers.id) WHERE import_id = ?1",
-            "DELETE FROM buildings WHERE import_id = ?1 AND id NOT IN (SELECT building_id FROM units)",
-            "UPDATE buildings SET import_id = (SELECT MIN(u.import_id) FROM units u WHERE u.building_id = buildings.id) WHERE import_id = ?1",
-            "DELETE FROM projects WHERE import_id = ?1 AND id NOT IN (SELECT project_id FROM buildings)",
-            "UPDATE projects SET import_id = (SELECT MIN(b.import_id) FROM buildings b WHERE b.project_id = projects.id) WHERE import_id = ?1",
+            "DELETE FROM buyers WHERE import_id = $1 AND id NOT IN (SELECT buyer_id FROM contract_parties)",
+            "UPDATE buyers SET import_id = (SELECT MIN(c.import_id) FROM contract_parties cp JOIN contracts c ON c.id = cp.contract_id WHERE cp.buyer_id = buyers.id) WHERE import_id = $1",
+            "DELETE FROM buildings WHERE import_id = $1 AND id NOT IN (SELECT building_id FROM units)",
+            "UPDATE buildings SET import_id = (SELECT MIN(u.import_id) FROM units u WHERE u.building_id = buildings.id) WHERE import_id = $1",
+            "DELETE FROM projects WHERE import_id = $1 AND id NOT IN (SELECT project_id FROM buildings)",
+            "UPDATE projects SET import_id = (SELECT MIN(b.import_id) FROM buildings b WHERE b.project_id = projects.id) WHERE import_id = $1",
         ] {
             exec(sqlx::query(q).bind(import_id), &mut *tx).await?;
         }
         for unit_id in restore {
-            exec(sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = ? AND status = 'sold' AND id NOT IN (SELECT unit_id FROM contracts WHERE status = 'live')")
+            exec(sqlx::query("UPDATE units SET status = 'available', version = version + 1 WHERE id = $1 AND status = 'sold' AND id NOT IN (SELECT unit_id FROM contracts WHERE status = 'live')")
                 .bind(unit_id), &mut *tx).await?;
         }
         exec(
-            sqlx::query("UPDATE imports SET undone_at = ?, undone_by = ? WHERE id = ?")
+            sqlx::query("UPDATE imports SET undone_at = $1, undone_by = $2 WHERE id = $3")
                 .bind(&actor.at)
                 .bind(actor.user_id)
                 .bind(import_id),

@@ -1,21 +1,16 @@
 //! Floor plans (one image per project and unit type, for pinning defects) and a project's
 //! responsible parties (an ordered list), each in its own table keyed to the project.
 
-use crate::rows::{exec, get, optional};
+use crate::types::FloorPlan;
+use super::super::rows::{exec, get, optional};
 use crate::Result;
-use crate::{audit, db_err, Actor, Store};
+use crate::{db_err, Actor};
+use super::super::{audit, Imp};
 
-/// A stored floor plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FloorPlan {
-    pub file_name: String,
-    pub image: Vec<u8>,
-}
-
-impl Store {
+impl Imp {
     /// The floor plan of a project's unit type, if one is set.
     pub async fn floor_plan(&self, project_id: i64, unit_type: &str) -> Result<Option<FloorPlan>> {
-        let q = sqlx::query("SELECT file_name, image FROM floor_plans WHERE project_id = ? AND unit_type = ?")
+        let q = sqlx::query("SELECT file_name, image FROM floor_plans WHERE project_id = $1 AND unit_type = $2")
             .bind(project_id)
             .bind(unit_type);
         optional(q, &self.pool, |r| {
@@ -35,7 +30,7 @@ impl Store {
         match plan {
             Some(p) => {
                 exec(sqlx::query(
-                    "INSERT INTO floor_plans (project_id, unit_type, file_name, image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+                    "INSERT INTO floor_plans (project_id, unit_type, file_name, image, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (project_id, unit_type) DO UPDATE SET file_name = excluded.file_name, image = excluded.image,
                      updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                 )
@@ -48,7 +43,7 @@ impl Store {
             }
             None => {
                 exec(
-                    sqlx::query("DELETE FROM floor_plans WHERE project_id = ? AND unit_type = ?")
+                    sqlx::query("DELETE FROM floor_plans WHERE project_id = $1 AND unit_type = $2")
                         .bind(project_id)
                         .bind(unit_type),
                     &mut *tx,
@@ -67,7 +62,7 @@ impl Store {
 
     /// A project's responsible parties in their order (empty while none is saved).
     pub async fn defect_parties(&self, project_id: i64) -> Result<Vec<String>> {
-        sqlx::query_scalar("SELECT name FROM defect_parties WHERE project_id = ? ORDER BY position")
+        sqlx::query_scalar("SELECT name FROM defect_parties WHERE project_id = $1 ORDER BY position")
             .bind(project_id)
             .fetch_all(&self.pool)
             .await
@@ -80,19 +75,19 @@ impl Store {
     /// Errors: `Duplicate(PartyName)` for a name listed twice; `Reference` for an unknown project.
     pub async fn set_defect_parties(&self, actor: &Actor, project_id: i64, parties: &[String]) -> Result<()> {
         let mut tx = self.write().await?;
-        let before: Vec<String> = sqlx::query_scalar("SELECT name FROM defect_parties WHERE project_id = ? ORDER BY position")
+        let before: Vec<String> = sqlx::query_scalar("SELECT name FROM defect_parties WHERE project_id = $1 ORDER BY position")
             .bind(project_id)
             .fetch_all(&mut *tx)
             .await
             .map_err(db_err)?;
         exec(
-            sqlx::query("DELETE FROM defect_parties WHERE project_id = ?").bind(project_id),
+            sqlx::query("DELETE FROM defect_parties WHERE project_id = $1").bind(project_id),
             &mut *tx,
         )
         .await?;
         for (position, name) in (1_i64..).zip(parties) {
             exec(
-                sqlx::query("INSERT INTO defect_parties (project_id, position, name) VALUES (?, ?, ?)")
+                sqlx::query("INSERT INTO defect_parties (project_id, position, name) VALUES ($1, $2, $3)")
                     .bind(project_id)
                     .bind(position)
                     .bind(name),

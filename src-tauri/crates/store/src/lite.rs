@@ -1,0 +1,115 @@
+//! The SQLite backend: one file (WAL, foreign keys on) or a private in-memory database. The SQL of
+//! [`body`] is mounted here with the SQLite types; what SQLite spells differently is below.
+
+use crate::{db_err, Error, OpenReport, Result, MIGRATIONS_SQLITE};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(crate) type Db = sqlx::Sqlite;
+pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
+pub(crate) type DbArgs = sqlx::sqlite::SqliteArguments;
+
+/// `SELECT … FOR UPDATE` has no SQLite spelling and needs none: a write transaction begins with
+/// `BEGIN IMMEDIATE`, which already holds the database's one write lock.
+#[allow(unused_macros)]
+macro_rules! for_update {
+    () => {
+        ""
+    };
+}
+
+/// Writes of one kind that must not interleave (see [`crate::pg::lock`]). SQLite already runs
+/// one write transaction at a time, so there is nothing to take.
+pub(crate) async fn lock(_tx: &mut sqlx::Transaction<'_, Db>, _what: Lock) -> Result<()> {
+    Ok(())
+}
+
+pub(crate) use crate::Lock;
+
+#[path = "body/mod.rs"]
+pub(crate) mod body;
+
+pub(crate) struct Imp {
+    pub(crate) pool: SqlitePool,
+}
+
+impl Imp {
+    /// Open (creating if missing) the SQLite database at `path`, back it up if a migration is
+    /// pending, and migrate it.
+    pub(crate) async fn open(path: &Path) -> Result<(Imp, OpenReport)> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("{}：{e}", dir.display())))?;
+        }
+        let existed = path.exists();
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
+        let imp = Imp { pool };
+        let mut report = OpenReport::default();
+        let applied = imp.applied_versions().await?;
+        crate::refuse_newer(&applied)?;
+        let pending = MIGRATIONS_SQLITE.iter().filter(|m| !applied.contains(&m.version)).count();
+        if existed && pending > 0 && !applied.is_empty() {
+            let last = applied.iter().max().copied().unwrap_or(0);
+            let backup = path.with_extension(format!("pre-migration-v{last}.bak"));
+            let _ = std::fs::remove_file(&backup);
+            sqlx::query("VACUUM INTO $1")
+                .bind(backup.to_string_lossy().to_string())
+                .execute(&imp.pool)
+                .await
+                .map_err(db_err)?;
+            report.backup = Some(backup);
+        }
+        MIGRATIONS_SQLITE.run(&imp.pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
+        report.applied = pending;
+        Ok((imp, report))
+    }
+
+    /// A private in-memory database, migrated (tests and benchmarks).
+    pub(crate) async fn open_in_memory() -> Result<Imp> {
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(db_err)?
+            .foreign_keys(true);
+        // One connection: every connection to :memory: is its own database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
+        MIGRATIONS_SQLITE.run(&pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
+        Ok(Imp { pool })
+    }
+
+    async fn applied_versions(&self) -> Result<Vec<i64>> {
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='_sqlx_migrations'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if exists == 0 {
+            return Ok(vec![]);
+        }
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    /// Begin a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the start, so two
+    /// desks (or the app and the CLI) writing at once wait on the busy timeout in turn, instead of
+    /// one failing with "database is locked" when both try to upgrade a read transaction.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, Db>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+    }
+}
