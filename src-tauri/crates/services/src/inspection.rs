@@ -1,10 +1,9 @@
 //! Inspection services: checklist templates, inspections walked with the owner, defects with
 //! photos routed through their workflow, scorecards, and the 交房验收单 / 整改通知单.
 //!
-//! Photos are files in `<data folder>/photos/<sha256>.<ext>`, with a 240-pixel JPEG thumbnail
-//! beside them (`<sha256>.thumb.jpg`). A file is written before the transaction that references
-//! it; if the transaction fails, files that this call created are removed again, so nothing is
-//! left orphaned and nothing already referenced is lost.
+//! Photos are stored in the database (stored once per SHA-256 of their content, with a 240-pixel
+//! JPEG thumbnail), in the same transaction as the defect they belong to: every desk of an office
+//! sees them, and a refused defect leaves no photo behind.
 //!
 //! The rules are `domain::inspection`'s; these services check the role, read the rows, apply the
 //! rules on the office's "today", write through the store and attach what the views show.
@@ -23,7 +22,6 @@ use domain::inspection::*;
 use domain::role::{Permission, Session};
 use domain::{AppError, Result};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 use ts_rs::TS;
 
 /// A template with a flag saying whether it is the built-in default (not yet saved).
@@ -46,13 +44,6 @@ impl TemplateView {
 }
 
 impl Services {
-    fn photo_dir(&self) -> Result<&Path> {
-        self.files
-            .as_deref()
-            .map(|d| d.as_path())
-            .ok_or_else(|| AppError::internal("照片目录未配置"))
-    }
-
     /// The latest template for the project and unit type, or the handbook default.
     pub async fn inspection_template(&self, s: &Session, project_id: i64, unit_type: &str) -> Result<TemplateView> {
         s.require(Permission::ViewRecords)?;

@@ -21,7 +21,7 @@ struct World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
-    let services = fresh().await.with_photo_dir(&dir.path().join("photos"));
+    let services = fresh().await;
     let admin = first_admin(&services).await;
     let engineer = user(&services, &admin, "engineer", Role::Clerk).await;
     let fitter = user(&services, &admin, "fitter", Role::Clerk).await;
@@ -57,6 +57,26 @@ async fn world() -> World {
 async fn start(w: &World, kind: InspectionKind) -> Inspection {
     let start = InspectionStart { unit_id: w.unit_id, kind };
     w.services.start_inspection(&w.engineer, &start).await.expect("start")
+}
+
+/// The distinct photos the project's defects hold (a photo is stored only with its defect, in one
+/// transaction, so this is every photo stored).
+async fn photo_rows(w: &World) -> usize {
+    let all = DefectQuery {
+        project_id: w.project_id,
+        ..Default::default()
+    };
+    let mut ids: Vec<i64> = w
+        .services
+        .defects(&w.engineer, &all)
+        .await
+        .expect("defects")
+        .iter()
+        .flat_map(|d| d.record.photos.iter().map(|p| p.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 fn photo(w: &World, name: &str, bytes: &[u8]) -> String {
@@ -97,7 +117,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     input.inspection_id = i.id;
     let err = d.raise_defect(e, &input).await.expect_err("photo required");
     assert_eq!(err.field.as_deref(), Some("photo_paths"));
-    // A non-image, and a corrupt PNG: refused by name; no file left in the photo folder.
+    // A non-image, and a corrupt PNG: refused by name; no photo stored.
     for (name, bytes, why) in [
         ("a.txt", &b"hello"[..], "不是 JPEG 或 PNG"),
         ("b.png", &PNG[..PNG.len() / 2], "已损坏"),
@@ -106,12 +126,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         let err = d.raise_defect(e, &input).await.expect_err(why);
         assert!(err.message.contains(why), "{}", err.message);
     }
-    let photos_dir = w.dir.path().join("photos");
-    assert_eq!(
-        std::fs::read_dir(&photos_dir).map(|r| r.count()).unwrap_or(0),
-        0,
-        "nothing orphaned"
-    );
+    assert_eq!(photo_rows(&w).await, 0, "nothing stored");
     input.photo_paths = vec![photo(&w, "wall.png", PNG)];
     let wall = d.raise_defect(e, &input).await.expect("raised");
     assert_eq!(
@@ -119,25 +134,22 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         (DefectStatus::Pending, "2026-11-30")
     );
     assert_eq!(wall.record.photos.len(), 1);
-    assert_eq!(
-        std::fs::read_dir(&photos_dir).expect("dir").count(),
-        2,
-        "the photo and its thumbnail"
-    );
+    assert_eq!(photo_rows(&w).await, 1, "the photo with its thumbnail");
     assert!(d
         .defect_photo(e, wall.record.photos[0].id, true)
         .await
         .expect("thumb")
         .starts_with("data:image/jpeg;base64,"));
+    // The photo itself comes back byte for byte from the database (no file beside it is read).
+    use base64::Engine;
+    let full = d.defect_photo(e, wall.record.photos[0].id, false).await.expect("photo");
+    let b64 = full.strip_prefix("data:image/png;base64,").expect("a PNG data URL");
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(b64).expect("base64"), PNG);
     // The same item again while open: refused; the photo it would have added is not left behind.
     input.photo_paths = vec![photo(&w, "other.png", &[PNG, b"trailing bytes make another hash"].concat())];
     let err = d.raise_defect(e, &input).await.expect_err("duplicate");
     assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("item")));
-    assert_eq!(
-        std::fs::read_dir(&photos_dir).expect("dir").count(),
-        2,
-        "the failed transaction's new photo was removed"
-    );
+    assert_eq!(photo_rows(&w).await, 1, "the refused defect's photo was not stored");
     // A second defect on an item without a photo requirement.
     let door = d
         .raise_defect(
@@ -213,7 +225,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     let open = d.defects(e, &open).await.expect("open");
     assert_eq!(open.iter().map(|x| x.record.id).collect::<Vec<_>>(), [door.record.id]);
     // Later, the minor door defect (15 days) is overdue.
-    let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00")).with_photo_dir(&photos_dir);
+    let later = Services::new(d.store().clone(), at("2026-12-20T10:00:00+08:00"));
     let overdue = DefectQuery {
         overdue_only: true,
         ..of_project
@@ -273,7 +285,6 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
         )
         .await
         .expect("results");
-    use base64::Engine;
     i = d
         .sign_inspection(e, i.id, i.version, &base64::engine::general_purpose::STANDARD.encode(PNG))
         .await

@@ -37,9 +37,6 @@ pub struct Services {
     clock: Clock,
     /// Fee rules in force: the shipped files plus finance's latest edits (replaced on each edit).
     rules: Arc<std::sync::RwLock<Arc<::fees::rules::RuleBook>>>,
-    /// Where defect photos are kept (`<database folder>/photos`); none for in-memory databases
-    /// unless set with [`Services::with_photo_dir`].
-    files: Option<Arc<std::path::PathBuf>>,
     /// The office's time zone (a setting; read at open, replaced when an administrator sets it).
     zone: Arc<std::sync::RwLock<Tz>>,
 }
@@ -55,24 +52,18 @@ impl Services {
             store,
             clock,
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
-            files: None,
             zone: Arc::new(std::sync::RwLock::new(domain::office_time::DEFAULT_ZONE)),
         }
     }
 
-    /// Keep defect photos in `dir`.
-    pub fn with_photo_dir(mut self, dir: &Path) -> Self {
-        self.files = Some(Arc::new(dir.to_path_buf()));
-        self
-    }
-
-    /// Open the database file (created and migrated if needed) with the system clock.
+    /// Open the records (a SQLite file, created and migrated if needed, or a PostgreSQL URL) with
+    /// the system clock.
     ///
-    /// Errors: as [`Store::open`].
-    pub async fn open(path: &Path) -> domain::Result<Services> {
-        let (store, _) = Store::open(path).await?;
-        let photos = path.parent().unwrap_or(Path::new(".")).join("photos");
-        let services = Services::new(store, system_clock()).with_photo_dir(&photos);
+    /// Errors: as [`Store::open_at`] (a bad URL, an unreachable server or a refused password name
+    /// the field `db`).
+    pub async fn open(db: impl Into<store::Location>) -> domain::Result<Services> {
+        let (store, _) = Store::open_at(&db.into()).await?;
+        let services = Services::new(store, system_clock());
         services.load_rules().await?;
         services.load_zone().await?;
         Ok(services)

@@ -49,11 +49,11 @@ mod tests {
     use crate::{NewUserRequest, Services};
     use domain::role::Role;
     use domain::ErrorCode;
-    use store::Store;
 
     #[tokio::test]
     async fn today_comes_from_the_office_time_zone() {
-        let services = Services::in_memory(at("2026-12-01T23:30:00Z")).await.expect("services");
+        let services = Services::new(crate::test_support::test_store().await, at("2026-12-01T23:30:00Z"));
+        services.load_zone().await.expect("zone");
         let s = admin(&services).await;
         let t = services.office_today(&s).await.expect("today");
         assert_eq!(t.date.to_string(), "2026-12-02", "07:30 in Shanghai is already the 2nd");
@@ -79,7 +79,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_an_administrator_sets_a_known_zone() {
-        let services = Services::new(Store::open_in_memory().await.expect("store"), at("2026-12-01T23:30:00Z"));
+        let services = Services::new(crate::test_support::test_store().await, at("2026-12-01T23:30:00Z"));
         let s = admin(&services).await;
         let e = services.set_office_time_zone(&s, "Asia/Beijing").await.expect_err("unknown");
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some("time_zone")));

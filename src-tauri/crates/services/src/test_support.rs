@@ -13,9 +13,23 @@ pub(crate) fn at(instant: &'static str) -> Clock {
     Arc::new(move || DateTime::parse_from_rfc3339(instant).expect("instant").to_utc())
 }
 
-/// Services on a new in-memory database, at [`NOW`].
+/// Services on a new database, at [`NOW`]: in memory (SQLite), or with
+/// `HANDOVER_TEST_STORE=postgres` a fresh database on the server of `HANDOVER_TEST_PG` (CI runs
+/// the services tests both ways).
 pub(crate) async fn fresh() -> Services {
-    Services::new(Store::open_in_memory().await.expect("store"), at(NOW))
+    Services::new(test_store().await, at(NOW))
+}
+
+/// A new, migrated store of the backend the run asks for (see [`fresh`]).
+pub(crate) async fn test_store() -> Store {
+    match std::env::var("HANDOVER_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            let url = store::testing::pg_url().expect("HANDOVER_TEST_STORE=postgres needs HANDOVER_TEST_PG (bash .ci/pg.sh …)");
+            store::testing::pg_fresh(&url).await.1
+        }
+        Ok("sqlite") | Err(_) => Store::open_in_memory().await.expect("store"),
+        Ok(other) => panic!("HANDOVER_TEST_STORE={other}: sqlite or postgres"),
+    }
 }
 
 /// Create the first admin ("admin" / "correct horse") and sign them in.

@@ -19,6 +19,8 @@ mod lite;
 mod pg;
 mod types;
 
+pub mod testing;
+
 pub use error::{Error, Result};
 pub use types::*;
 
@@ -288,8 +290,7 @@ forward! {
     fn sign_inspection(&self, actor: &Actor, id: i64, version: i64, png: &[u8]) -> Result<()>;
     fn complete_inspection(&self, actor: &Actor, id: i64, version: i64) -> Result<()>;
     fn raise_defect(&self, actor: &Actor, d: &NewDefect) -> Result<i64>;
-    fn photo_known(&self, hash: &str) -> Result<bool>;
-    fn photo(&self, id: i64) -> Result<(String, String)>;
+    fn photo(&self, id: i64, thumbnail: bool) -> Result<(String, Option<Vec<u8>>)>;
     fn move_defect(&self, actor: &Actor, id: i64, version: i64, step: &DefectStep) -> Result<()>;
     fn defects(&self, f: &DefectFilter) -> Result<Vec<DefectRecord>>;
     fn defect(&self, id: i64) -> Result<DefectRecord>;

@@ -74,6 +74,9 @@ impl Imp {
         }
         MIGRATIONS_SQLITE.run(&imp.pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
         report.applied = pending;
+        if let Some(dir) = path.parent() {
+            imp.move_photo_files_in(&dir.join("photos")).await?;
+        }
         Ok((imp, report))
     }
 
@@ -104,6 +107,43 @@ impl Imp {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)
+    }
+
+    /// Migration 0008's file half: photos that earlier versions kept as files beside the database
+    /// (`photos/<hash>.<ext>`, `photos/<hash>.thumb.jpg`) are read into their rows, so the
+    /// database alone holds them (and `db copy` takes them to the server). A file whose content
+    /// does not match its hash, or that is gone, is skipped (the row keeps NULL: "missing");
+    /// the files themselves are left where they are. Returns how many photos moved in.
+    pub(crate) async fn move_photo_files_in(&self, folder: &Path) -> Result<usize> {
+        use sha2::{Digest, Sha256};
+        let waiting: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, hash, ext FROM photos WHERE content IS NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if waiting.is_empty() || !folder.is_dir() {
+            return Ok(0);
+        }
+        let mut tx = self.write().await?;
+        let mut moved = 0;
+        for (id, hash, ext) in waiting {
+            let Ok(content) = std::fs::read(folder.join(format!("{hash}.{ext}"))) else {
+                continue;
+            };
+            if format!("{:x}", Sha256::digest(&content)) != hash {
+                continue;
+            }
+            let thumbnail = std::fs::read(folder.join(format!("{hash}.thumb.jpg"))).ok();
+            sqlx::query("UPDATE photos SET content = $1, thumbnail = COALESCE(thumbnail, $2) WHERE id = $3 AND content IS NULL")
+                .bind(content)
+                .bind(thumbnail)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            moved += 1;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(moved)
     }
 
     /// Begin a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the start, so two

@@ -2,9 +2,9 @@
 
 use domain::inspection::{DefectInput, Inspection};
 use domain::model::UserInfo;
-use domain::sheet::RowError;
 use domain::move_in::MoveInStatus;
 use domain::role::Role;
+use domain::sheet::RowError;
 use serde::{Deserialize, Serialize};
 
 /// An inspection row without its defects (the service adds them).
@@ -14,13 +14,17 @@ pub struct InspectionRow {
     pub signature: Option<Vec<u8>>,
 }
 
-/// A photo to attach: already written to the photo folder by the caller.
+/// A photo to attach, checked by the caller: its bytes and a thumbnail, stored in the database.
 #[derive(Debug, Clone)]
 pub struct NewPhoto {
+    /// SHA-256 of `content`, hex (the same photo attached twice is stored once).
     pub hash: String,
     pub file_name: String,
     pub ext: String,
     pub bytes: i64,
+    pub content: Vec<u8>,
+    /// A small JPEG for lists and notices.
+    pub thumbnail: Vec<u8>,
 }
 
 /// Filled by the service after validation.

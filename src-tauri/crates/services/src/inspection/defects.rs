@@ -1,5 +1,6 @@
-//! Defects: raising one with photos copied into the photo folder (never orphaned), moving it
-//! through the workflow, the lists and events, the scorecards, and serving photos.
+//! Defects: raising one with its photos (stored in the database with a thumbnail, in the same
+//! transaction as the defect), moving it through the workflow, the lists and events, the
+//! scorecards, and serving photos.
 
 use crate::Services;
 use domain::inspection::*;
@@ -8,7 +9,7 @@ use domain::role::{Permission, Session};
 use domain::{AppError, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use store::{NewDefect, NewPhoto};
 use ts_rs::TS;
 
@@ -22,7 +23,7 @@ pub struct DefectMove {
 }
 
 impl Services {
-    /// Raise a defect on an inspection's item, with photos copied into the photo folder.
+    /// Raise a defect on an inspection's item, with its photos read, checked and stored with it.
     ///
     /// Errors: `Invalid` (fields, photos: missing when required, not an image, over 10 MB);
     /// `Conflict` (the item already has an open defect; the inspection is completed).
@@ -36,21 +37,9 @@ impl Services {
         let mut d = input.validate(self.today(), &parties, item)?;
         d.room = item.room.clone();
         d.item = item.item.clone();
-        let mut created: Vec<PathBuf> = Vec::new();
         let mut photos = Vec::new();
         for (i, path) in d.photo_paths.iter().enumerate() {
-            // Only a defect with photos needs the photo folder.
-            let dir = self.photo_dir()?.to_path_buf();
-            match self
-                .store_photo(&dir, Path::new(path), &format!("photo_paths[{i}]"), &mut created)
-                .await
-            {
-                Ok(p) => photos.push(p),
-                Err(e) => {
-                    remove_all(&created);
-                    return Err(e);
-                }
-            }
+            photos.push(read_photo(Path::new(path), &format!("photo_paths[{i}]"))?);
         }
         let new = NewDefect {
             project_id: unit.project_id,
@@ -60,63 +49,17 @@ impl Services {
         };
         match self.store.raise_defect(&self.actor(s), &new).await {
             Ok(id) => Ok(self.store.defect(id).await?.view(self.today())),
-            Err(e) => {
-                remove_all(&created);
-                Err(match e {
-                    store::Error::Duplicate(Duplicate::OpenDefect) => open_defect_refusal(&new.input.room, &new.input.item),
-                    e => e.into(),
-                })
-            }
+            Err(store::Error::Duplicate(Duplicate::OpenDefect)) => Err(open_defect_refusal(&new.input.room, &new.input.item)),
+            Err(e) => Err(e.into()),
         }
-    }
-
-    /// Check a photo file, copy it under its content hash with a thumbnail; `created` collects
-    /// the files this call wrote (for removal if the transaction fails).
-    async fn store_photo(&self, dir: &Path, path: &Path, field: &str, created: &mut Vec<PathBuf>) -> Result<NewPhoto> {
-        let label = format!("照片 {} ", path.display());
-        let crate::images::Checked { bytes, header, image: img } = crate::images::read(field, &label, path)?;
-        let ext = header.format.ext();
-        let hash = format!("{:x}", Sha256::digest(&bytes));
-        std::fs::create_dir_all(dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
-        let file = dir.join(format!("{hash}.{ext}"));
-        let thumb = dir.join(format!("{hash}.thumb.jpg"));
-        if !file.exists() {
-            crate::write_file(&file, &bytes)?;
-            created.push(file.clone());
-        }
-        if !thumb.exists() {
-            let t = img.thumbnail(240, 240).to_rgb8();
-            let mut out = std::io::Cursor::new(Vec::new());
-            t.write_to(&mut out, image::ImageFormat::Jpeg).map_err(AppError::internal)?;
-            crate::write_file(&thumb, out.get_ref())?;
-            created.push(thumb);
-        }
-        // A file that a row already references is never in `created`: it existed before.
-        if self.store.photo_known(&hash).await? {
-            created.retain(|p| !p.to_string_lossy().contains(&hash));
-        }
-        Ok(NewPhoto {
-            hash,
-            file_name: path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
-            ext: ext.to_string(),
-            bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        })
     }
 
     /// A photo (or its thumbnail) as a data URL for the screen.
     pub async fn defect_photo(&self, s: &Session, photo_id: i64, thumbnail: bool) -> Result<String> {
         s.require(Permission::ViewRecords)?;
-        let (hash, ext) = self.store.photo(photo_id).await?;
-        let dir = self.photo_dir()?;
-        let (path, mime) = if thumbnail {
-            (dir.join(format!("{hash}.thumb.jpg")), "image/jpeg")
-        } else {
-            (
-                dir.join(format!("{hash}.{ext}")),
-                if ext == "png" { "image/png" } else { "image/jpeg" },
-            )
-        };
-        let bytes = std::fs::read(&path).map_err(|e| AppError::io(format!("照片文件缺失 {}：{e}", path.display())))?;
+        let (ext, bytes) = self.store.photo(photo_id, thumbnail).await?;
+        let mime = if !thumbnail && ext == "png" { "image/png" } else { "image/jpeg" };
+        let bytes = bytes.ok_or_else(|| AppError::io(format!("照片 {photo_id} 缺失：升级前的照片文件已不在数据库旁的 photos 文件夹中")))?;
         use base64::Engine;
         Ok(format!(
             "data:{mime};base64,{}",
@@ -166,8 +109,20 @@ impl Services {
     }
 }
 
-fn remove_all(paths: &[PathBuf]) {
-    for p in paths {
-        let _ = std::fs::remove_file(p);
-    }
+/// Read and check a photo file (JPEG or PNG, size and pixel limits) and make its 240-pixel JPEG
+/// thumbnail; `field` names it in a refusal.
+fn read_photo(path: &Path, field: &str) -> Result<NewPhoto> {
+    let label = format!("照片 {} ", path.display());
+    let crate::images::Checked { bytes, header, image: img } = crate::images::read(field, &label, path)?;
+    let thumb = img.thumbnail(240, 240).to_rgb8();
+    let mut out = std::io::Cursor::new(Vec::new());
+    thumb.write_to(&mut out, image::ImageFormat::Jpeg).map_err(AppError::internal)?;
+    Ok(NewPhoto {
+        hash: format!("{:x}", Sha256::digest(&bytes)),
+        file_name: path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+        ext: header.format.ext().to_string(),
+        bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        content: bytes,
+        thumbnail: out.into_inner(),
+    })
 }

@@ -100,17 +100,19 @@ impl Services {
             .into_iter()
             .find(|p| p.id == project_id)
             .ok_or_else(|| AppError::not_found("项目"))?;
-        let dir = self.files.as_deref().map(|d| d.to_path_buf());
         let mut lines = Vec::with_capacity(defects.len());
         for Defect {
             record: d, overdue_days, ..
         } in defects
         {
-            let thumb = match (&dir, d.photos.first()) {
-                (Some(dir), Some(p)) => std::fs::read(dir.join(format!("{}.thumb.jpg", p.hash)))
-                    .ok()
+            let thumb = match d.photos.first() {
+                Some(p) => self
+                    .store
+                    .photo(p.id, true)
+                    .await?
+                    .1
                     .and_then(|b| notices::layout::Image::decode(&b, "照片").ok()),
-                _ => None,
+                None => None,
             };
             lines.push(notices::rectification_notice::Line {
                 number: d.id,

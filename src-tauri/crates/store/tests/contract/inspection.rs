@@ -101,6 +101,8 @@ fn photo(hash: &str) -> NewPhoto {
         file_name: format!("{hash}.jpg"),
         ext: "jpg".into(),
         bytes: 1234,
+        content: format!("content of {hash}").into_bytes(),
+        thumbnail: format!("thumbnail of {hash}").into_bytes(),
     }
 }
 
@@ -276,7 +278,6 @@ async fn one_open_defect_per_item(store: Store) {
 
 async fn photos_are_stored_once_by_hash(store: Store) {
     let (project, unit, i) = inspection(&store).await;
-    assert!(!store.photo_known("aa").await.expect("unknown"));
     let with = NewDefect {
         photos: vec![photo("aa"), photo("bb"), photo("aa")],
         ..defect(project, unit, i, "客厅", "墙面")
@@ -288,7 +289,6 @@ async fn photos_are_stored_once_by_hash(store: Store) {
         ["aa", "bb"],
         "listed twice, attached once"
     );
-    assert!(store.photo_known("aa").await.expect("known"));
     let other = NewDefect {
         photos: vec![photo("bb")],
         ..defect(project, unit, i, "客厅", "门窗")
@@ -298,11 +298,16 @@ async fn photos_are_stored_once_by_hash(store: Store) {
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].id, d.photos[1].id, "the same photo row");
     assert_eq!(
-        store.photo(shared[0].id).await.expect("photo"),
-        ("bb".to_string(), "jpg".to_string())
+        store.photo(shared[0].id, false).await.expect("photo"),
+        ("jpg".to_string(), Some(b"content of bb".to_vec())),
+        "the photo's bytes are in the database"
+    );
+    assert_eq!(
+        store.photo(shared[0].id, true).await.expect("thumbnail").1,
+        Some(b"thumbnail of bb".to_vec())
     );
     assert_eq!((shared[0].file_name.as_str(), shared[0].bytes), ("bb.jpg", 1234));
-    assert!(matches!(store.photo(999_999).await, Err(Error::NotFound(Entity::Photo))));
+    assert!(matches!(store.photo(999_999, false).await, Err(Error::NotFound(Entity::Photo))));
     // The list carries the photos of every defect it returns.
     let all = store
         .defects(

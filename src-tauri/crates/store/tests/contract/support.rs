@@ -197,7 +197,7 @@ pub fn refused(e: Error, code: ErrorCode, field: Option<&str>) -> AppError {
 }
 
 /// A fresh PostgreSQL database for one test, made from a migrated template; dropped by
-/// [`PgDatabase::drop`] at the end of a passing test (a failing test leaves it for a look).
+/// [`PgDatabase::finish`] at the end of a passing test (a failing test leaves it for a look).
 pub struct PgDatabase {
     pub store: Store,
     admin: String,
@@ -208,68 +208,27 @@ pub struct PgDatabase {
 /// and sets it). Unset, the cases are skipped with a note, except under CI (`CI` set), where
 /// they fail: CI never passes without having run them.
 pub fn pg_url() -> Option<String> {
-    match std::env::var("HANDOVER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => panic!("HANDOVER_TEST_PG is not set: CI runs the PostgreSQL cases (bash .ci/pg.sh …)"),
-        _ => {
+    match store::testing::pg_url() {
+        Some(url) => Some(url),
+        None if std::env::var_os("CI").is_some() => panic!("HANDOVER_TEST_PG is not set: CI runs the PostgreSQL cases (bash .ci/pg.sh …)"),
+        None => {
             eprintln!("note: HANDOVER_TEST_PG unset, PostgreSQL case skipped (run under bash .ci/pg.sh)");
             None
         }
     }
 }
 
-/// `url` with its database name replaced.
-pub fn pg_url_of(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let cut = base.rfind('/').filter(|&i| i > base.find("://").map_or(0, |s| s + 2)).unwrap_or(base.len());
-    format!("{}/{database}{query}", &base[..cut])
-}
-
-static TEMPLATE: tokio::sync::Mutex<Option<String>> = tokio::sync::Mutex::const_new(None);
-static SERIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-async fn pg_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(url).await.expect("connect to the test server");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut c).await.expect(sql);
-    let _ = c.close().await;
-}
-
 /// A fresh, migrated PostgreSQL database (None: skipped, see [`pg_url`]).
 pub async fn postgres() -> Option<PgDatabase> {
     let admin = pg_url()?;
-    let pid = std::process::id();
-    let template = {
-        // Migrated once per test process; databases are copied from it one at a time (a
-        // template must have no other session while it is copied).
-        let mut t = TEMPLATE.lock().await;
-        if t.is_none() {
-            let name = format!("hd_tpl_{pid}");
-            pg_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
-            pg_exec(&admin, &format!("CREATE DATABASE {name}")).await;
-            let (s, _) = Store::open_at(&store::Location::Postgres(pg_url_of(&admin, &name))).await.expect("migrate the template");
-            s.close().await;
-            *t = Some(name);
-        }
-        let template = t.clone().expect("template");
-        let n = SERIAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let name = format!("hd_t_{pid}_{n}");
-        pg_exec(&admin, &format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
-        name
-    };
-    let (store, _) = Store::open_at(&store::Location::Postgres(pg_url_of(&admin, &template)))
-        .await
-        .expect("open the test database");
-    Some(PgDatabase { store, admin, name: template })
+    let (name, store) = store::testing::pg_fresh(&admin).await;
+    Some(PgDatabase { store, admin, name })
 }
 
 impl PgDatabase {
     /// Close the pool and drop the database.
     pub async fn finish(self) {
         self.store.close().await;
-        pg_exec(&self.admin, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
+        store::testing::pg_drop(&self.admin, &self.name).await;
     }
 }

@@ -1,13 +1,13 @@
 //! Defects: raising one with its photos (deduplicated by content hash), workflow steps as decided
 //! by `domain::inspection::step`, the filtered list, events, and the facts scorecards count.
 
-use super::super::{Db, DbRow};
-use crate::types::NewDefect;
-use super::inspection_completed;
 use super::super::rows::{all, code, date, exec, get};
+use super::super::{audit, Imp};
+use super::super::{Db, DbRow};
+use super::inspection_completed;
+use crate::types::NewDefect;
 use crate::Result;
 use crate::{db_err, not_stale, Actor, Error};
-use super::super::{audit, Imp};
 use domain::inspection::*;
 use domain::record::Entity;
 use sqlx::QueryBuilder;
@@ -64,14 +64,18 @@ impl Imp {
         };
         for p in &d.photos {
             let pid: i64 = sqlx::query_scalar(
-                "INSERT INTO photos (hash, file_name, ext, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id",
+                "INSERT INTO photos (hash, file_name, ext, bytes, created_at, content, thumbnail) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (hash) DO UPDATE SET content = COALESCE(photos.content, excluded.content),
+                     thumbnail = COALESCE(photos.thumbnail, excluded.thumbnail)
+                 RETURNING id",
             )
             .bind(&p.hash)
             .bind(&p.file_name)
             .bind(&p.ext)
             .bind(p.bytes)
             .bind(&actor.at)
+            .bind(&p.content)
+            .bind(&p.thumbnail)
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -88,27 +92,23 @@ impl Imp {
         Ok(id)
     }
 
-    /// Is a photo file referenced by any row (so it must not be removed)?
-    pub async fn photo_known(&self, hash: &str) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE hash = $1")
-            .bind(hash)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
-        Ok(n > 0)
-    }
-
-    /// A photo's hash and file extension.
+    /// A photo's file extension and its bytes (or its thumbnail's, a JPEG); `None` for a photo
+    /// whose file was missing when it was moved into the database.
     ///
     /// Errors: `NotFound(Photo)`.
-    pub async fn photo(&self, id: i64) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT hash, ext FROM photos WHERE id = $1")
+    pub async fn photo(&self, id: i64, thumbnail: bool) -> Result<(String, Option<Vec<u8>>)> {
+        let sql = if thumbnail {
+            "SELECT ext, thumbnail AS image FROM photos WHERE id = $1"
+        } else {
+            "SELECT ext, content AS image FROM photos WHERE id = $1"
+        };
+        let r = sqlx::query(sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
             .ok_or(Error::NotFound(Entity::Photo))?;
-        Ok((get(&r, "hash")?, get(&r, "ext")?))
+        Ok((get(&r, "ext")?, get(&r, "image")?))
     }
 
     /// Write a decided step (`domain::inspection::step`): the new status with its effects, the
@@ -226,7 +226,7 @@ impl Imp {
         let mut by: HashMap<i64, Vec<Photo>> = HashMap::new();
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let mut qb = QueryBuilder::<Db>::new(
-                "SELECT dp.defect_id, p.* FROM defect_photos dp JOIN photos p ON p.id = dp.photo_id WHERE dp.defect_id IN (",
+                "SELECT dp.defect_id, p.id, p.hash, p.file_name, p.bytes FROM defect_photos dp JOIN photos p ON p.id = dp.photo_id WHERE dp.defect_id IN (",
             );
             let mut list = qb.separated(", ");
             for id in chunk {

@@ -1,0 +1,103 @@
+//! Fresh databases for tests of this crate and the crates above it (services, CLI).
+//!
+//! The PostgreSQL server is named by `HANDOVER_TEST_PG` (`.ci/pg.sh` starts a private one and sets
+//! it; its role may create databases). Each call makes a new database copied from a template
+//! migrated once per test process, so tests never see each other's rows.
+
+use crate::{Location, Store};
+use sqlx::Connection;
+
+static TEMPLATE: tokio::sync::Mutex<Option<String>> = tokio::sync::Mutex::const_new(None);
+static SERIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The test server's URL: `HANDOVER_TEST_PG`, if set and not empty.
+pub fn pg_url() -> Option<String> {
+    std::env::var("HANDOVER_TEST_PG").ok().filter(|u| !u.is_empty())
+}
+
+/// `url` with its database name replaced.
+pub fn pg_url_of(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |s| s + 3);
+    let cut = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
+    format!("{}/{database}{query}", &base[..cut])
+}
+
+/// Run one statement on the server at `url` (database administration in tests).
+///
+/// Panics: a test helper; the test fails with the statement named.
+pub async fn pg_exec(url: &str, sql: &str) {
+    let mut c = sqlx::PgConnection::connect(url).await.expect("connect to the test server");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+}
+
+/// A new, empty (unmigrated) database on the server at `admin_url`; its URL.
+pub async fn pg_empty_database(admin_url: &str, tag: &str) -> String {
+    let name = format!(
+        "hd_{tag}_{}_{}",
+        std::process::id(),
+        SERIAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    pg_exec(admin_url, &format!("CREATE DATABASE {name}")).await;
+    pg_url_of(admin_url, &name)
+}
+
+/// A fresh, migrated database on the server at `admin_url`: its name and the open store.
+///
+/// Panics: a test helper.
+pub async fn pg_fresh(admin_url: &str) -> (String, Store) {
+    let name = {
+        // Databases are copied from the template one at a time (a template must have no other
+        // session while it is copied).
+        let mut template = TEMPLATE.lock().await;
+        if template.is_none() {
+            let name = format!("hd_tpl_{}", std::process::id());
+            pg_exec(admin_url, &format!("DROP DATABASE IF EXISTS {name}")).await;
+            pg_exec(admin_url, &format!("CREATE DATABASE {name}")).await;
+            let (s, _) = Store::open_at(&Location::Postgres(pg_url_of(admin_url, &name)))
+                .await
+                .expect("migrate the template");
+            s.close().await;
+            *template = Some(name);
+        }
+        let from = template.clone().expect("template");
+        let name = format!(
+            "hd_t_{}_{}",
+            std::process::id(),
+            SERIAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        pg_exec(admin_url, &format!("CREATE DATABASE {name} TEMPLATE {from}")).await;
+        name
+    };
+    let (store, _) = Store::open_at(&Location::Postgres(pg_url_of(admin_url, &name)))
+        .await
+        .expect("open the test database");
+    (name, store)
+}
+
+/// Drop a test database (closing what still uses it).
+pub async fn pg_drop(admin_url: &str, name: &str) {
+    pg_exec(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_url_of;
+
+    #[test]
+    fn the_database_name_is_replaced() {
+        assert_eq!(pg_url_of("postgres://u:p@h:5/a", "b"), "postgres://u:p@h:5/b");
+        assert_eq!(
+            pg_url_of("postgres://u:p@h:5/a?sslmode=require", "b"),
+            "postgres://u:p@h:5/b?sslmode=require"
+        );
+        assert_eq!(pg_url_of("postgres://h", "b"), "postgres://h/b");
+    }
+}
