@@ -168,10 +168,7 @@ pub async fn run(ctx: &Ctx, command: NoticesCommand) -> Result<bool, Failure> {
             let (services, s) = ctx.sign_in().await?;
             let pdf = match source {
                 Source::Unit(which, unit) => {
-                    let id = match unit.trim().parse::<i64>() {
-                        Ok(id) => id,
-                        Err(_) => services.unit_by_number(&s, None, &unit).await?.id,
-                    };
+                    let id = crate::units::resolve(&services, &s, None, &unit).await?;
                     services.move_in_pdf(&s, id, which).await?
                 }
                 Source::Contract(number) if doc == "fee-statement" => services.fee_statement_pdf_by_number(&s, &number, copies).await?,

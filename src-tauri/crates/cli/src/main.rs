@@ -52,7 +52,7 @@ enum Command {
         #[command(subcommand)]
         command: documents::NoticesCommand,
     },
-    /// Move-in (入伙): plan batches, list them.
+    /// Move-in (入伙): plan batches, list them and their slots, book owners into slots.
     #[command(name = "movein", alias = "move-in")]
     MoveIn {
         #[command(subcommand)]

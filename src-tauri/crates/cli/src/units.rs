@@ -4,7 +4,9 @@ use crate::output::{print_json, write_file, Failure};
 use crate::session::Ctx;
 use clap::Subcommand;
 use domain::model::{ImportOutcome, PropertyType, UnitQuery, UnitStatus};
-use domain::AppError;
+use domain::role::Session;
+use domain::{AppError, ErrorCode};
+use services::Services;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -43,6 +45,36 @@ pub enum UnitsCommand {
         #[arg(long, default_value = "示例花园")]
         project: String,
     },
+}
+
+/// A unit given on the command line: its id, or its 房号 as in the unit list ("1-101"), which must
+/// be unique (within `project` when given).
+///
+/// Errors: `NotFound` (on `unit`, or on `project`), `Invalid` on `unit` (房号 not unique).
+pub async fn resolve(services: &Services, s: &Session, project: Option<&str>, unit: &str) -> Result<i64, AppError> {
+    if let Ok(id) = unit.trim().parse::<i64>() {
+        return Ok(id);
+    }
+    let project_id = match project {
+        Some(name) => Some(services.project_by_name(s, name).await?.id),
+        None => None,
+    };
+    services
+        .unit_by_number(s, project_id, unit)
+        .await
+        .map(|u| u.id)
+        .map_err(|e| on_field("unit", e))
+}
+
+/// A `NotFound` without a field gets `field` (the option that named the missing thing).
+pub fn on_field(field: &str, e: AppError) -> AppError {
+    match e.code {
+        ErrorCode::NotFound if e.field.is_none() => AppError {
+            field: Some(field.into()),
+            ..e
+        },
+        _ => e,
+    }
 }
 
 fn parse_code<T>(field: &str, v: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
