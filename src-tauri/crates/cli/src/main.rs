@@ -21,8 +21,10 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "handover", version, about = "交付台 HandoverDesk 命令行")]
 struct Cli {
-    /// Database file (created and migrated if missing). Default: the app's own database.
-    #[arg(long, global = true)]
+    /// The records: a database file (created and migrated if missing) or an office server's
+    /// PostgreSQL URL (postgres://user:password@host:5432/handover?sslmode=verify-full).
+    /// Default: the app's own database file.
+    #[arg(long, global = true, env = "HANDOVER_DB", value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// Sign in as this user (the password comes from HANDOVER_PASSWORD or, on a terminal, a
     /// hidden prompt). Needed by every command that uses a database.

@@ -16,6 +16,7 @@ pub fn run(args: &[&str], password: Option<&str>, stdin: &str) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_handover"));
     cmd.args(args)
         .env_remove("HANDOVER_PASSWORD")
+        .env_remove("HANDOVER_DB")
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
