@@ -17,18 +17,28 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
 /// When the process started (for the cold-start benchmark).
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
-/// Start the desktop app. The database is `$HANDOVER_DB` if set, else `handover.db` in the app-data folder.
+/// Start the desktop app. The records are `$HANDOVER_DB` if set (a file path or a PostgreSQL
+/// URL), else `handover.db` in the app-data folder. When they cannot be opened (a bad URL, a
+/// server that does not answer or refuses the password, a newer schema), the window still opens
+/// and shows why (`startup_error`), instead of the app vanishing with a line on a console.
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     let app = builder(tauri::Builder::default())
         .setup(|app| {
-            let path = match std::env::var_os("HANDOVER_DB") {
-                Some(p) => std::path::PathBuf::from(p),
-                None => app.path().app_data_dir()?.join("handover.db"),
+            let location = match std::env::var("HANDOVER_DB") {
+                Ok(p) if !p.trim().is_empty() => services::Location::parse(&p),
+                _ => services::Location::File(app.path().app_data_dir()?.join("handover.db")),
             };
-            let services = tauri::async_runtime::block_on(services::Services::open(&path))
-                .map_err(|e| format!("无法打开数据库 {}：{}", path.display(), e.message))?;
-            app.manage(state::AppState::new(services));
+            match tauri::async_runtime::block_on(services::Services::open(location.clone())) {
+                Ok(services) => {
+                    app.manage(state::AppState::new(services));
+                    app.manage(state::Startup::default());
+                }
+                Err(e) => {
+                    eprintln!("无法打开数据库 {}：{}", location.display(), e.message);
+                    app.manage(state::Startup::failed(&location, e));
+                }
+            }
             Ok(())
         })
         .build(tauri::generate_context!());

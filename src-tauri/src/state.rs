@@ -6,6 +6,28 @@ use notices::batch::Control;
 use services::Services;
 use std::sync::{Arc, Mutex};
 
+/// Whether the records could be opened at start; when not, only `startup_error` answers.
+#[derive(Default)]
+pub struct Startup {
+    error: Option<AppError>,
+}
+
+impl Startup {
+    /// The refusal, with where the app looked (a URL without its password).
+    pub fn failed(location: &services::Location, e: AppError) -> Self {
+        Startup {
+            error: Some(AppError {
+                message: format!("无法打开数据库 {}：{}", location.display(), e.message),
+                ..e
+            }),
+        }
+    }
+
+    pub fn error(&self) -> Option<AppError> {
+        self.error.clone()
+    }
+}
+
 pub struct AppState {
     pub services: Services,
     session: Mutex<Option<Session>>,

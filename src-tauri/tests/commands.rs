@@ -1,7 +1,7 @@
 //! The commands over Tauri's mock runtime: real IPC requests, no window, a temporary database.
 
 use serde_json::{json, Value};
-use src_tauri::state::AppState;
+use src_tauri::state::{AppState, Startup};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
@@ -10,6 +10,7 @@ fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let services = tauri::async_runtime::block_on(services::Services::in_memory(services::system_clock())).expect("services");
     let app = src_tauri::builder(mock_builder())
         .manage(AppState::new(services))
+        .manage(Startup::default())
         .build(mock_context(noop_assets()))
         .expect("app");
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -335,4 +336,38 @@ fn the_office_time_zone_gives_the_ui_its_today() {
     let t = invoke(&w, "set_office_time_zone", json!({ "time_zone": "Asia/Urumqi" })).expect("set");
     assert_eq!(t["zone"], "Asia/Urumqi");
     assert_eq!(invoke(&w, "office_today", json!({})).expect("today")["zone"], "Asia/Urumqi");
+}
+
+/// Records that cannot be opened at start (here: a server that does not answer): the window
+/// still answers `startup_error` with the reason naming `db`, and every other command refuses
+/// instead of panicking.
+#[test]
+fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
+    let location = services::Location::parse("postgres://handover:secret@127.0.0.1:1/handover");
+    let e = tauri::async_runtime::block_on(services::Services::open(location.clone()))
+        .err()
+        .expect("nothing answers on port 1");
+    let failed = src_tauri::builder(mock_builder())
+        .manage(Startup::failed(&location, e))
+        .build(mock_context(noop_assets()))
+        .expect("app");
+    let w = tauri::WebviewWindowBuilder::new(&failed, "main", Default::default())
+        .build()
+        .expect("window");
+    let why = invoke(&w, "startup_error", json!({})).expect("answers");
+    assert_eq!(
+        (why["code"].as_str(), why["field"].as_str()),
+        (Some("storage"), Some("db")),
+        "{why}"
+    );
+    let message = why["message"].as_str().expect("message");
+    assert!(
+        message.contains("无法连接数据库服务器") && message.contains("127.0.0.1:1"),
+        "{message}"
+    );
+    assert!(!message.contains("secret"), "the password is not shown: {message}");
+    assert!(invoke(&w, "setup_status", json!({})).is_err(), "no records, no answers");
+    // With the records open, there is nothing to explain.
+    let (_app, w) = app();
+    assert_eq!(invoke(&w, "startup_error", json!({})).expect("answers"), Value::Null);
 }

@@ -100,6 +100,7 @@ const SHELL_ONLY: &[&str] = &[
     "sign_out",
     "current_session",
     "first_paint",
+    "startup_error",
     "save_import_template",
     "open_file",
     "cancel_batch_print",

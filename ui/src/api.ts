@@ -36,6 +36,8 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 }
 
 export const api = {
+  /** Why the records could not be opened when the app started (null: they are open). */
+  startupError: () => call<AppError | null>('startup_error'),
   setupStatus: () => call<SetupStatus>('setup_status'),
   createFirstAdmin: (req: FirstAdmin) => call<SignedIn>('create_first_admin', { req }),
   signIn: (username: string, password: string) => call<SignedIn>('sign_in', { req: { username, password } }),

@@ -1,10 +1,12 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { useSession } from './stores/session'
 import { api } from './api'
+import type { AppError } from './bindings'
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
+    { path: '/unavailable', name: 'unavailable', component: () => import('./views/UnavailableView.vue'), meta: { public: true } },
     { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { public: true } },
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     {
@@ -33,8 +35,14 @@ export const router = createRouter({
   ],
 })
 
+/** Asked once: whether the records opened when the app started. */
+let startup: Promise<AppError | null> | null = null
+
 router.beforeEach(async (to) => {
   const session = useSession()
+  startup ??= api.startupError().catch(() => null)
+  const failed = await startup
+  if (failed) return to.name === 'unavailable' ? true : { name: 'unavailable' }
   if (to.meta.public) return true
   if (session.signedIn) return true
   const setup = await api.setupStatus()

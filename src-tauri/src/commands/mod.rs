@@ -54,6 +54,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         users::sign_out,
         users::current_session,
         users::first_paint,
+        users::startup_error,
         users::users,
         users::create_user,
         users::update_user,

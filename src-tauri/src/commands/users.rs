@@ -6,6 +6,12 @@ use domain::Result;
 use services::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 use tauri::State;
 
+/// Why the records could not be opened at start (none: they are open).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn startup_error(startup: State<'_, crate::state::Startup>) -> Result<Option<domain::AppError>> {
+    Ok(startup.error())
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn setup_status(state: State<'_, AppState>) -> Result<SetupStatus> {
     state.services.setup_status().await

@@ -11,6 +11,7 @@ mod office;
 pub mod records;
 mod users;
 
+pub use store::Location;
 pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
