@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A private, throw-away PostgreSQL cluster for tests.
-# (Groundwork for issue 11: verified by hand here; .ci/run does not call it yet.)
+# .ci/run wraps the Rust tests in it; a developer runs the same with
+#   bash .ci/pg.sh cargo test -p store -p services          (and HANDOVER_TEST_STORE=postgres for services)
 #   bash .ci/pg.sh CMD ARGS...        starts a cluster, runs CMD with HANDOVER_TEST_PG=<url>, stops it.
 # As root it runs the server as the unprivileged `postgres` user (created by Debian's package) or,
 # failing that, a `handover-ci` system user it creates. Fails loudly if the server cannot start.
