@@ -34,12 +34,11 @@ const PARTIES: [&str; 4] = ["总包", "分包", "精装", "设备厂家"];
 fn defects(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let photos = dir.path().join("photos");
     let (services, s, project) = rt.block_on(async {
         let (store, _) = store::Store::open(&dir.path().join("bench.db"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let services = Services::new(store, clock()).with_photo_dir(&photos);
+        let services = Services::new(store, clock());
         let s = services
             .create_first_admin(&services::FirstAdmin {
                 username: "admin".into(),
@@ -58,15 +57,15 @@ fn defects(c: &mut Criterion) {
     // One photo (and its thumbnail) shared by the defects of the last party.
     let png = include_bytes!("../../notices/assets/sample-logo.png");
     let hash = format!("{:x}", sha2::Sha256::digest(png));
-    std::fs::create_dir_all(&photos).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(photos.join(format!("{hash}.png")), png).unwrap_or_else(|e| panic!("{e}"));
     let thumb = image::load_from_memory(png)
         .unwrap_or_else(|e| panic!("{e}"))
         .thumbnail(240, 240)
         .to_rgb8();
+    let mut thumbnail = std::io::Cursor::new(Vec::new());
     thumb
-        .save(photos.join(format!("{hash}.thumb.jpg")))
+        .write_to(&mut thumbnail, image::ImageFormat::Jpeg)
         .unwrap_or_else(|e| panic!("{e}"));
+    let thumbnail = thumbnail.into_inner();
     let started = Instant::now();
     rt.block_on(async {
         let store = services.store();
@@ -110,6 +109,8 @@ fn defects(c: &mut Criterion) {
                         file_name: "p.png".into(),
                         ext: "png".into(),
                         bytes: png.len() as i64,
+                        content: png.to_vec(),
+                        thumbnail: thumbnail.clone(),
                     }]
                 } else {
                     vec![]
