@@ -81,7 +81,7 @@ impl Imp {
     /// transaction: a failing migration leaves the database as it was.
     pub(crate) async fn open(url: &str) -> Result<(Imp, OpenReport)> {
         let opts = options(url)?.application_name("handover");
-        let report = migrate(&opts).await?;
+        let report = migrate(&opts, &MIGRATIONS_POSTGRES).await?;
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(Duration::from_secs(30))
@@ -100,7 +100,7 @@ impl Imp {
 /// Migrate on a connection of its own (sqlx's migrator keeps a session lock when a migration
 /// fails; closing the connection releases it), inside one outer transaction: sqlx runs each
 /// migration in a savepoint of it, so either every pending migration is applied or none is.
-async fn migrate(opts: &PgConnectOptions) -> Result<OpenReport> {
+async fn migrate(opts: &PgConnectOptions, migrations: &sqlx::migrate::Migrator) -> Result<OpenReport> {
     let mut conn = PgConnection::connect_with(opts).await.map_err(connect_err)?;
     let result = async {
         let mut tx = conn.begin().await.map_err(db_err)?;
@@ -109,9 +109,9 @@ async fn migrate(opts: &PgConnectOptions) -> Result<OpenReport> {
         lock(&mut tx, Lock::Migrate).await?;
         let applied = applied_versions(&mut tx).await?;
         crate::refuse_newer(&applied)?;
-        let pending = MIGRATIONS_POSTGRES.iter().filter(|m| !applied.contains(&m.version)).count();
+        let pending = migrations.iter().filter(|m| !applied.contains(&m.version)).count();
         if pending > 0 {
-            MIGRATIONS_POSTGRES.run(&mut *tx).await.map_err(|e| Error::Migrate(e.to_string()))?;
+            migrations.run(&mut *tx).await.map_err(|e| Error::Migrate(e.to_string()))?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(OpenReport {
@@ -136,4 +136,47 @@ async fn applied_versions(tx: &mut sqlx::Transaction<'_, Db>) -> Result<Vec<i64>
         .fetch_all(&mut **tx)
         .await
         .map_err(db_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    /// A migration that fails leaves the server's database exactly as it was: none of the
+    /// migrations before it in the same run stays applied, and no bookkeeping table is left.
+    #[tokio::test]
+    async fn a_failing_migration_leaves_nothing_behind() {
+        let Some(admin) = testing::pg_url() else {
+            assert!(std::env::var_os("CI").is_none(), "HANDOVER_TEST_PG is not set under CI");
+            eprintln!("note: HANDOVER_TEST_PG unset, PostgreSQL case skipped");
+            return;
+        };
+        let url = testing::pg_empty_database(&admin, "migfail").await;
+        let mut all: Vec<_> = MIGRATIONS_POSTGRES.iter().cloned().collect();
+        let broken = sqlx::migrate::Migration::new(
+            9_999,
+            "broken".into(),
+            sqlx::migrate::MigrationType::Simple,
+            sqlx::SqlStr::from_static("CREATE TABLE half_done (id BIGINT); SELECT no_such_function();"),
+            false,
+        );
+        all.push(broken);
+        let migrator = sqlx::migrate::Migrator::with_migrations(all);
+        let e = migrate(&options(&url).expect("url"), &migrator)
+            .await
+            .err()
+            .expect("the broken migration fails");
+        assert!(matches!(e, Error::Migrate(_)), "{e}");
+        let mut c = PgConnection::connect(&url).await.expect("connect");
+        let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()")
+            .fetch_one(&mut c)
+            .await
+            .expect("count");
+        assert_eq!(tables, 0, "no table of any migration is left, nor _sqlx_migrations");
+        c.close().await.expect("close");
+        // And the real migrations then apply in full.
+        let report = migrate(&options(&url).expect("url"), &MIGRATIONS_POSTGRES).await.expect("migrates");
+        assert_eq!(report.applied, MIGRATIONS_POSTGRES.iter().count());
+    }
 }
