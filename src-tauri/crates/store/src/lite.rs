@@ -29,6 +29,8 @@ pub(crate) async fn lock(_tx: &mut sqlx::Transaction<'_, Db>, _what: Lock) -> Re
 
 pub(crate) use crate::Lock;
 
+// Mounted once per backend on purpose (the other is in `pg`), each with its own `Db` types.
+#[allow(clippy::duplicate_mod)]
 #[path = "body/mod.rs"]
 pub(crate) mod body;
 
