@@ -66,13 +66,18 @@ impl Services {
         self
     }
 
-    /// Open the database file (created and migrated if needed) with the system clock.
+    /// Open the database (a file path, created and migrated if needed, or a `postgres://` URL;
+    /// see [`store::Location`]) with the system clock. Photos are kept beside a file; a server
+    /// has no photo folder here.
     ///
-    /// Errors: as [`Store::open`].
-    pub async fn open(path: &Path) -> domain::Result<Services> {
-        let (store, _) = Store::open(path).await?;
-        let photos = path.parent().unwrap_or(Path::new(".")).join("photos");
-        let services = Services::new(store, system_clock()).with_photo_dir(&photos);
+    /// Errors: as [`Store::open_at`].
+    pub async fn open(location: impl Into<store::Location>) -> domain::Result<Services> {
+        let location = location.into();
+        let (store, _) = Store::open_at(&location).await?;
+        let mut services = Services::new(store, system_clock());
+        if let store::Location::File(path) = &location {
+            services = services.with_photo_dir(&path.parent().unwrap_or(Path::new(".")).join("photos"));
+        }
         services.load_rules().await?;
         services.load_zone().await?;
         Ok(services)

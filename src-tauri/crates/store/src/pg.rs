@@ -43,6 +43,8 @@ pub(crate) async fn lock(tx: &mut sqlx::Transaction<'_, Db>, what: Lock) -> Resu
     Ok(())
 }
 
+// Mounted once per backend on purpose (the other is in `lite`), each with its own `Db` types.
+#[allow(clippy::duplicate_mod)]
 #[path = "body/mod.rs"]
 pub(crate) mod body;
 
@@ -54,7 +56,7 @@ pub(crate) struct Imp {
 const POOL_SIZE: u32 = 10;
 
 /// The driver's connection failure as the case a user can act on.
-fn connect_err(e: sqlx::Error) -> Error {
+pub(crate) fn connect_err(e: sqlx::Error) -> Error {
     match &e {
         sqlx::Error::Io(io) => Error::Unreachable(Unreachable::Refused(io.kind().to_string())),
         sqlx::Error::PoolTimedOut => Error::Unreachable(Unreachable::Refused("timed out".into())),
@@ -114,7 +116,10 @@ async fn migrate(opts: &PgConnectOptions) -> Result<OpenReport> {
             MIGRATIONS_POSTGRES.run(&mut *tx).await.map_err(|e| Error::Migrate(e.to_string()))?;
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(OpenReport { backup: None, applied: pending })
+        Ok(OpenReport {
+            backup: None,
+            applied: pending,
+        })
     }
     .await;
     let _ = conn.close().await;
