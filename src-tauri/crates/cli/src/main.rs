@@ -1,9 +1,11 @@
 //! `handover`: HandoverDesk's services from a terminal, for finance staff's batch work and for
 //! black-box tests. A thin clap tree: every command with a database signs in as a real user and
 //! goes through the same [`services::Services`] as the app; the commands that need no database
-//! (fee calculations without `--db`, samples, templates) call the pure crates directly.
+//! (fee calculations without `--db`, samples, templates) call the pure crates directly, and
+//! `db copy` (a file onto an empty server, for whoever holds both) calls the store.
 
 mod admin;
+mod db;
 mod documents;
 mod finance;
 mod imports;
@@ -72,6 +74,12 @@ enum Command {
     },
     /// The audit log: who changed what, newest first.
     Audit(admin::AuditArgs),
+    /// The database itself: copy a workstation's file onto the office's PostgreSQL server (no
+    /// sign-in).
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -100,5 +108,6 @@ async fn run(cli: Cli) -> Result<bool, Failure> {
         Command::Imports { command } => imports::run(&ctx, command).await,
         Command::Admin { command } => admin::run(&ctx, command).await,
         Command::Audit(args) => admin::audit(&ctx, args).await,
+        Command::Db { command } => db::run(ctx.json, command).await,
     }
 }

@@ -250,6 +250,139 @@ pub fn newer_schema_refusal(database: i64, build: i64) -> AppError {
     }
 }
 
+/// Why `handover db copy` (a SQLite file onto an empty PostgreSQL database) refused or undid the
+/// copy. The store names the case and the table, column and row; this words it. Every case leaves
+/// the source file untouched, and none leaves data in the target (the copy is one transaction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyRefusal {
+    /// `--from` names no file.
+    SourceMissing { path: String },
+    /// `--from` cannot be opened (permissions, a folder).
+    SourceUnreadable { path: String, detail: String },
+    /// `--from` is not a HandoverDesk database (not SQLite, or without its migrations).
+    SourceNotDatabase { path: String },
+    /// Another desk wrote to the file while it was copied (its size or time, or its `-wal`'s,
+    /// changed), or a rollback journal lies beside it.
+    SourceInUse { path: String },
+    /// The file's schema is older than this build's: it must be opened once by this version of
+    /// the app (which backs it up and migrates it) before it can be copied.
+    SourceOlder { version: i64, build: i64 },
+    /// The file was written by a newer build.
+    SourceNewer { version: i64, build: i64 },
+    /// `--to` is not a `postgres://` URL.
+    TargetNotServer,
+    /// The target database already holds rows (`table` has `rows` of them).
+    TargetNotEmpty { table: String, rows: i64 },
+    /// The target's tables or columns are not the source's (`table` is the first that differs).
+    SchemaDiffers { table: String },
+    /// A text value holds a NUL character, which PostgreSQL cannot store (`key`: the row's key,
+    /// `id=12`).
+    NulInText { table: String, column: String, key: String },
+    /// A value of another type than its column's (SQLite stores what it is given).
+    WrongType {
+        table: String,
+        column: String,
+        key: String,
+        found: String,
+    },
+    /// The server refused a table's rows (a foreign key or a CHECK the file did not enforce);
+    /// `constraint`: the rule's name where the server gives it.
+    Rejected { table: String, constraint: Option<String> },
+    /// Read back inside the transaction, a table differs from the file (rows or checksum); the
+    /// copy was rolled back.
+    Mismatch { table: String, source_rows: u64, target_rows: u64 },
+}
+
+/// The refusal of `db copy`; `field` is `from` (the file and its data) or `to` (the server).
+pub fn copy_refusal(why: &CopyRefusal) -> AppError {
+    const UNTOUCHED: &str = "源文件未改动，目标数据库未写入任何数据";
+    let (code, field, message) = match why {
+        CopyRefusal::SourceMissing { path } => (ErrorCode::NotFound, Some("from"), format!("源数据库文件不存在：{path}")),
+        CopyRefusal::SourceUnreadable { path, detail } => (
+            ErrorCode::Io,
+            Some("from"),
+            format!("无法读取源数据库文件 {path}：{detail}"),
+        ),
+        CopyRefusal::SourceNotDatabase { path } => (
+            ErrorCode::Invalid,
+            Some("from"),
+            format!("{path} 不是交付台的数据库文件（应为单机版的 handover.db）"),
+        ),
+        CopyRefusal::SourceInUse { path } => (
+            ErrorCode::Conflict,
+            Some("from"),
+            format!(
+                "源数据库文件 {path} 正在被使用（复制期间被写入，或旁边有未完成的日志文件）：请先关闭所有打开它的交付台和 handover 命令，再重新复制；本次复制未改动源文件，目标数据库未写入任何数据"
+            ),
+        ),
+        CopyRefusal::SourceOlder { version, build } => (
+            ErrorCode::Invalid,
+            Some("from"),
+            format!(
+                "源数据库的结构版本（{version}）比本程序（{build}）旧：请先用这一版交付台打开一次该文件（打开时会先在文件旁备份，再自动升级），然后再复制；{UNTOUCHED}"
+            ),
+        ),
+        CopyRefusal::SourceNewer { version, build } => (
+            ErrorCode::Invalid,
+            Some("from"),
+            format!("源数据库的结构版本（{version}）比本程序（{build}）新：请用与它相同或更新版本的 handover 复制；{UNTOUCHED}"),
+        ),
+        CopyRefusal::TargetNotServer => (
+            ErrorCode::Invalid,
+            Some("to"),
+            "--to 应为 PostgreSQL 服务器地址：postgres://用户:密码@主机:端口/库名".to_string(),
+        ),
+        CopyRefusal::TargetNotEmpty { table, rows } => (
+            ErrorCode::Conflict,
+            Some("to"),
+            format!("目标数据库已有数据（表 {table} 有 {rows} 行），未做任何改动：db copy 只复制到空的数据库"),
+        ),
+        CopyRefusal::SchemaDiffers { table } => (
+            ErrorCode::Storage,
+            Some("to"),
+            format!("目标数据库中表 {table} 的结构与源文件不一致；{UNTOUCHED}"),
+        ),
+        CopyRefusal::NulInText { table, column, key } => (
+            ErrorCode::Invalid,
+            Some("from"),
+            format!(
+                "表 {table} 中 {key} 的“{column}”含有 NUL 字符，PostgreSQL 不能保存这样的文字：请先在单机交付台中改正这条记录，再复制；{UNTOUCHED}"
+            ),
+        ),
+        CopyRefusal::WrongType { table, column, key, found } => (
+            ErrorCode::Invalid,
+            Some("from"),
+            format!("表 {table} 中 {key} 的“{column}”存的是 {found} 类型的值，与该列的类型不符，无法复制；{UNTOUCHED}"),
+        ),
+        CopyRefusal::Rejected { table, constraint } => (
+            ErrorCode::Storage,
+            Some("from"),
+            format!(
+                "服务器拒绝了表 {table} 的数据{}：源文件中可能有失效的引用或取值，复制已全部撤销；{UNTOUCHED}",
+                constraint.as_ref().map(|c| format!("（规则 {c}）")).unwrap_or_default()
+            ),
+        ),
+        CopyRefusal::Mismatch {
+            table,
+            source_rows,
+            target_rows,
+        } => (
+            ErrorCode::Storage,
+            None,
+            if source_rows == target_rows {
+                format!("复制后核对不一致：表 {table} 的校验和与源文件不同，复制已全部撤销；{UNTOUCHED}")
+            } else {
+                format!("复制后核对不一致：表 {table} 源文件 {source_rows} 行、目标 {target_rows} 行，复制已全部撤销；{UNTOUCHED}")
+            },
+        ),
+    };
+    AppError {
+        code,
+        message,
+        field: field.map(str::to_string),
+    }
+}
+
 /// A stored value this build cannot read (a damaged or foreign database file).
 pub fn corrupt_refusal(column: &str) -> AppError {
     AppError::new(ErrorCode::Internal, format!("数据库中“{column}”的内容无法读取，数据文件可能已损坏"))

@@ -12,6 +12,7 @@ pub mod records;
 mod users;
 
 pub use store::Location;
+pub mod db;
 pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

@@ -26,6 +26,8 @@ pub enum Error {
     Unreachable(record::Unreachable),
     /// The database was written by a newer build: (its schema version, this build's).
     NewerSchema(i64, i64),
+    /// Copying a SQLite file onto a PostgreSQL database refused or was rolled back.
+    Copy(record::CopyRefusal),
     /// The database failed; the detail is for the log only.
     Driver(String),
 }
@@ -46,6 +48,7 @@ impl std::fmt::Display for Error {
             Error::Corrupt(c) => write!(f, "corrupt column: {c}"),
             Error::Unreachable(why) => write!(f, "unreachable: {why:?}"),
             Error::NewerSchema(db, build) => write!(f, "schema {db} is newer than this build's {build}"),
+            Error::Copy(why) => write!(f, "copy: {why:?}"),
             Error::Driver(d) => write!(f, "driver: {d}"),
         }
     }
@@ -86,6 +89,7 @@ impl From<Error> for AppError {
             Error::Corrupt(column) => record::corrupt_refusal(&column),
             Error::Unreachable(why) => record::unreachable_refusal(&why),
             Error::NewerSchema(db, build) => record::newer_schema_refusal(db, build),
+            Error::Copy(why) => record::copy_refusal(&why),
             Error::Driver(detail) => {
                 // The office's log is the place for the driver's words (issue 14 gives it a file).
                 eprintln!("storage error: {detail}");

@@ -10,6 +10,9 @@
 //! on SQLite after a consistent backup of the file (`VACUUM INTO`) whenever one is pending, on
 //! PostgreSQL in one transaction.
 //!
+//! [`copy_database`] moves a single workstation's file onto an empty server database (one
+//! transaction, read back and checked before it commits; see `copy.rs`).
+//!
 //! Every write that must be whole is one method here owning one transaction, with its audit lines
 //! written inside the same transaction. Nothing here reads the clock: the acting user and the
 //! instant come in as an [`Actor`].
@@ -18,6 +21,7 @@
 // with each backend's types.
 #![allow(clippy::duplicate_mod)]
 
+mod copy;
 mod error;
 mod lite;
 mod pg;
@@ -25,6 +29,7 @@ mod types;
 
 pub mod testing;
 
+pub use copy::{copy_database, CopyReport, TableCopy};
 pub use error::{Error, Result};
 pub use types::*;
 
@@ -238,6 +243,14 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.pool.close().await,
             Backend::Postgres(s) => s.pool.close().await,
+        }
+    }
+
+    /// The PostgreSQL pool, for the copy onto a server ([`copy_database`]).
+    pub(crate) fn pg_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.0 {
+            Backend::Postgres(s) => Some(&s.pool),
+            Backend::Sqlite(_) => None,
         }
     }
 

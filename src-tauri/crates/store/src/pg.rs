@@ -54,7 +54,7 @@ pub(crate) struct Imp {
 const POOL_SIZE: u32 = 10;
 
 /// The driver's connection failure as the case a user can act on.
-fn connect_err(e: sqlx::Error) -> Error {
+pub(crate) fn connect_err(e: sqlx::Error) -> Error {
     match &e {
         sqlx::Error::Io(io) => Error::Unreachable(Unreachable::Refused(io.kind().to_string())),
         sqlx::Error::PoolTimedOut => Error::Unreachable(Unreachable::Refused("timed out".into())),

@@ -26,16 +26,32 @@ pub fn pg_url_of(url: &str, database: &str) -> String {
     format!("{}/{database}{query}", &base[..cut])
 }
 
-/// Run one statement on the server at `url` (database administration in tests).
+/// Run one statement on the server at `url` (database administration in tests). Tried up to five
+/// times: `CREATE DATABASE … TEMPLATE` is refused while any other session (an autovacuum worker,
+/// say) is in the template, which is brief.
 ///
-/// Panics: a test helper; the test fails with the statement named.
+/// Panics: a test helper; the test fails with the statement and the server's last word.
 pub async fn pg_exec(url: &str, sql: &str) {
-    let mut c = sqlx::PgConnection::connect(url).await.expect("connect to the test server");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(&mut c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let _ = c.close().await;
+    let mut last = String::new();
+    for attempt in 0..5u64 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+        }
+        let mut c = match sqlx::PgConnection::connect(url).await {
+            Ok(c) => c,
+            Err(e) => {
+                last = e.to_string();
+                continue;
+            }
+        };
+        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut c).await;
+        let _ = c.close().await;
+        match r {
+            Ok(_) => return,
+            Err(e) => last = e.to_string(),
+        }
+    }
+    panic!("{sql}: {last}");
 }
 
 /// A new, empty (unmigrated) database on the server at `admin_url`; its URL.
