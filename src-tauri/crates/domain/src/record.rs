@@ -221,8 +221,14 @@ pub fn unreachable_refusal(why: &Unreachable) -> AppError {
             ErrorCode::Storage,
             format!("无法连接数据库服务器（{detail}）：请确认服务器已启动、地址和端口正确、防火墙已放行"),
         ),
-        Unreachable::Auth => (ErrorCode::Storage, "数据库服务器拒绝了用户名或密码：请核对地址中的用户名和密码".to_string()),
-        Unreachable::NoDatabase => (ErrorCode::Storage, "数据库服务器上没有这个数据库：请先创建数据库（见 README）".to_string()),
+        Unreachable::Auth => (
+            ErrorCode::Storage,
+            "数据库服务器拒绝了用户名或密码：请核对地址中的用户名和密码".to_string(),
+        ),
+        Unreachable::NoDatabase => (
+            ErrorCode::Storage,
+            "数据库服务器上没有这个数据库：请先创建数据库（见 README）".to_string(),
+        ),
         Unreachable::Tls(detail) => (
             ErrorCode::Storage,
             format!("与数据库服务器的加密连接失败（{detail}）：请检查 sslmode 与证书设置"),

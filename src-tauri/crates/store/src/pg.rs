@@ -116,7 +116,10 @@ async fn migrate(opts: &PgConnectOptions) -> Result<OpenReport> {
             MIGRATIONS_POSTGRES.run(&mut *tx).await.map_err(|e| Error::Migrate(e.to_string()))?;
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(OpenReport { backup: None, applied: pending })
+        Ok(OpenReport {
+            backup: None,
+            applied: pending,
+        })
     }
     .await;
     let _ = conn.close().await;

@@ -2,9 +2,9 @@
 
 use domain::inspection::{DefectInput, Inspection};
 use domain::model::UserInfo;
-use domain::sheet::RowError;
 use domain::move_in::MoveInStatus;
 use domain::role::Role;
+use domain::sheet::RowError;
 use serde::{Deserialize, Serialize};
 
 /// An inspection row without its defects (the service adds them).

@@ -1,10 +1,10 @@
 //! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
 
-use super::{Db, DbRow};
 use super::rows::all;
+use super::Imp;
+use super::{Db, DbRow};
 use crate::Result;
 use crate::{db_err, Actor};
-use super::Imp;
 use domain::model::AuditEntry;
 use serde::Serialize;
 use sqlx::{Row, Transaction};
@@ -22,18 +22,20 @@ pub(crate) async fn write<B: Serialize, A: Serialize>(
     let encode = |v: Result<String, serde_json::Error>| v.map_err(domain::AppError::internal);
     let before = before.map(|b| encode(serde_json::to_string(b))).transpose()?;
     let after = after.map(|a| encode(serde_json::to_string(a))).transpose()?;
-    sqlx::query("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(&actor.at)
-        .bind(actor.user_id)
-        .bind(&actor.username)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(action)
-        .bind(before)
-        .bind(after)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&actor.at)
+    .bind(actor.user_id)
+    .bind(&actor.username)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(action)
+    .bind(before)
+    .bind(after)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
     Ok(())
 }
 

@@ -1,11 +1,11 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
-use super::{Db, DbRow};
-use crate::types::{StoredQuote, RuleEdit, QuoteBasis, NewQuote};
 use super::rows::all;
-use crate::{db_err, Actor};
 use super::{audit, Imp};
+use super::{Db, DbRow};
+use crate::types::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
+use crate::{db_err, Actor};
 use crate::{Error, Result};
 use domain::record::Entity;
 use domain::AppError;

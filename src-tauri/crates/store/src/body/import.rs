@@ -1,11 +1,11 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
-use super::{Db, DbRow};
-use crate::types::ImportCheck;
 use super::records::{id_tail, unit_from, unit_select, upsert_buyer};
 use super::rows::{all, exec};
-use crate::{db_err, Actor};
 use super::{audit, lock, Imp, Lock};
+use super::{Db, DbRow};
+use crate::types::ImportCheck;
+use crate::{db_err, Actor};
 use crate::{Error, Result};
 use domain::amount::to_hundredths;
 use domain::import_check::{self, Existing, UndoBlock};
@@ -292,9 +292,8 @@ impl Imp {
             }
         }
         for chunk in new_buyers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Db>::new(
-                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ",
-            );
+            let mut qb =
+                QueryBuilder::<Db>::new("INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ");
             qb.push_values(chunk, |mut q, b| {
                 q.push_bind(b.name.clone())
                     .push_bind(b.id_type.as_str())

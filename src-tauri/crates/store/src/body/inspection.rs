@@ -9,11 +9,10 @@ use crate::types::InspectionRow;
 mod defects;
 mod plans;
 
-
 use super::rows::{code, exec, from_json, get, json, optional};
+use super::{audit, Imp};
 use crate::Result;
 use crate::{db_err, Actor, Error};
-use super::{audit, Imp};
 use domain::inspection::*;
 use domain::move_in::MeterReading;
 use domain::record::Entity;
@@ -233,4 +232,3 @@ fn template_from(r: &DbRow) -> Result<Template> {
         created_by: get(r, "created_by")?,
     })
 }
-

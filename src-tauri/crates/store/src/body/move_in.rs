@@ -19,7 +19,6 @@ mod keys;
 mod settings;
 mod steps;
 
-
 use sqlx::QueryBuilder;
 
 /// Append `col IN (?, ?, …)` binding `values`, or a false condition for an empty list (portable:

@@ -1,9 +1,9 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
-use super::{Db, DbRow};
 use super::rows::{all, code, exec};
-use crate::{db_err, not_stale, Actor};
 use super::{audit, Imp};
+use super::{Db, DbRow};
+use crate::{db_err, not_stale, Actor};
 use crate::{Error, Result};
 use domain::amount::{from_hundredths, to_hundredths};
 use domain::model::*;
@@ -174,12 +174,7 @@ async fn refresh_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInp
 /// Insert a validated contract and its parties; returns the id.
 ///
 /// Errors: `Conflict` on a duplicate number or when the unit already has a live contract.
-pub(crate) async fn insert_contract(
-    tx: &mut Transaction<'_, Db>,
-    actor: &Actor,
-    c: &ContractInput,
-    import_id: Option<i64>,
-) -> Result<i64> {
+pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Db>, actor: &Actor, c: &ContractInput, import_id: Option<i64>) -> Result<i64> {
     check_contract_free(tx, c, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id)
@@ -435,7 +430,11 @@ impl Imp {
         .bind(id)
         .bind(version), &mut *tx).await?;
         not_stale(n, domain::record::Entity::Contract)?;
-        exec(sqlx::query("DELETE FROM contract_parties WHERE contract_id = $1").bind(id), &mut *tx).await?;
+        exec(
+            sqlx::query("DELETE FROM contract_parties WHERE contract_id = $1").bind(id),
+            &mut *tx,
+        )
+        .await?;
         insert_parties(&mut tx, actor, id, c, None).await?;
         audit::write(
             &mut tx,

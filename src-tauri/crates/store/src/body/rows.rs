@@ -1,7 +1,7 @@
 //! Reading rows: typed columns, stored codes, ISO dates and JSON columns, each failing as a typed
 //! error (`Corrupt`, naming the column) instead of a panic.
 
-use super::{Db, DbRow, DbArgs};
+use super::{Db, DbArgs, DbRow};
 use crate::{db_err, Error, Result};
 use sqlx::{Executor, Row};
 

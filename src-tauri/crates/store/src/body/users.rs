@@ -1,10 +1,10 @@
 //! Users (passwords arrive already hashed; hashing is the services' job).
 
-use super::DbRow;
-use crate::types::{NewUser, UserRecord};
 use super::rows::{all, exec, optional};
-use crate::{db_err, Actor};
+use super::DbRow;
 use super::{audit, lock, Imp, Lock};
+use crate::types::{NewUser, UserRecord};
+use crate::{db_err, Actor};
 use crate::{Error, Result};
 use domain::model::UserInfo;
 use domain::record::Entity;

@@ -224,7 +224,10 @@ pub fn pg_url_of(url: &str, database: &str) -> String {
         Some((b, q)) => (b, format!("?{q}")),
         None => (url, String::new()),
     };
-    let cut = base.rfind('/').filter(|&i| i > base.find("://").map_or(0, |s| s + 2)).unwrap_or(base.len());
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > base.find("://").map_or(0, |s| s + 2))
+        .unwrap_or(base.len());
     format!("{}/{database}{query}", &base[..cut])
 }
 
@@ -258,7 +261,9 @@ pub async fn postgres() -> Option<PgDatabase> {
             let name = format!("hd_tpl_{pid}");
             pg_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
             pg_exec(&admin, &format!("CREATE DATABASE {name}")).await;
-            let (s, _) = Store::open_at(&store::Location::Postgres(pg_url_of(&admin, &name))).await.expect("migrate the template");
+            let (s, _) = Store::open_at(&store::Location::Postgres(pg_url_of(&admin, &name)))
+                .await
+                .expect("migrate the template");
             s.close().await;
             *t = Some(name);
         }
@@ -271,7 +276,11 @@ pub async fn postgres() -> Option<PgDatabase> {
     let (store, _) = Store::open_at(&store::Location::Postgres(pg_url_of(&admin, &template)))
         .await
         .expect("open the test database");
-    Some(PgDatabase { store, admin, name: template })
+    Some(PgDatabase {
+        store,
+        admin,
+        name: template,
+    })
 }
 
 impl PgDatabase {

@@ -1,13 +1,13 @@
 //! Defects: raising one with its photos (deduplicated by content hash), workflow steps as decided
 //! by `domain::inspection::step`, the filtered list, events, and the facts scorecards count.
 
-use super::super::{Db, DbRow};
-use crate::types::NewDefect;
-use super::inspection_completed;
 use super::super::rows::{all, code, date, exec, get};
+use super::super::{audit, Imp};
+use super::super::{Db, DbRow};
+use super::inspection_completed;
+use crate::types::NewDefect;
 use crate::Result;
 use crate::{db_err, not_stale, Actor, Error};
-use super::super::{audit, Imp};
 use domain::inspection::*;
 use domain::record::Entity;
 use sqlx::QueryBuilder;

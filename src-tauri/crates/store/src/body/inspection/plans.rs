@@ -1,11 +1,11 @@
 //! Floor plans (one image per project and unit type, for pinning defects) and a project's
 //! responsible parties (an ordered list), each in its own table keyed to the project.
 
-use crate::types::FloorPlan;
 use super::super::rows::{exec, get, optional};
+use super::super::{audit, Imp};
+use crate::types::FloorPlan;
 use crate::Result;
 use crate::{db_err, Actor};
-use super::super::{audit, Imp};
 
 impl Imp {
     /// The floor plan of a project's unit type, if one is set.

@@ -1,11 +1,11 @@
 //! Batches, their units and their slots.
 
-use super::super::{Db, DbRow};
-use crate::types::BatchCreated;
-use super::push_in;
 use super::super::rows::{all, code, date, get};
-use crate::{db_err, Actor, Error, Result};
 use super::super::{audit, Imp};
+use super::super::{Db, DbRow};
+use super::push_in;
+use crate::types::BatchCreated;
+use crate::{db_err, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
 use sqlx::{QueryBuilder, Transaction};

@@ -1,9 +1,9 @@
 //! The progress board's counts; rates, totals and the total row are the domain's ([`board`]).
 
-use super::super::{Db, DbRow, DbArgs};
 use super::super::rows::get;
-use crate::{db_err, Result};
 use super::super::Imp;
+use super::super::{Db, DbArgs, DbRow};
+use crate::{db_err, Result};
 use domain::move_in::*;
 
 type Query<'q> = sqlx::query::Query<'q, Db, DbArgs>;
@@ -51,7 +51,12 @@ impl Imp {
         }
         let by_building = groups.pop().unwrap_or_default();
         let by_batch = groups.pop().unwrap_or_default();
-        let from = |first: usize| format!("FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE {}", scope(first));
+        let from = |first: usize| {
+            format!(
+                "FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE {}",
+                scope(first)
+            )
+        };
         let day_s = day.to_string();
         let today_sql = format!(
             "SELECT COALESCE(SUM(CASE WHEN substr(mu.arrived_at, 1, 10) = $1 THEN 1 ELSE 0 END), 0) AS arrived,
@@ -60,13 +65,10 @@ impl Imp {
              {}",
             from(2)
         );
-        let today = bind(
-            sqlx::query(sqlx::AssertSqlSafe(today_sql))
-                .bind(day_s),
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let today = bind(sqlx::query(sqlx::AssertSqlSafe(today_sql)).bind(day_s))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
         let visits = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT mu.arrived_at, mu.delivered_at {} AND mu.status = 'delivered' AND mu.arrived_at IS NOT NULL",
             from(1)

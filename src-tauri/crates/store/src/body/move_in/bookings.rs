@@ -1,18 +1,19 @@
 //! Bookings of slots, the owner's arrival, and notice deliveries.
 
+use super::super::rows::{all, code, date, exec, get, optional};
 use super::super::Db;
+use super::super::{audit, Imp};
 use super::batches::slot_from;
 use super::steps::unit_state;
-use super::super::rows::{all, code, date, exec, get, optional};
 use crate::{db_err, not_stale, Actor, Error, Result};
-use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
 use sqlx::Transaction;
 
 /// The unit's live booking (booked or arrived), if any.
 async fn live_booking(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<Option<LiveBooking>> {
-    let q = sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = $1 AND status IN ('booked', 'arrived')").bind(unit_id);
+    let q =
+        sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = $1 AND status IN ('booked', 'arrived')").bind(unit_id);
     optional(q, &mut **tx, |r| {
         Ok(LiveBooking {
             id: get(r, "id")?,

@@ -1,9 +1,9 @@
 //! A project's move-in procedure (the handbook default until a manager saves one).
 
-use super::super::Db;
 use super::super::rows::{from_json, get, json};
-use crate::{db_err, not_stale, Actor, Result};
+use super::super::Db;
 use super::super::{audit, Imp};
+use crate::{db_err, not_stale, Actor, Result};
 use domain::move_in::ProcedureConfig;
 use domain::record::Entity;
 

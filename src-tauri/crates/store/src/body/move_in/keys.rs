@@ -1,11 +1,11 @@
 //! The key ledger: registering keys, moving them (lend, return, lost) by the ledger's state
 //! machine ([`key_transition`]), and their events.
 
-use super::super::Db;
-use super::push_in;
 use super::super::rows::{all, code, exec, get};
-use crate::{db_err, not_stale, Actor, Error, Result};
+use super::super::Db;
 use super::super::{audit, Imp};
+use super::push_in;
+use crate::{db_err, not_stale, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
 use sqlx::{QueryBuilder, Transaction};

@@ -1,9 +1,9 @@
 //! Settings (generic key/value rows) and the letterhead (its own one-row table).
 
-use crate::types::{SettingValue, StoredImage, Letterhead, LetterheadChange};
 use super::super::rows::{exec, get};
-use crate::{db_err, Actor, Result};
 use super::super::{audit, Imp};
+use crate::types::{Letterhead, LetterheadChange, SettingValue, StoredImage};
+use crate::{db_err, Actor, Result};
 
 impl Imp {
     // ─────────────── settings ───────────────

@@ -1,14 +1,14 @@
 //! The per-unit procedure: the unit's move-in row, step records with meter readings and the
 //! keys handed over, undoing a step, and holding a unit.
 
+use super::super::rows::{all, code, exec, from_json, get, json};
 use super::super::Db;
-use crate::types::MoveInRow;
+use super::super::{audit, Imp};
 use super::config::read_config;
 use super::keys::{key_event, take_back_keys};
 use super::push_in;
-use super::super::rows::{all, code, exec, from_json, get, json};
+use crate::types::MoveInRow;
 use crate::{db_err, not_stale, Actor, Error, Result};
-use super::super::{audit, Imp};
 use domain::move_in::*;
 use domain::record::Entity;
 use rust_decimal::Decimal;
@@ -42,11 +42,7 @@ pub(crate) async fn unit_state(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Re
 
 /// Everything a step decision needs, read inside the write: the unit (refused as stale when
 /// its version is not the one the desk loaded), its project, the procedure, the steps done.
-async fn snapshot(
-    tx: &mut Transaction<'_, Db>,
-    unit_id: i64,
-    version: i64,
-) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
+async fn snapshot(tx: &mut Transaction<'_, Db>, unit_id: i64, version: i64) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
     let (unit, project_id) = unit_state(tx, unit_id).await?;
     if unit.version != version {
         return Err(Error::Stale(Entity::MoveInUnit));
@@ -154,16 +150,17 @@ impl Imp {
         let kind = data.kind();
         let status = plan_step(&config, &unit, &done, kind)?;
         bump(&mut tx, actor, unit_id, &unit, status).await?;
-        let step_id: i64 =
-            sqlx::query_scalar("INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-                .bind(unit_id)
-                .bind(kind.as_str())
-                .bind(json(data)?)
-                .bind(&actor.at)
-                .bind(&actor.username)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        let step_id: i64 = sqlx::query_scalar(
+            "INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(unit_id)
+        .bind(kind.as_str())
+        .bind(json(data)?)
+        .bind(&actor.at)
+        .bind(&actor.username)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
         match data {
             StepData::Meters { readings } => {
                 let numbers: Vec<String> = readings.iter().map(|m| m.number.clone()).collect();
@@ -271,11 +268,13 @@ impl Imp {
         let (unit, _, config, done) = snapshot(&mut tx, unit_id, version).await?;
         let status = plan_hold(&config, &unit, &done, reason)?;
         let rows = exec(
-            sqlx::query("UPDATE move_in_units SET status = $1, hold_reason = $2, version = version + 1 WHERE unit_id = $3 AND version = $4")
-                .bind(status.as_str())
-                .bind(reason.unwrap_or(""))
-                .bind(unit_id)
-                .bind(version),
+            sqlx::query(
+                "UPDATE move_in_units SET status = $1, hold_reason = $2, version = version + 1 WHERE unit_id = $3 AND version = $4",
+            )
+            .bind(status.as_str())
+            .bind(reason.unwrap_or(""))
+            .bind(unit_id)
+            .bind(version),
             &mut *tx,
         )
         .await?;
