@@ -29,6 +29,8 @@ pub(crate) async fn lock(_tx: &mut sqlx::Transaction<'_, Db>, _what: Lock) -> Re
 
 pub(crate) use crate::Lock;
 
+// The same files are mounted in the other backend too, on purpose (the SQL written once).
+#[allow(clippy::duplicate_mod)]
 #[path = "body/mod.rs"]
 pub(crate) mod body;
 

@@ -43,6 +43,8 @@ pub(crate) async fn lock(tx: &mut sqlx::Transaction<'_, Db>, what: Lock) -> Resu
     Ok(())
 }
 
+// The same files are mounted in the other backend too, on purpose (the SQL written once).
+#[allow(clippy::duplicate_mod)]
 #[path = "body/mod.rs"]
 pub(crate) mod body;
 

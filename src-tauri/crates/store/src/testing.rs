@@ -98,9 +98,22 @@ pub async fn pg_fresh(admin_url: &str) -> (String, Store) {
     (name, store)
 }
 
-/// Drop a test database (closing what still uses it).
+/// Drop a test database (its pool closed first). `WITH (FORCE)` is refused while an autovacuum
+/// worker is in the database (PostgreSQL 15 cannot terminate it for a non-superuser), so a plain
+/// DROP follows, which stops autovacuum itself and waits for sessions to leave.
 pub async fn pg_drop(admin_url: &str, name: &str) {
-    pg_exec(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+    let force = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let done = match sqlx::PgConnection::connect(admin_url).await {
+        Ok(mut c) => {
+            let r = sqlx::raw_sql(sqlx::AssertSqlSafe(force)).execute(&mut c).await;
+            let _ = c.close().await;
+            r.is_ok()
+        }
+        Err(_) => false,
+    };
+    if !done {
+        pg_exec(admin_url, &format!("DROP DATABASE IF EXISTS {name}")).await;
+    }
 }
 
 #[cfg(test)]

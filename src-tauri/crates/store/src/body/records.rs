@@ -98,59 +98,77 @@ pub(crate) fn id_tail(id_number: &str) -> String {
 
 /// Insert or refresh a buyer identified by (id type, id number); returns the id.
 pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
+    // Two passes at most (a third only if the row found on conflict was deleted meanwhile).
+    for _ in 0..3 {
+        if let Some(id) = refresh_buyer(tx, actor, b).await? {
+            return Ok(id);
+        }
+        // Two desks signing for the same new buyer at once both find no row above. The later
+        // insert waits for the earlier desk's transaction and, once that commits, does nothing
+        // (no id returned) instead of failing on the unique rule: the buyer is then read again,
+        // committed now (each statement sees what was committed before it, at READ COMMITTED),
+        // and refreshed like any known buyer. On SQLite, writes take turns and the first pass
+        // always finds or inserts the row.
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id_type, id_number) DO NOTHING RETURNING id",
+        )
+        .bind(&b.name)
+        .bind(b.id_type.as_str())
+        .bind(&b.id_number)
+        .bind(id_tail(&b.id_number))
+        .bind(&b.phone)
+        .bind(phone::tail(&b.phone))
+        .bind(&b.address)
+        .bind(import_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        if let Some(id) = id {
+            return Ok(id);
+        }
+    }
+    Err(Error::Duplicate(domain::record::Duplicate::BuyerId))
+}
+
+/// The known buyer with `b`'s ID, its contact details refreshed to `b`'s (audited, masked); none
+/// when the ID is not known.
+async fn refresh_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInput) -> Result<Option<i64>> {
     let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = $1 AND id_number = $2")
         .bind(b.id_type.as_str())
         .bind(&b.id_number)
         .fetch_optional(&mut **tx)
         .await
         .map_err(db_err)?;
-    match existing {
-        Some(r) => {
-            let old = buyer_from(&r)?;
-            if old.name != b.name || old.phone != b.phone || old.address != b.address {
-                exec(
-                    sqlx::query("UPDATE buyers SET name = $1, phone = $2, phone_tail = $3, address = $4 WHERE id = $5")
-                        .bind(&b.name)
-                        .bind(&b.phone)
-                        .bind(phone::tail(&b.phone))
-                        .bind(&b.address)
-                        .bind(old.id),
-                    &mut **tx,
-                )
-                .await?;
-                let masked = |x: &Buyer| Buyer {
-                    id_number: domain::mask::id_number(&x.id_number),
-                    phone: domain::mask::phone(&x.phone),
-                    ..x.clone()
-                };
-                let new = Buyer {
-                    name: b.name.clone(),
-                    phone: b.phone.clone(),
-                    address: b.address.clone(),
-                    ..old.clone()
-                };
-                audit::write(tx, actor, "buyer", old.id, "update", Some(&masked(&old)), Some(&masked(&new))).await?;
-            }
-            Ok(old.id)
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(&b.name)
-            .bind(b.id_type.as_str())
-            .bind(&b.id_number)
-            .bind(id_tail(&b.id_number))
-            .bind(&b.phone)
-            .bind(phone::tail(&b.phone))
-            .bind(&b.address)
-            .bind(import_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?;
-            Ok(id)
-        }
+    let Some(r) = existing else {
+        return Ok(None);
+    };
+    let old = buyer_from(&r)?;
+    if old.name != b.name || old.phone != b.phone || old.address != b.address {
+        exec(
+            sqlx::query("UPDATE buyers SET name = $1, phone = $2, phone_tail = $3, address = $4 WHERE id = $5")
+                .bind(&b.name)
+                .bind(&b.phone)
+                .bind(phone::tail(&b.phone))
+                .bind(&b.address)
+                .bind(old.id),
+            &mut **tx,
+        )
+        .await?;
+        let masked = |x: &Buyer| Buyer {
+            id_number: domain::mask::id_number(&x.id_number),
+            phone: domain::mask::phone(&x.phone),
+            ..x.clone()
+        };
+        let new = Buyer {
+            name: b.name.clone(),
+            phone: b.phone.clone(),
+            address: b.address.clone(),
+            ..old.clone()
+        };
+        audit::write(tx, actor, "buyer", old.id, "update", Some(&masked(&old)), Some(&masked(&new))).await?;
     }
+    Ok(Some(old.id))
 }
 
 /// Insert a validated contract and its parties; returns the id.
@@ -200,8 +218,17 @@ async fn insert_parties(
     c: &ContractInput,
     import_id: Option<i64>,
 ) -> Result<()> {
-    for (pos, p) in c.parties.iter().enumerate() {
-        let buyer_id = upsert_buyer(tx, actor, &p.buyer, import_id).await?;
+    // The buyers are written in one fixed order (by ID), not the form's: two desks signing for
+    // the same two new buyers at once, listed in opposite orders, would each insert one and wait
+    // for the other's uncommitted one, a deadlock on PostgreSQL (40P01, a driver error). In one
+    // order the later desk waits on the first buyer they share, then reuses it (`upsert_buyer`).
+    let mut order: Vec<usize> = (0..c.parties.len()).collect();
+    order.sort_by_key(|&i| (c.parties[i].buyer.id_type.as_str(), c.parties[i].buyer.id_number.as_str()));
+    let mut buyer_ids = vec![0; c.parties.len()];
+    for i in order {
+        buyer_ids[i] = upsert_buyer(tx, actor, &c.parties[i].buyer, import_id).await?;
+    }
+    for (pos, (p, buyer_id)) in c.parties.iter().zip(buyer_ids).enumerate() {
         exec(
             sqlx::query("INSERT INTO contract_parties (contract_id, position, buyer_id, share) VALUES ($1, $2, $3, $4)")
                 .bind(contract_id)

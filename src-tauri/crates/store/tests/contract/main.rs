@@ -32,9 +32,29 @@ macro_rules! contract_tests {
     };
 }
 
+/// The concurrency cases: each case on both backends as [`contract_tests!`] makes them, and once
+/// more on a SQLite file with several connections (`sqlite_file::<case>`), where the writers
+/// really compete (the in-memory database has one connection, so its writers queue).
+macro_rules! race_tests {
+    ($($case:ident),* $(,)?) => {
+        contract_tests!($($case),*);
+
+        mod sqlite_file {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let (store, _dir) = crate::support::sqlite_file().await;
+                    super::$case(store).await
+                }
+            )*
+        }
+    };
+}
+
 mod support;
 
 mod audit;
+mod concurrency;
 mod finance;
 mod import;
 mod inspection;

@@ -1,7 +1,8 @@
 //! Contract cases for the move-in store methods: settings and the letterhead, the procedure,
 //! batches and slots, bookings (quota, one live booking, rebooking, closing), check-in, notice
 //! deliveries, steps (prerequisites, twice, stale, meter readings, keys handed and taken back),
-//! holds, the key ledger, the board, and one race for the last places of a slot.
+//! holds, the key ledger and the board (the races between desks are in `concurrency`; the fixtures
+//! here are shared with it).
 
 use crate::support::*;
 use chrono::NaiveDate;
@@ -30,16 +31,15 @@ contract_tests!(
     a_unit_is_held_and_resumed,
     the_key_ledger_moves_keys_by_its_state_machine,
     the_board_counts_batches_and_buildings,
-    eight_desks_race_for_the_last_three_places,
 );
 
 // ─────────────── fixtures ───────────────
 
-fn day(m: u32, d: u32) -> NaiveDate {
+pub(crate) fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).expect("date")
 }
 
-fn at(time: &str) -> Actor {
+pub(crate) fn at(time: &str) -> Actor {
     Actor {
         at: format!("2026-12-01T{time}+08:00"),
         ..actor()
@@ -47,7 +47,7 @@ fn at(time: &str) -> Actor {
 }
 
 /// The rule's refusal the store passed through.
-fn refusal(e: Error) -> AppError {
+pub(crate) fn refusal(e: Error) -> AppError {
     match e {
         Error::Refused(a) => a,
         other => panic!("expected a rule's refusal, got {other}"),
@@ -55,7 +55,7 @@ fn refusal(e: Error) -> AppError {
 }
 
 /// Imports are written by a user (the import log names them).
-async fn import(store: &Store, project: &str, units: usize, contract_prefix: &str) {
+pub(crate) async fn import(store: &Store, project: &str, units: usize, contract_prefix: &str) {
     let user = store
         .system_user("contract", "合约", domain::role::Role::Admin, &actor().at)
         .await
@@ -73,14 +73,14 @@ async fn import(store: &Store, project: &str, units: usize, contract_prefix: &st
 }
 
 /// A sample project of `units` units in 1栋 (70 % sold): its id and building.
-async fn project(store: &Store, units: usize) -> (i64, i64) {
+pub(crate) async fn project(store: &Store, units: usize) -> (i64, i64) {
     import(store, "示例花园", units, "HT").await;
     let project = store.projects().await.expect("projects")[0].id;
     let building = store.buildings(project).await.expect("buildings")[0].id;
     (project, building)
 }
 
-fn batch_input(project_id: i64, name: &str, selection: UnitSelection, quota: u32) -> BatchInput {
+pub(crate) fn batch_input(project_id: i64, name: &str, selection: UnitSelection, quota: u32) -> BatchInput {
     BatchInput {
         project_id,
         name: name.into(),
@@ -106,7 +106,7 @@ fn batch_input(project_id: i64, name: &str, selection: UnitSelection, quota: u32
     }
 }
 
-fn building(id: i64) -> UnitSelection {
+pub(crate) fn building(id: i64) -> UnitSelection {
     UnitSelection {
         building_ids: vec![id],
         ..UnitSelection::default()
@@ -114,15 +114,15 @@ fn building(id: i64) -> UnitSelection {
 }
 
 /// A project with one batch of its whole building: the batch, its slots (上午, 下午), its units.
-struct World {
-    store: Store,
-    project_id: i64,
-    batch_id: i64,
-    slots: Vec<Slot>,
-    units: Vec<i64>,
+pub(crate) struct World {
+    pub(crate) store: Store,
+    pub(crate) project_id: i64,
+    pub(crate) batch_id: i64,
+    pub(crate) slots: Vec<Slot>,
+    pub(crate) units: Vec<i64>,
 }
 
-async fn world(store: Store, units: usize, quota: u32) -> World {
+pub(crate) async fn world(store: Store, units: usize, quota: u32) -> World {
     let (project_id, b) = project(&store, units).await;
     let created = store
         .create_batch(&actor(), &batch_input(project_id, "第一批", building(b), quota))
@@ -146,18 +146,18 @@ async fn world(store: Store, units: usize, quota: u32) -> World {
 }
 
 impl World {
-    async fn version(&self, unit: i64) -> i64 {
+    pub(crate) async fn version(&self, unit: i64) -> i64 {
         self.store.move_in_row(unit).await.expect("row").version
     }
-    async fn booked(&self, slot: usize) -> i64 {
+    pub(crate) async fn booked(&self, slot: usize) -> i64 {
         self.store.slots(self.batch_id).await.expect("slots")[slot].booked
     }
-    async fn step(&self, unit: i64, data: StepData) -> Result<(), Error> {
+    pub(crate) async fn step(&self, unit: i64, data: StepData) -> Result<(), Error> {
         let v = self.version(unit).await;
         self.store.do_step(&actor(), unit, v, &data).await
     }
     /// Only the identity step enabled: one step delivers a unit.
-    async fn identity_only(&self) {
+    pub(crate) async fn identity_only(&self) {
         let mut c = ProcedureConfig::default();
         c.steps.iter_mut().for_each(|s| s.enabled = s.kind == StepKind::Identity);
         self.store
@@ -167,7 +167,7 @@ impl World {
     }
 }
 
-fn identity() -> StepData {
+pub(crate) fn identity() -> StepData {
     StepData::Identity {
         by_agent: false,
         agent_name: String::new(),
@@ -176,7 +176,7 @@ fn identity() -> StepData {
     }
 }
 
-fn meters(number: &str, reading: i64) -> StepData {
+pub(crate) fn meters(number: &str, reading: i64) -> StepData {
     StepData::Meters {
         readings: vec![MeterReading {
             kind: MeterKind::Water,
@@ -186,7 +186,7 @@ fn meters(number: &str, reading: i64) -> StepData {
     }
 }
 
-fn keys(numbers: &[&str]) -> StepData {
+pub(crate) fn keys(numbers: &[&str]) -> StepData {
     StepData::Keys {
         keys: vec![KeySetLine {
             kind: "入户门钥匙".into(),
@@ -197,7 +197,7 @@ fn keys(numbers: &[&str]) -> StepData {
 }
 
 /// Every step before the keys step (identity, settlement, fees, confirmation, meters).
-async fn up_to_keys(w: &World, unit: i64, meter: &str) {
+pub(crate) async fn up_to_keys(w: &World, unit: i64, meter: &str) {
     for data in [
         identity(),
         StepData::Settlement {
@@ -785,50 +785,4 @@ async fn the_board_counts_batches_and_buildings(store: Store) {
     assert_eq!((one.total.units, one.arrived_today), (7, 0));
     let none = w.store.board(w.project_id, Some(99), day(12, 1)).await.expect("no such batch");
     assert_eq!((none.total.units, none.average_minutes), (0, None));
-}
-
-// ─────────────── the race ───────────────
-
-/// Eight desks book the last three places of a slot at once, on one database file (each booking
-/// its own unit through its own connection): exactly three get a place, five the full-slot refusal.
-async fn eight_desks_race_for_the_last_three_places(_: Store) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let (store, _) = Store::open(&dir.path().join("race.db")).await.expect("open");
-    let w = world(store, 20, 5).await;
-    assert!(w.units.len() >= 10, "{}", w.units.len());
-    let slot = w.slots[0].id;
-    for u in &w.units[..2] {
-        w.store.book(&actor(), *u, slot, "", false).await.expect("book");
-    }
-    let mut tasks = Vec::new();
-    for u in w.units[2..10].iter().copied() {
-        let store = w.store.clone();
-        tasks.push(tokio::spawn(async move { store.book(&actor(), u, slot, "", false).await }));
-    }
-    let mut won = 0;
-    let mut full = 0;
-    for t in tasks {
-        match t.await.expect("task") {
-            Ok(_) => won += 1,
-            Err(Error::Refused(e)) if e.field.as_deref() == Some("slot_id") && e.message.contains("已约满（5/5）") => full += 1,
-            Err(e) => panic!("unexpected refusal: {e}"),
-        }
-    }
-    assert_eq!((won, full), (3, 5));
-    assert_eq!(w.booked(0).await, 5);
-    let live: usize = {
-        let mut n = 0;
-        for u in &w.units[..10] {
-            n += w
-                .store
-                .appointments(*u)
-                .await
-                .expect("a")
-                .iter()
-                .filter(|a| a.status == AppointmentStatus::Booked)
-                .count();
-        }
-        n
-    };
-    assert_eq!(live, 5, "exactly the quota booked");
 }

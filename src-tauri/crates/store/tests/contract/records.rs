@@ -6,7 +6,6 @@ use domain::record::{Duplicate, Entity};
 use domain::ErrorCode;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use store::{Error, Store};
 
 contract_tests!(
@@ -33,28 +32,10 @@ contract_tests!(
     search_by_id_tail,
     search_filters_by_project_building_type_and_status,
     search_pages_cover_every_unit_once_with_the_total,
-    two_creates_with_the_same_number_at_once,
-    two_saves_of_the_same_version_at_once,
 );
 
-/// The concurrency cases again on a SQLite file with several connections, where the two writes
-/// really race (the in-memory database above has one connection, so it serialises them).
-mod sqlite_file {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn two_creates_with_the_same_number_at_once() {
-        let (store, _dir) = crate::support::sqlite_file().await;
-        super::two_creates_with_the_same_number_at_once(store).await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn two_saves_of_the_same_version_at_once() {
-        let (store, _dir) = crate::support::sqlite_file().await;
-        super::two_saves_of_the_same_version_at_once(store).await
-    }
-}
-
 /// Units of the sample without a contract, by number.
-async fn unsold(store: &Store) -> Vec<domain::model::Unit> {
+pub(crate) async fn unsold(store: &Store) -> Vec<domain::model::Unit> {
     all_units(store)
         .await
         .into_iter()
@@ -429,7 +410,7 @@ async fn cancel_contract_refuses_stale_cancelled_and_unknown(store: Store) {
     assert!(matches!(e, Error::NotFound(Entity::Contract)), "{e:?}");
 }
 
-fn edit_of(u: &domain::model::Unit) -> UnitEdit {
+pub(crate) fn edit_of(u: &domain::model::Unit) -> UnitEdit {
     UnitEdit {
         id: u.id,
         version: u.version,
@@ -736,74 +717,4 @@ async fn search_pages_cover_every_unit_once_with_the_total(store: Store) {
         .expect("a page of a search");
     assert_eq!(rows.len(), 10);
     assert_eq!(total, 72, "the total is of the search, not of the page");
-}
-
-/// Two desks create contracts with the same number on two units at once: exactly one is written.
-async fn two_creates_with_the_same_number_at_once(store: Store) {
-    let s = with_sample(&store).await;
-    let free = unsold(&store).await;
-    let before = audit_len(&store).await;
-    let barrier = Arc::new(tokio::sync::Barrier::new(2));
-    let mut tasks = Vec::new();
-    for (i, unit) in free.iter().take(2).enumerate() {
-        let (store, actor, barrier) = (store.clone(), s.actor.clone(), barrier.clone());
-        let input = contract_input("XS-RACE-1", unit.id, &[(buyer(100 + i as u64, "欧阳娜"), 100)]);
-        tasks.push(tokio::spawn(async move {
-            barrier.wait().await;
-            store.create_contract(&actor, &input).await
-        }));
-    }
-    let mut ok = Vec::new();
-    for t in tasks {
-        match t.await.expect("task") {
-            Ok(id) => ok.push(id),
-            Err(Error::Duplicate(Duplicate::ContractNumber)) => {}
-            Err(e) => {
-                refused(e, ErrorCode::Conflict, Some("number"));
-            }
-        }
-    }
-    assert_eq!(ok.len(), 1, "exactly one create succeeds");
-    assert_eq!(store.contract_id_by_number("XS-RACE-1").await.expect("lookup"), Some(ok[0]));
-    let winner = store.contract(ok[0]).await.expect("winner");
-    for unit in free.iter().take(2) {
-        let now = store.unit(unit.id).await.expect("unit");
-        let sold = unit.id == winner.unit_id;
-        assert_eq!(now.status, if sold { UnitStatus::Sold } else { UnitStatus::Available });
-        assert_eq!(store.contracts_of_unit(unit.id).await.expect("contracts").len(), usize::from(sold));
-    }
-    assert_eq!(audit_len(&store).await, before + 1, "only the winner is audited");
-}
-
-/// Two clerks save the same version of a contract at once: one wins, the other is stale.
-async fn two_saves_of_the_same_version_at_once(store: Store) {
-    let s = with_sample(&store).await;
-    let (id, c) = s.first_contract(&store).await;
-    let barrier = Arc::new(tokio::sync::Barrier::new(2));
-    let mut tasks = Vec::new();
-    for i in 0..2_i64 {
-        let (store, actor, barrier) = (store.clone(), s.actor.clone(), barrier.clone());
-        let mut edit = c.to_input();
-        edit.total_price = Decimal::new(1_000_000 + i, 0);
-        let version = c.version;
-        tasks.push(tokio::spawn(async move {
-            barrier.wait().await;
-            store.update_contract(&actor, id, version, &edit).await.map(|()| edit)
-        }));
-    }
-    let mut won = Vec::new();
-    let mut stale = 0;
-    for t in tasks {
-        match t.await.expect("task") {
-            Ok(edit) => won.push(edit),
-            Err(Error::Stale(Entity::Contract)) => stale += 1,
-            Err(e) => panic!("expected Stale(Contract), got {e:?}"),
-        }
-    }
-    assert_eq!((won.len(), stale), (1, 1));
-    let now = store.contract(id).await.expect("contract");
-    assert_eq!(now.to_input(), won[0], "the winner's edit, whole");
-    assert_eq!(now.version, c.version + 1, "one save, one version");
-    let updates = store.audit_for("contract", id).await.expect("audit");
-    assert_eq!(updates.iter().filter(|l| l.action == "update").count(), 1);
 }

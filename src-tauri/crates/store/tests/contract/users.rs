@@ -5,7 +5,6 @@ use domain::model::UserInfo;
 use domain::record::Entity;
 use domain::role::Role;
 use domain::ErrorCode;
-use std::sync::Arc;
 use store::{Actor, Error, Store};
 
 contract_tests!(
@@ -18,16 +17,7 @@ contract_tests!(
     update_user_changes_role_active_and_password_and_audits,
     the_last_active_admin_cannot_be_demoted_or_deactivated,
     update_user_of_an_unknown_user_is_not_found,
-    two_first_admins_at_once,
 );
-
-mod sqlite_file {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn two_first_admins_at_once() {
-        let (store, _dir) = crate::support::sqlite_file().await;
-        super::two_first_admins_at_once(store).await
-    }
-}
 
 async fn first_admin_is_created_once_and_audited(store: Store) {
     assert_eq!(store.count_users().await.expect("count"), 0);
@@ -265,29 +255,4 @@ async fn update_user_of_an_unknown_user_is_not_found(store: Store) {
     let e = store.update_user(&a, 999_999, Role::Clerk, true, None).await.expect_err("unknown");
     assert!(matches!(e, Error::NotFound(Entity::User)), "{e:?}");
     assert_eq!(audit_len(&store).await, before);
-}
-
-/// Two windows at first start create the administrator at once: exactly one is created.
-async fn two_first_admins_at_once(store: Store) {
-    let barrier = Arc::new(tokio::sync::Barrier::new(2));
-    let mut tasks = Vec::new();
-    for name in ["admin_a", "admin_b"] {
-        let (store, barrier) = (store.clone(), barrier.clone());
-        tasks.push(tokio::spawn(async move {
-            barrier.wait().await;
-            store.create_user(&actor(), &new_user(name, Role::Admin), true).await
-        }));
-    }
-    let mut created = Vec::new();
-    for t in tasks {
-        match t.await.expect("task") {
-            Ok(u) => created.push(u),
-            Err(e) => {
-                refused(e, ErrorCode::Conflict, None);
-            }
-        }
-    }
-    assert_eq!(created.len(), 1, "exactly one first administrator");
-    assert_eq!(store.users().await.expect("users"), created);
-    assert_eq!(audit_len(&store).await, 1);
 }

@@ -196,10 +196,18 @@ impl Imp {
                 }
             }
             StepData::Keys { keys } => {
-                for line in keys {
-                    for n in &line.numbers {
-                        hand_key(&mut tx, actor, project_id, unit_id, &line.kind, n).await?;
-                    }
+                // The numbers are handed in one fixed order (sorted), not the form's: two desks
+                // handing overlapping new numbers listed in different orders would each register
+                // one and wait for the other's uncommitted one, a deadlock on PostgreSQL (the
+                // server aborts one with 40P01, a driver error). In one order the later desk waits
+                // on the first number they share and is refused on it (`Duplicate(KeyNumber)`).
+                let mut numbers: Vec<(&str, &str)> = keys
+                    .iter()
+                    .flat_map(|line| line.numbers.iter().map(move |n| (n.as_str(), line.kind.as_str())))
+                    .collect();
+                numbers.sort_unstable();
+                for (number, kind) in numbers {
+                    hand_key(&mut tx, actor, project_id, unit_id, kind, number).await?;
                 }
             }
             _ => {}
