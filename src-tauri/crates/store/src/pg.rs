@@ -167,8 +167,7 @@ mod tests {
         let migrator = sqlx::migrate::Migrator::with_migrations(all);
         let e = migrate(&options(&url).expect("url"), &migrator)
             .await
-            .err()
-            .expect("the broken migration fails");
+            .expect_err("the broken migration fails");
         assert!(matches!(e, Error::Migrate(_)), "{e}");
         let mut c = PgConnection::connect(&url).await.expect("connect");
         let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()")
