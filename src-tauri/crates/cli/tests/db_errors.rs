@@ -73,14 +73,7 @@ fn a_newer_database_file_is_refused_and_left_unchanged() {
 /// The PostgreSQL half: needs the test server (`bash .ci/pg.sh …`); skipped without it, except
 /// under CI.
 fn server() -> Option<String> {
-    match store::testing::pg_url() {
-        Some(url) => Some(url),
-        None if std::env::var_os("CI").is_some() => panic!("HANDOVER_TEST_PG is not set under CI"),
-        None => {
-            eprintln!("note: HANDOVER_TEST_PG unset, PostgreSQL case skipped");
-            None
-        }
-    }
+    store::testing::pg_server("cli db_errors")
 }
 
 #[test]

@@ -405,6 +405,22 @@ fn page_sql(t: &Table, after: bool, limit: usize) -> String {
     sql
 }
 
+/// Bind a page's key values to a query of either backend (one body for both drivers' types).
+macro_rules! bind_key {
+    ($q:expr, $key:expr) => {{
+        let mut q = $q;
+        for v in $key {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(s) => q.bind(s.clone()),
+                Value::Blob(b) => q.bind(b.clone()),
+                Value::Null => q.bind(None::<i64>),
+            };
+        }
+        q
+    }};
+}
+
 fn last_key(t: &Table, rows: &[Vec<Value>]) -> Option<Vec<Value>> {
     rows.last().map(|r| t.key.iter().map(|&i| r[i].clone()).collect())
 }
@@ -412,15 +428,7 @@ fn last_key(t: &Table, rows: &[Vec<Value>]) -> Option<Vec<Value>> {
 /// One page of the file's rows after `after` (a key), checked value by value.
 async fn source_page(conn: &mut SqliteConnection, t: &Table, after: Option<&[Value]>) -> Result<Vec<Vec<Value>>> {
     let sql = page_sql(t, after.is_some(), t.chunk());
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for v in after.unwrap_or_default() {
-        q = match v {
-            Value::Int(i) => q.bind(*i),
-            Value::Text(s) => q.bind(s.clone()),
-            Value::Blob(b) => q.bind(b.clone()),
-            Value::Null => q.bind(None::<i64>),
-        };
-    }
+    let q = bind_key!(sqlx::query(AssertSqlSafe(sql)), after.unwrap_or_default());
     let rows = q.fetch_all(&mut *conn).await.map_err(db_err)?;
     rows.iter().map(|r| source_row(t, r)).collect()
 }
@@ -624,15 +632,7 @@ async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
 
 async fn target_page(conn: &mut PgConnection, t: &Table, after: Option<&[Value]>) -> Result<Vec<Vec<Value>>> {
     let sql = page_sql(t, after.is_some(), t.chunk());
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for v in after.unwrap_or_default() {
-        q = match v {
-            Value::Int(i) => q.bind(*i),
-            Value::Text(s) => q.bind(s.clone()),
-            Value::Blob(b) => q.bind(b.clone()),
-            Value::Null => q.bind(None::<i64>),
-        };
-    }
+    let q = bind_key!(sqlx::query(AssertSqlSafe(sql)), after.unwrap_or_default());
     let rows = q.fetch_all(&mut *conn).await.map_err(db_err)?;
     rows.iter().map(|r| target_row(t, r)).collect()
 }

@@ -15,6 +15,24 @@ pub fn pg_url() -> Option<String> {
     std::env::var("HANDOVER_TEST_PG").ok().filter(|u| !u.is_empty())
 }
 
+/// The server a PostgreSQL test case runs on: `HANDOVER_TEST_PG`. Unset, the case is skipped
+/// (None) with a note naming it, except under CI (`CI` set), where it fails: CI never passes
+/// without having run the PostgreSQL cases.
+///
+/// Panics: under CI without a server.
+pub fn pg_server(case: &str) -> Option<String> {
+    match pg_url() {
+        Some(url) => Some(url),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("{case}: HANDOVER_TEST_PG is not set, and CI is: the PostgreSQL cases must run (bash .ci/pg.sh …)")
+        }
+        None => {
+            eprintln!("note: {case} skipped: HANDOVER_TEST_PG is not set (run it under bash .ci/pg.sh)");
+            None
+        }
+    }
+}
+
 /// `url` with its database name replaced.
 pub fn pg_url_of(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {

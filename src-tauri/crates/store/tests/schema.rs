@@ -739,17 +739,7 @@ async fn pg_stale_names(conn: &mut PgConnection) -> R<Vec<String>> {
 
 /// `HANDOVER_TEST_PG`, or None (skip) outside CI; under CI a missing server is a failure.
 fn pg_url(test: &str) -> Option<String> {
-    match std::env::var("HANDOVER_TEST_PG") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => panic!(
-            "{test}: HANDOVER_TEST_PG is not set, and CI is: the PostgreSQL schema comparison must run in CI \
-             (bash .ci/pg.sh cargo test -p store --test schema)"
-        ),
-        _ => {
-            eprintln!("note: {test} skipped: HANDOVER_TEST_PG is not set (run it with: bash .ci/pg.sh cargo test -p store --test schema)");
-            None
-        }
-    }
+    store::testing::pg_server(test)
 }
 
 /// A fresh database on the server of `url`, created for one test and dropped by [`drop_pg`].

@@ -153,46 +153,18 @@ pub fn add_user(db: &Path, username: &str, role: domain::role::Role, active: boo
 /// and sets it). Unset, the case is skipped with a note, except under CI (`CI` set), where it
 /// fails: CI never passes without having run it.
 pub fn pg_url() -> Option<String> {
-    match std::env::var("HANDOVER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => panic!("HANDOVER_TEST_PG is not set: CI runs the PostgreSQL cases (bash .ci/pg.sh …)"),
-        _ => {
-            eprintln!("note: HANDOVER_TEST_PG unset, PostgreSQL case skipped (run under bash .ci/pg.sh)");
-            None
-        }
-    }
+    store::testing::pg_server("cli")
 }
 
-/// `url` with its database name replaced.
-pub fn pg_url_of(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let cut = base
-        .rfind('/')
-        .filter(|&i| i > base.find("://").map_or(0, |s| s + 2))
-        .unwrap_or(base.len());
-    format!("{}/{database}{query}", &base[..cut])
-}
-
-/// Run SQL on the server at `url` (one connection, closed after).
+/// Run SQL on the server at `url` ([`store::testing::pg_exec`], from a test's thread).
 pub fn pg_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    block_on(async {
-        let mut c = sqlx::PgConnection::connect(url).await.expect("connect to the test server");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-            .execute(&mut c)
-            .await
-            .expect(sql);
-        let _ = c.close().await;
-    })
+    block_on(store::testing::pg_exec(url, sql))
 }
 
 /// A new, empty database on the test server named `name` (dropped first if a failed run left
 /// it): its URL.
 pub fn pg_database(admin: &str, name: &str) -> String {
-    pg_exec(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    block_on(store::testing::pg_drop(admin, name));
     pg_exec(admin, &format!("CREATE DATABASE {name}"));
-    pg_url_of(admin, name)
+    store::testing::pg_url_of(admin, name)
 }

@@ -208,14 +208,7 @@ pub struct PgDatabase {
 /// and sets it). Unset, the cases are skipped with a note, except under CI (`CI` set), where
 /// they fail: CI never passes without having run them.
 pub fn pg_url() -> Option<String> {
-    match store::testing::pg_url() {
-        Some(url) => Some(url),
-        None if std::env::var_os("CI").is_some() => panic!("HANDOVER_TEST_PG is not set: CI runs the PostgreSQL cases (bash .ci/pg.sh …)"),
-        None => {
-            eprintln!("note: HANDOVER_TEST_PG unset, PostgreSQL case skipped (run under bash .ci/pg.sh)");
-            None
-        }
-    }
+    store::testing::pg_server("contract")
 }
 
 /// A fresh, migrated PostgreSQL database (None: skipped, see [`pg_url`]).
