@@ -65,7 +65,11 @@ pub async fn copy_database(from: &Path, to_url: &str, progress: impl FnMut(&str,
     let Location::Postgres(url) = Location::parse(to_url) else {
         return Err(refuse(CopyRefusal::TargetNotServer));
     };
-    let (mut source, stamp) = open_source(from).await?;
+    let Source {
+        conn: mut source,
+        stamp,
+        _snapshot,
+    } = open_source(from).await?;
     let result = async {
         let mut read = source.begin().await.map_err(db_err)?;
         let tables = source_tables(&mut read).await?;
@@ -267,7 +271,23 @@ impl Stamp {
     }
 }
 
-async fn open_source(from: &Path) -> Result<(SqliteConnection, Stamp)> {
+/// The source as it is read: a connection, the stamp taken before, and the private folder holding
+/// the snapshot (removed when this is dropped, after the connection is closed).
+struct Source {
+    conn: SqliteConnection,
+    stamp: Stamp,
+    _snapshot: Option<tempfile::TempDir>,
+}
+
+/// Copy the database file and its `-wal` (bytes only, never its `-shm`) into a new private folder.
+fn private_snapshot(from: &Path) -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new().prefix("handover-copy-").tempdir()?;
+    std::fs::copy(from, dir.path().join("source.db"))?;
+    std::fs::copy(beside(from, "-wal"), dir.path().join("source.db-wal"))?;
+    Ok(dir)
+}
+
+async fn open_source(from: &Path) -> Result<Source> {
     let path = from.display().to_string();
     match std::fs::metadata(from) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(refuse(CopyRefusal::SourceMissing { path })),
@@ -291,22 +311,39 @@ async fn open_source(from: &Path) -> Result<(SqliteConnection, Stamp)> {
         return Err(refuse(CopyRefusal::SourceInUse { path }));
     }
     let stamp = Stamp::of(from).ok_or_else(|| refuse(CopyRefusal::SourceMissing { path: path.clone() }))?;
-    // Read-only: nothing is written to the file (no journal mode is set, no migration runs).
-    // Without a `-wal` beside it, the file alone is the whole database: it is read as immutable,
-    // so SQLite makes no `-wal`/`-shm` beside it either (a write starting meanwhile makes a
-    // `-wal`, which the end of the copy sees). With one (an app or a command has it open, or did
-    // not close it), SQLite reads the file and its `-wal` together, as one snapshot.
-    let opts = SqliteConnectOptions::new()
-        .filename(from)
-        .read_only(true)
-        .immutable(stamp.wal.is_none())
-        .create_if_missing(false)
-        .busy_timeout(std::time::Duration::from_secs(10));
+    // Nothing beside the source may change, not even its `-shm` (SQLite's WAL index, which a
+    // connection closing may delete or rewrite). Without a `-wal` the file alone is the whole
+    // database: it is read as immutable, so SQLite takes no lock and makes no `-wal`/`-shm`.
+    // With one (an app or a command has it open, or did not close it), the file and its `-wal`
+    // are copied into a private folder first and that copy is read: the originals are only ever
+    // read as bytes. A write starting meanwhile changes the stamp, which the end of the copy sees.
+    let (opts, snapshot) = match stamp.wal {
+        None => (
+            SqliteConnectOptions::new().filename(from).read_only(true).immutable(true),
+            None,
+        ),
+        Some(_) => {
+            let dir = private_snapshot(from).map_err(|e| {
+                refuse(CopyRefusal::SourceUnreadable {
+                    path: path.clone(),
+                    detail: e.kind().to_string(),
+                })
+            })?;
+            if Stamp::of(from).as_ref() != Some(&stamp) {
+                return Err(refuse(CopyRefusal::SourceInUse { path }));
+            }
+            // The private copy is opened for writing only so that SQLite can build its own WAL
+            // index beside it; no statement writes to it.
+            let opts = SqliteConnectOptions::new().filename(dir.path().join("source.db"));
+            (opts, Some(dir))
+        }
+    };
+    let opts = opts.create_if_missing(false).busy_timeout(std::time::Duration::from_secs(10));
     let mut conn = SqliteConnection::connect_with(&opts)
         .await
         .map_err(|_| refuse(CopyRefusal::SourceNotDatabase { path: path.clone() }))?;
     match schema_version(&mut conn).await {
-        Ok(()) => Ok((conn, stamp)),
+        Ok(()) => Ok(Source { conn, stamp, _snapshot: snapshot }),
         Err(e) => {
             let _ = conn.close().await;
             Err(match e {

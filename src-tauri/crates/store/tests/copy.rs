@@ -343,3 +343,42 @@ async fn the_last_writes_still_in_the_wal_are_copied_and_a_write_meanwhile_rolls
     desk.close().await;
     drop_target(&name).await;
 }
+
+#[tokio::test]
+async fn a_source_left_with_its_wal_and_shm_keeps_every_file_beside_it_byte_for_byte() {
+    let Some((url, name)) = empty_target("shm").await else { return };
+    let open_dir = tempfile::tempdir().expect("tmp");
+    let open_path = open_dir.path().join("handover.db");
+    let (desk, _) = Store::open(&open_path).await.expect("file");
+    with_sample(&desk).await;
+    // A desk that ended without closing (killed, or a command that exited): the file, its -wal
+    // and its -shm are left as they were at that moment.
+    let dir = tempfile::tempdir().expect("tmp");
+    for suffix in ["", "-wal", "-shm"] {
+        let from = open_dir.path().join(format!("handover.db{suffix}"));
+        std::fs::copy(&from, dir.path().join(format!("handover.db{suffix}"))).expect("left behind");
+    }
+    desk.close().await;
+    let path = dir.path().join("handover.db");
+    let before: Vec<(String, Vec<u8>)> = files_in(dir.path());
+    assert_eq!(before.len(), 3, "file, -wal and -shm");
+
+    let report = copy(&path, &url).await.expect("copied");
+    let rows = |t: &str| report.tables.iter().find(|x| x.table == t).map(|x| x.rows);
+    assert_eq!(rows("units"), Some(support::SAMPLE_UNITS as u64), "the WAL's writes are read");
+    assert_eq!(files_in(dir.path()), before, "every file beside the source is as it was");
+    drop_target(&name).await;
+}
+
+/// Every file in a folder, by name, with its bytes.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("bytes"))
+        })
+        .collect();
+    files.sort();
+    files
+}
