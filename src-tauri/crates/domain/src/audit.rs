@@ -25,6 +25,8 @@ code_enum!(
         Defect = "defect" / "整改单",
         FeeQuote = "fee_quote" / "税费测算",
         FeeRules = "fee_rules" / "收费规则",
+        Export = "export" / "导出与打印",
+        Backup = "backup" / "备份与恢复",
     }
 );
 
@@ -55,6 +57,16 @@ code_enum!(
         InspectionStarted = "inspection_started" / "开始验房",
         Signed = "signed" / "业主签名",
         Completed = "completed" / "完成验房",
+        // Sessions and data safety
+        SignIn = "sign_in" / "登录",
+        SignInFailed = "sign_in_failed" / "登录失败",
+        SignInLocked = "sign_in_locked" / "登录锁定",
+        SignOut = "sign_out" / "退出登录",
+        PasswordChanged = "password_changed" / "修改本人密码",
+        ExportFull = "export_full" / "导出（含完整个人信息）",
+        PrintFull = "print_full" / "打印（含完整个人信息）",
+        BackupMade = "backup_made" / "备份数据库",
+        Restored = "restored" / "恢复数据库",
     }
 );
 
@@ -85,6 +97,78 @@ pub fn entity_labels() -> Vec<(&'static str, &'static str)> {
 pub fn ts_table(name: &str, pairs: &[(&str, &str)]) -> String {
     let body: Vec<String> = pairs.iter().map(|(c, l)| format!("{c}: \"{l}\"")).collect();
     format!("export const {name}: Record<string, string> = {{ {} }};", body.join(", "))
+}
+
+/// What `handover audit verify` and the audit view report: the audit log's hash chain walked
+/// from its first sealed line to its head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChainReport {
+    /// Sealed lines checked.
+    pub lines: i64,
+    /// Lines written before the chain began (by a version before it; not verifiable).
+    pub before_chain: i64,
+    /// The last line of the chain: its place, hash and time (note it down to detect a cut tail).
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub head_at: Option<String>,
+    /// The first problems found (at most [`ChainReport::MAX_LISTED`]), and how many in all.
+    pub problems: Vec<ChainProblem>,
+    pub problem_count: i64,
+}
+
+/// One break in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChainProblem {
+    /// The line's fields no longer give its hash: edited outside the app.
+    Altered { seq: i64, id: i64 },
+    /// Places in the chain with no line: deleted outside the app.
+    Missing { from_seq: i64, to_seq: i64 },
+    /// A line that was never sealed, written after the chain began: inserted outside the app.
+    Unsealed { id: i64 },
+}
+
+impl ChainReport {
+    pub const MAX_LISTED: usize = 100;
+
+    pub fn intact(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    /// One paragraph for an administrator.
+    pub fn summary(&self) -> String {
+        let mut s = if self.intact() {
+            format!("审计日志完整：已校验 {} 条，哈希链未发现修改、删除或插入。", self.lines)
+        } else {
+            format!(
+                "审计日志已被改动：已校验 {} 条，发现 {} 处问题（审计日志只能由本软件追加，数据库外的修改会被发现）。",
+                self.lines, self.problem_count
+            )
+        };
+        if self.before_chain > 0 {
+            s.push_str(&format!("另有 {} 条写于启用哈希链之前，无法校验。", self.before_chain));
+        }
+        if self.head_seq > 0 {
+            let short: String = self.head_hash.chars().take(16).collect();
+            s.push_str(&format!(
+                "链尾为第 {} 条（{}，哈希 {short}…），可记下以便日后核对末尾是否被截去。",
+                self.head_seq,
+                self.head_at.as_deref().unwrap_or("")
+            ));
+        }
+        s
+    }
+}
+
+impl ChainProblem {
+    pub fn describe(&self) -> String {
+        match self {
+            ChainProblem::Altered { seq, id } => format!("第 {seq} 条（记录号 {id}）的内容已被修改"),
+            ChainProblem::Missing { from_seq, to_seq } if from_seq == to_seq => format!("第 {from_seq} 条已被删除"),
+            ChainProblem::Missing { from_seq, to_seq } => format!("第 {from_seq}–{to_seq} 条已被删除"),
+            ChainProblem::Unsealed { id } => format!("记录号 {id} 不是本软件写入的（未入哈希链）"),
+        }
+    }
 }
 
 #[cfg(test)]

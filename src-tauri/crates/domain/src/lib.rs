@@ -21,6 +21,7 @@ pub mod phone;
 pub mod record;
 pub mod role;
 pub mod sample;
+pub mod session;
 pub mod sheet;
 pub mod unit_label;
 

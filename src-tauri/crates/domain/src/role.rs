@@ -108,20 +108,23 @@ pub enum Permission {
     ManageSettings,
 }
 
-/// What the UI gets on sign-in: the session and what its role may do.
+/// What the UI gets on sign-in: the session, what its role may do, and after how many idle
+/// minutes the window locks itself (the services end the session then too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SignedIn {
     pub session: Session,
     pub role_label: String,
     pub permissions: Vec<Permission>,
+    pub idle_lock_minutes: u32,
 }
 
-impl From<Session> for SignedIn {
-    fn from(session: Session) -> Self {
+impl SignedIn {
+    pub fn new(session: Session, idle_lock_minutes: u32) -> Self {
         SignedIn {
             role_label: session.role.label().to_string(),
             permissions: session.role.permissions(),
             session,
+            idle_lock_minutes,
         }
     }
 }
@@ -133,6 +136,11 @@ pub struct Session {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The services' handle on this sign-in ([`crate::session`]): looked up, idle-checked and
+    /// re-validated against the user's row on every call. Never sent to the page.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub token: String,
 }
 
 impl Session {
@@ -160,6 +168,7 @@ mod tests {
             username: "u".into(),
             display_name: "U".into(),
             role,
+            token: String::new(),
         }
     }
 

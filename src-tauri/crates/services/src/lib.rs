@@ -9,11 +9,12 @@ pub mod inspection;
 pub mod move_in;
 mod office;
 pub mod records;
+mod sessions;
 mod users;
 
 pub use store::Location;
 pub mod db;
-pub use users::{FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
+pub use users::{ChangePassword, FirstAdmin, NewUserRequest, SetupStatus, SignIn, UpdateUserRequest};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::office_time::Tz;
@@ -41,6 +42,8 @@ pub struct Services {
     rules: Arc<std::sync::RwLock<Arc<::fees::rules::RuleBook>>>,
     /// The office's time zone (a setting; read at open, replaced when an administrator sets it).
     zone: Arc<std::sync::RwLock<Tz>>,
+    /// Who is signed in, and the idle lock.
+    sessions: sessions::Sessions,
 }
 
 impl Services {
@@ -55,6 +58,7 @@ impl Services {
             clock,
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
             zone: Arc::new(std::sync::RwLock::new(domain::office_time::DEFAULT_ZONE)),
+            sessions: sessions::Sessions::default(),
         }
     }
 
@@ -68,6 +72,7 @@ impl Services {
         let services = Services::new(store, system_clock());
         services.load_rules().await?;
         services.load_zone().await?;
+        services.load_idle_lock().await?;
         Ok(services)
     }
 
@@ -78,6 +83,7 @@ impl Services {
         let services = Services::new(Store::open_in_memory().await?, clock);
         services.load_rules().await?;
         services.load_zone().await?;
+        services.load_idle_lock().await?;
         Ok(services)
     }
 

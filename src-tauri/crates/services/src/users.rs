@@ -46,7 +46,16 @@ pub struct UpdateUserRequest {
     pub password: Option<String>,
 }
 
-pub const MIN_PASSWORD_LEN: usize = 8;
+/// Changing one's own password.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Verified against when the user name is unknown, so that the answer takes as long as for a
+/// known one (Argon2id with the default parameters; the salt and hash are arbitrary).
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 fn check_username(u: &str) -> Result<String> {
     let u = u.trim();
@@ -68,9 +77,11 @@ fn check_display_name(n: &str, fallback: &str) -> Result<String> {
 ///
 /// Errors: `Invalid` on `password` when shorter than [`MIN_PASSWORD_LEN`].
 pub fn hash_password(pw: &str) -> Result<String> {
-    if pw.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::invalid("password", format!("密码至少 {MIN_PASSWORD_LEN} 位")));
-    }
+    hash_checked("password", pw)
+}
+
+fn hash_checked(field: &str, pw: &str) -> Result<String> {
+    domain::session::check_new_password(field, pw)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(pw.as_bytes(), &salt)
@@ -116,23 +127,79 @@ impl Services {
                 true,
             )
             .await?;
-        Ok(session_of(&u))
+        self.sessions.start(session_of(&u), (self.clock)())
     }
 
-    /// Check a user name and password.
+    /// Check a user name and password and start a session.
+    ///
+    /// A name that has failed [`domain::session::MAX_FAILURES`] times within the window is
+    /// locked for a while, whether or not it exists; an unknown name takes as long to refuse as a
+    /// known one. Every success and failure is audited.
     ///
     /// Errors: `SetupRequired` before the first admin exists; `BadCredentials` for an unknown
-    /// user, a wrong password or a disabled account (one message for all three).
+    /// user, a wrong password or a disabled account (one message for all three), or while the
+    /// name is locked (saying for how long).
     pub async fn sign_in(&self, req: &SignIn) -> Result<Session> {
         if self.store.count_users().await? == 0 {
             return Err(AppError::new(ErrorCode::SetupRequired, "首次使用，请先创建系统管理员"));
         }
-        let bad = || AppError::new(ErrorCode::BadCredentials, "用户名或密码错误，或账号已停用");
-        let rec = self.store.user_by_username(req.username.trim()).await?.ok_or_else(bad)?;
-        if !rec.info.active || !verify_password(&req.password, &rec.password_hash) {
-            return Err(bad());
+        let name = req.username.trim();
+        let now = (self.clock)();
+        if let Some(minutes) = domain::session::locked_for(self.store.sign_in_failures(name).await?.as_ref(), now) {
+            return Err(domain::session::locked_out(minutes));
         }
-        Ok(session_of(&rec.info))
+        let rec = self.store.user_by_username(name).await?;
+        let ok = match &rec {
+            Some(r) => verify_password(&req.password, &r.password_hash) && r.info.active,
+            None => {
+                // The same work as for a known name, then the same answer.
+                let _ = verify_password(&req.password, DUMMY_HASH);
+                false
+            }
+        };
+        let actor = Actor {
+            user_id: rec.as_ref().map(|r| r.info.id),
+            username: name.chars().take(64).collect(),
+            at: self.now().to_rfc3339(),
+        };
+        match rec {
+            Some(r) if ok => {
+                self.store.record_sign_in(&actor, r.info.id, name).await?;
+                self.sessions.start(session_of(&r.info), now)
+            }
+            other => {
+                let failures = self
+                    .store
+                    .record_sign_in_failure(&actor, &actor.username, other.map(|r| r.info.id), now)
+                    .await?;
+                Err(match domain::session::locked_for(Some(&failures), now) {
+                    Some(minutes) => domain::session::locked_out(minutes),
+                    None => domain::session::bad_credentials(),
+                })
+            }
+        }
+    }
+
+    /// Change one's own password (any role). The session goes on.
+    ///
+    /// Errors: `Invalid` on `current_password` when it is wrong, on `new_password` when too short,
+    /// too long or the same as the current one.
+    pub async fn change_password(&self, s: &Session, req: &ChangePassword) -> Result<()> {
+        let rec = self
+            .store
+            .user_by_username(&s.username)
+            .await?
+            .filter(|r| r.info.id == s.user_id)
+            .ok_or_else(|| domain::session::Ended::Disabled.error())?;
+        if !verify_password(&req.current_password, &rec.password_hash) {
+            return Err(domain::session::wrong_current_password());
+        }
+        if req.new_password == req.current_password {
+            return Err(domain::session::same_password());
+        }
+        let hash = hash_checked("new_password", &req.new_password)?;
+        self.store.change_password(&self.actor(s), s.user_id, &hash).await?;
+        Ok(())
     }
 
     pub async fn users(&self, s: &Session) -> Result<Vec<UserInfo>> {
@@ -184,13 +251,19 @@ impl Services {
             .map_err(AppError::from)
     }
 
+    /// Change a user's role, active flag or password. A user disabled or given another role is
+    /// signed out everywhere at once (their next call is refused).
     pub async fn update_user(&self, s: &Session, req: &UpdateUserRequest) -> Result<UserInfo> {
         s.require(Permission::ManageUsers)?;
         let hash = req.password.as_deref().filter(|p| !p.is_empty()).map(hash_password).transpose()?;
-        self.store
+        let before = self.store.user_by_id(req.id).await?;
+        let after = self
+            .store
             .update_user(&self.actor(s), req.id, req.role, req.active, hash.as_deref())
-            .await
-            .map_err(AppError::from)
+            .await?;
+        let changed = before.is_none_or(|b| b.role != after.role || b.active != after.active);
+        self.user_changed(after.id, changed)?;
+        Ok(after)
     }
 }
 
@@ -200,5 +273,6 @@ fn session_of(u: &UserInfo) -> Session {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         role: u.role,
+        token: String::new(),
     }
 }

@@ -151,6 +151,8 @@ pub(crate) enum Lock {
     Admins,
     /// An import and its undo (they check collisions across many rows).
     Import,
+    /// Appending to the audit log's hash chain (held from reading the chain's head to the commit).
+    Audit,
 }
 
 impl Lock {
@@ -161,6 +163,7 @@ impl Lock {
                 Lock::Migrate => 1,
                 Lock::Admins => 2,
                 Lock::Import => 3,
+                Lock::Audit => 4,
             }
     }
 }
@@ -361,6 +364,13 @@ forward! {
     fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
     fn users(&self) -> Result<Vec<UserInfo>>;
     fn update_user(&self, actor: &Actor, id: i64, role: Role, active: bool, password_hash: Option<&str>) -> Result<UserInfo>;
+    fn user_by_id(&self, id: i64) -> Result<Option<UserInfo>>;
+    fn sign_in_failures(&self, username: &str) -> Result<Option<domain::session::Failures>>;
+    fn record_sign_in_failure(&self, actor: &Actor, username: &str, user_id: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<domain::session::Failures>;
+    fn record_sign_in(&self, actor: &Actor, user_id: i64, username: &str) -> Result<()>;
+    fn record_event(&self, actor: &Actor, entity: &str, entity_id: i64, action: &str, after: Option<&serde_json::Value>) -> Result<()>;
+    fn change_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> Result<()>;
+    fn verify_audit(&self) -> Result<domain::audit::ChainReport>;
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ macro_rules! for_update {
 
 /// Writes of one kind that must not interleave (see [`crate::pg::lock`]). SQLite already runs
 /// one write transaction at a time, so there is nothing to take.
-pub(crate) async fn lock(_tx: &mut sqlx::Transaction<'_, Db>, _what: Lock) -> Result<()> {
+pub(crate) async fn lock(_conn: &mut sqlx::SqliteConnection, _what: Lock) -> Result<()> {
     Ok(())
 }
 
@@ -144,14 +144,14 @@ impl Imp {
                 .map_err(db_err)?;
             moved += 1;
         }
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(moved)
     }
 
     /// Begin a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the start, so two
     /// desks (or the app and the CLI) writing at once wait on the busy timeout in turn, instead of
     /// one failing with "database is locked" when both try to upgrade a read transaction.
-    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, Db>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+    pub(crate) async fn write(&self) -> Result<body::Tx> {
+        Ok(body::Tx::new(self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?))
     }
 }

@@ -34,10 +34,10 @@ pub(crate) use crate::Lock;
 /// same kind waits until this transaction commits or rolls back, then reads what it wrote. Used
 /// only where a rule counts rows that a concurrent insert would not lock (a row lock cannot lock
 /// a row that does not exist yet).
-pub(crate) async fn lock(tx: &mut sqlx::Transaction<'_, Db>, what: Lock) -> Result<()> {
+pub(crate) async fn lock(conn: &mut sqlx::PgConnection, what: Lock) -> Result<()> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(what.key())
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(db_err)?;
     Ok(())
@@ -94,8 +94,8 @@ impl Imp {
     }
 
     /// Begin a write transaction (READ COMMITTED; see the module's note on races).
-    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, Db>> {
-        self.pool.begin().await.map_err(db_err)
+    pub(crate) async fn write(&self) -> Result<body::Tx> {
+        Ok(body::Tx::new(self.pool.begin().await.map_err(db_err)?))
     }
 }
 

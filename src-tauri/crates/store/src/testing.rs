@@ -148,3 +148,24 @@ mod tests {
         assert_eq!(pg_url_of("postgres://h", "b"), "postgres://h/b");
     }
 }
+
+/// Run raw SQL statements on a store's own database, past its API (tests that play someone
+/// editing the database outside the app, e.g. to show the audit chain finds it).
+///
+/// Errors: the first statement refused, with the driver's word.
+pub async fn exec_raw(store: &Store, statements: &[&str]) -> Result<(), String> {
+    for sql in statements {
+        let result = match &store.0 {
+            crate::Backend::Sqlite(s) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&s.pool)
+                .await
+                .map(|_| ()),
+            crate::Backend::Postgres(s) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&s.pool)
+                .await
+                .map(|_| ()),
+        };
+        result.map_err(|e| format!("{sql}: {e}"))?;
+    }
+    Ok(())
+}

@@ -74,7 +74,7 @@ async fn audit_log_is_append_only() {
         .system_user("cli", "命令行", domain::role::Role::Admin, "t")
         .await
         .expect("user");
-    let mut tx = store.sqlite_pool().begin().await.expect("tx");
+    let mut tx = crate::lite::body::Tx::new(store.sqlite_pool().begin().await.expect("tx"));
     audit::write(&mut tx, &actor(), "user", u.id, "create", None::<&()>, Some(&u))
         .await
         .expect("append");

@@ -376,7 +376,10 @@ fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("dir")
         .map(|e| {
             let e = e.expect("entry");
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("bytes"))
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("bytes"),
+            )
         })
         .collect();
     files.sort();

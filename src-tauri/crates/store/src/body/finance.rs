@@ -46,7 +46,7 @@ impl Imp {
         .map_err(db_err)?;
         let after = serde_json::json!({ "contract_id": contract_id, "rules_version": rules_version, "total_fen": total_fen });
         audit::write(&mut tx, actor, "fee_quote", id, "create", None::<&()>, Some(&after)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -107,7 +107,7 @@ impl Imp {
             Some(&wrap(toml)),
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -220,7 +220,7 @@ impl Imp {
             })
             .collect();
         audit::write_many(&mut tx, actor, &lines).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(quotes.len())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::records::{id_tail, unit_from, unit_select, upsert_buyer};
 use super::rows::{all, exec};
-use super::{audit, lock, Imp, Lock};
+use super::{audit, lock, Imp, Lock, Tx};
 use super::{Db, DbRow};
 use crate::types::ImportCheck;
 use crate::{db_err, Actor};
@@ -13,7 +13,7 @@ use domain::model::{BuyerInput, ContractInput, ContractStatus, IdType, ImportRec
 use domain::record::Entity;
 use domain::sheet::{ImportPlan, UnitKey};
 use domain::AppError;
-use sqlx::{QueryBuilder, Row, Transaction};
+use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
 
 struct Places {
@@ -21,7 +21,7 @@ struct Places {
     buildings: HashMap<(i64, String), i64>,
 }
 
-async fn project_id(tx: &mut Transaction<'_, Db>, places: &mut Places, name: &str, import_id: i64) -> Result<i64> {
+async fn project_id(tx: &mut Tx, places: &mut Places, name: &str, import_id: i64) -> Result<i64> {
     if let Some(id) = places.projects.get(name) {
         return Ok(*id);
     }
@@ -43,15 +43,7 @@ async fn project_id(tx: &mut Transaction<'_, Db>, places: &mut Places, name: &st
     Ok(id)
 }
 
-async fn building_id(
-    tx: &mut Transaction<'_, Db>,
-    places: &mut Places,
-    project: i64,
-    name: &str,
-    floors: i32,
-    lift: bool,
-    import_id: i64,
-) -> Result<i64> {
+async fn building_id(tx: &mut Tx, places: &mut Places, project: i64, name: &str, floors: i32, lift: bool, import_id: i64) -> Result<i64> {
     let key = (project, name.to_string());
     if let Some(id) = places.buildings.get(&key) {
         return Ok(*id);
@@ -84,7 +76,7 @@ async fn building_id(
 const CHUNK: usize = 400;
 
 /// Existing units whose project is named in the plan, by key.
-async fn existing_units(tx: &mut Transaction<'_, Db>, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
+async fn existing_units(tx: &mut Tx, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
     let mut out = HashMap::new();
     for chunk in projects.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -108,7 +100,7 @@ async fn existing_units(tx: &mut Transaction<'_, Db>, projects: &[&str]) -> Resu
 }
 
 /// Which of `values` already exist in `column` of `table` (and match `extra`).
-async fn existing_values(tx: &mut Transaction<'_, Db>, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
+async fn existing_values(tx: &mut Tx, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
     for chunk in values.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(select);
@@ -174,7 +166,7 @@ impl Imp {
         };
         let errors = import_check::refusals(plan, &facts);
         if !errors.is_empty() {
-            tx.rollback().await.map_err(db_err)?;
+            tx.rollback().await?;
             return Ok(ImportCheck::Refused(errors));
         }
 
@@ -393,7 +385,7 @@ impl Imp {
         let summary = serde_json::json!({ "file_name": file_name, "units": plan.units.len(), "contracts": plan.contracts.len() });
         audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
         audit::write_many(&mut tx, actor, &audit_lines).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(ImportCheck::Written {
             import_id,
             units: count(plan.units.len()),
@@ -502,7 +494,7 @@ impl Imp {
         )
         .await?;
         audit::write(&mut tx, actor, "import", import_id, "undo_import", None::<&()>, None::<&()>).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(())
     }
 

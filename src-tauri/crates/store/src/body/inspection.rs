@@ -4,13 +4,13 @@
 //! (never a read followed by a write). The rules — which transitions, when a defect is overdue,
 //! what a scorecard counts — are in `domain::inspection`; refusals come back typed.
 
-use super::{Db, DbRow};
+use super::DbRow;
 use crate::types::InspectionRow;
 mod defects;
 mod plans;
 
 use super::rows::{code, exec, from_json, get, json, optional};
-use super::{audit, Imp};
+use super::{audit, Imp, Tx};
 use crate::Result;
 use crate::{db_err, Actor, Error};
 use domain::inspection::*;
@@ -60,7 +60,7 @@ impl Imp {
         .await
         .map_err(db_err)?;
         audit::write::<(), _>(&mut tx, actor, "inspection_template", id, "create", None, Some(t)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -90,7 +90,7 @@ impl Imp {
             Some(&serde_json::json!({"inspection": id, "kind": kind})),
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -153,7 +153,7 @@ impl Imp {
         .bind(u.version), &mut *tx).await?;
         why_unchanged(&mut tx, u.inspection_id, rows).await?;
         audit::write::<(), _>(&mut tx, actor, "inspection", u.inspection_id, "update", None, Some(u)).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// Store the owner's signature image (only while open).
@@ -173,7 +173,7 @@ impl Imp {
         .await?;
         why_unchanged(&mut tx, id, rows).await?;
         audit::write::<(), ()>(&mut tx, actor, "inspection", id, "signed", None, None).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// Mark complete (the service checks first that it may be: `Inspection::check_complete`).
@@ -194,13 +194,13 @@ impl Imp {
         .await?;
         why_unchanged(&mut tx, id, rows).await?;
         audit::write::<(), ()>(&mut tx, actor, "inspection", id, "completed", None, None).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 }
 
 /// After a guarded update of an open inspection changed `rows`: nothing when it did, else why not
 /// (missing, completed, or changed since it was read).
-async fn why_unchanged(tx: &mut sqlx::Transaction<'_, Db>, id: i64, rows: u64) -> Result<()> {
+async fn why_unchanged(tx: &mut Tx, id: i64, rows: u64) -> Result<()> {
     if rows > 0 {
         return Ok(());
     }
@@ -212,7 +212,7 @@ async fn why_unchanged(tx: &mut sqlx::Transaction<'_, Db>, id: i64, rows: u64) -
 }
 
 /// Whether the inspection is completed; `None` when there is no such inspection.
-async fn inspection_completed(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<Option<bool>> {
+async fn inspection_completed(tx: &mut Tx, id: i64) -> Result<Option<bool>> {
     let done: Option<Option<String>> = sqlx::query_scalar("SELECT completed_at FROM inspections WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)

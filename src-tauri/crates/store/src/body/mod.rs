@@ -15,3 +15,42 @@ pub(crate) mod rows;
 pub(crate) mod users;
 
 pub(crate) use super::{lock, Db, DbArgs, DbRow, Imp, Lock};
+
+/// A write transaction, and the audit lines written in it: they are sealed into the audit log's
+/// hash chain and inserted as it commits ([`audit::commit`]), so the chain follows commit order
+/// and its lock is held only for those inserts and the commit (never while rows are locked one
+/// by one, so it cannot deadlock with another desk's write). Dereferences to the connection, as
+/// sqlx's `Transaction` does (`&mut *tx` runs a statement in it).
+pub(crate) struct Tx {
+    inner: sqlx::Transaction<'static, Db>,
+    audit: Vec<audit::Pending>,
+}
+
+impl Tx {
+    pub(crate) fn new(inner: sqlx::Transaction<'static, Db>) -> Tx {
+        Tx { inner, audit: Vec::new() }
+    }
+
+    /// Seal this transaction's audit lines into the chain, then commit.
+    pub(crate) async fn commit(self) -> crate::Result<()> {
+        audit::commit(self.inner, self.audit).await
+    }
+
+    /// Give up every write, audit lines included.
+    pub(crate) async fn rollback(self) -> crate::Result<()> {
+        self.inner.rollback().await.map_err(crate::db_err)
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = <Db as sqlx::Database>::Connection;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}

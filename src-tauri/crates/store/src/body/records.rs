@@ -1,7 +1,7 @@
 //! Projects, buildings, units, buyers, contracts: reads, search, and single-record writes.
 
 use super::rows::{all, code, exec};
-use super::{audit, Imp};
+use super::{audit, Imp, Tx};
 use super::{Db, DbRow};
 use crate::{db_err, not_stale, Actor};
 use crate::{Error, Result};
@@ -10,7 +10,7 @@ use domain::model::*;
 use domain::record::Entity;
 use domain::{phone, AppError};
 use rust_decimal::Decimal;
-use sqlx::{QueryBuilder, Row, Transaction};
+use sqlx::{QueryBuilder, Row};
 
 /// The unit columns with project and building names (a macro so it joins static SQL with `concat!`).
 macro_rules! unit_select {
@@ -97,7 +97,7 @@ pub(crate) fn id_tail(id_number: &str) -> String {
 }
 
 /// Insert or refresh a buyer identified by (id type, id number); returns the id.
-pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
+pub(crate) async fn upsert_buyer(tx: &mut Tx, actor: &Actor, b: &BuyerInput, import_id: Option<i64>) -> Result<i64> {
     // Two passes at most (a third only if the row found on conflict was deleted meanwhile).
     for _ in 0..3 {
         if let Some(id) = refresh_buyer(tx, actor, b).await? {
@@ -133,7 +133,7 @@ pub(crate) async fn upsert_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b:
 
 /// The known buyer with `b`'s ID, its contact details refreshed to `b`'s (audited, masked); none
 /// when the ID is not known.
-async fn refresh_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInput) -> Result<Option<i64>> {
+async fn refresh_buyer(tx: &mut Tx, actor: &Actor, b: &BuyerInput) -> Result<Option<i64>> {
     let existing = sqlx::query("SELECT id AS buyer_id, * FROM buyers WHERE id_type = $1 AND id_number = $2")
         .bind(b.id_type.as_str())
         .bind(&b.id_number)
@@ -174,7 +174,7 @@ async fn refresh_buyer(tx: &mut Transaction<'_, Db>, actor: &Actor, b: &BuyerInp
 /// Insert a validated contract and its parties; returns the id.
 ///
 /// Errors: `Conflict` on a duplicate number or when the unit already has a live contract.
-pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Db>, actor: &Actor, c: &ContractInput, import_id: Option<i64>) -> Result<i64> {
+pub(crate) async fn insert_contract(tx: &mut Tx, actor: &Actor, c: &ContractInput, import_id: Option<i64>) -> Result<i64> {
     check_contract_free(tx, c, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id)
@@ -211,13 +211,7 @@ pub(crate) async fn insert_contract(tx: &mut Transaction<'_, Db>, actor: &Actor,
     Ok(id)
 }
 
-async fn insert_parties(
-    tx: &mut Transaction<'_, Db>,
-    actor: &Actor,
-    contract_id: i64,
-    c: &ContractInput,
-    import_id: Option<i64>,
-) -> Result<()> {
+async fn insert_parties(tx: &mut Tx, actor: &Actor, contract_id: i64, c: &ContractInput, import_id: Option<i64>) -> Result<()> {
     // The buyers are written in one fixed order (by ID), not the form's: two desks signing for
     // the same two new buyers at once, listed in opposite orders, would each insert one and wait
     // for the other's uncommitted one, a deadlock on PostgreSQL (40P01, a driver error). In one
@@ -244,7 +238,7 @@ async fn insert_parties(
 
 /// Read whether the number is taken or the unit has another live contract, and let the domain
 /// refuse (the unique indexes back this up against races).
-async fn check_contract_free(tx: &mut Transaction<'_, Db>, c: &ContractInput, except: Option<i64>) -> Result<()> {
+async fn check_contract_free(tx: &mut Tx, c: &ContractInput, except: Option<i64>) -> Result<()> {
     let except = except.unwrap_or(-1);
     let dup: Option<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE number = $1 AND id <> $2")
         .bind(&c.number)
@@ -404,7 +398,7 @@ impl Imp {
         self.unit(c.unit_id).await?;
         let mut tx = self.write().await?;
         let id = insert_contract(&mut tx, actor, c, None).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -446,7 +440,7 @@ impl Imp {
             Some(&c.snapshot(before.status)),
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -475,7 +469,7 @@ impl Imp {
             ..before.snapshot()
         };
         audit::write(&mut tx, actor, "contract", id, "cancel", Some(&before.snapshot()), Some(&after)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -510,7 +504,7 @@ impl Imp {
             ..before.clone()
         };
         audit::write(&mut tx, actor, "unit", edit.id, "update", Some(&before), Some(&after)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(after)
     }
 }

@@ -9,6 +9,7 @@ use crate::{Error, Result};
 use domain::model::UserInfo;
 use domain::record::Entity;
 use domain::role::Role;
+use domain::session::Failures;
 use domain::AppError;
 use sqlx::Row;
 
@@ -96,7 +97,7 @@ impl Imp {
             actor.clone()
         };
         audit::write(&mut tx, &actor, "user", id, "create", None::<&UserInfo>, Some(&user)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(user)
     }
 
@@ -160,7 +161,141 @@ impl Imp {
             "update"
         };
         audit::write(&mut tx, actor, "user", id, action, Some(&before), Some(&after)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(after)
+    }
+}
+
+/// A stored instant (RFC 3339, UTC).
+fn instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| Error::Corrupt(format!("sign_in_failures: bad instant {s}")))
+}
+
+fn failures_from(r: &DbRow) -> Result<Failures> {
+    let first_at: String = r.try_get("first_at").map_err(db_err)?;
+    let locked_until: Option<String> = r.try_get("locked_until").map_err(db_err)?;
+    Ok(Failures {
+        count: r.try_get("failures").map_err(db_err)?,
+        first_at: instant(&first_at)?,
+        locked_until: locked_until.as_deref().map(instant).transpose()?,
+    })
+}
+
+impl Imp {
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserInfo>> {
+        optional(sqlx::query("SELECT * FROM users WHERE id = $1").bind(id), &self.pool, info).await
+    }
+
+    /// The failed sign-ins recorded under a typed user name.
+    pub async fn sign_in_failures(&self, username: &str) -> Result<Option<Failures>> {
+        optional(
+            sqlx::query("SELECT * FROM sign_in_failures WHERE username = $1").bind(username),
+            &self.pool,
+            failures_from,
+        )
+        .await
+    }
+
+    /// Count one more failed sign-in under `username` at `now` (the domain decides the count and
+    /// the lock), with its audit line (`sign_in_failed`, or `sign_in_locked` when it locks the
+    /// name). Two failures at once are both counted: the first inserts the row, the second waits
+    /// on it (unique key), then updates it under a row lock.
+    pub async fn record_sign_in_failure(
+        &self,
+        actor: &Actor,
+        username: &str,
+        user_id: Option<i64>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Failures> {
+        let mut tx = self.write().await?;
+        let first = domain::session::after_failure(None, now);
+        let inserted: Option<String> = sqlx::query_scalar(
+            "INSERT INTO sign_in_failures (username, failures, first_at, locked_until) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (username) DO NOTHING RETURNING username",
+        )
+        .bind(username)
+        .bind(first.count)
+        .bind(first.first_at.to_rfc3339())
+        .bind(first.locked_until.map(|t| t.to_rfc3339()))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let now_failures = if inserted.is_some() {
+            first
+        } else {
+            let row = sqlx::query(concat!("SELECT * FROM sign_in_failures WHERE username = $1", for_update!()))
+                .bind(username)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let next = domain::session::after_failure(Some(&failures_from(&row)?), now);
+            exec(
+                sqlx::query("UPDATE sign_in_failures SET failures = $1, first_at = $2, locked_until = $3 WHERE username = $4")
+                    .bind(next.count)
+                    .bind(next.first_at.to_rfc3339())
+                    .bind(next.locked_until.map(|t| t.to_rfc3339()))
+                    .bind(username),
+                &mut *tx,
+            )
+            .await?;
+            next
+        };
+        let action = if now_failures.locked_until.is_some() {
+            "sign_in_locked"
+        } else {
+            "sign_in_failed"
+        };
+        let after = serde_json::json!({ "username": username, "failures": now_failures.count });
+        audit::write::<(), _>(&mut tx, actor, "user", user_id.unwrap_or(0), action, None, Some(&after)).await?;
+        tx.commit().await?;
+        Ok(now_failures)
+    }
+
+    /// A successful sign-in: its failures are forgotten, and it is audited.
+    pub async fn record_sign_in(&self, actor: &Actor, user_id: i64, username: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        exec(
+            sqlx::query("DELETE FROM sign_in_failures WHERE username = $1").bind(username),
+            &mut *tx,
+        )
+        .await?;
+        audit::write::<(), ()>(&mut tx, actor, "user", user_id, "sign_in", None, None).await?;
+        tx.commit().await
+    }
+
+    /// One audit line about something done that changes no row (signing out, an export or a
+    /// print holding full personal data, a backup): `after` says what.
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+        action: &str,
+        after: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        audit::write::<(), _>(&mut tx, actor, entity, entity_id, action, None, after).await?;
+        tx.commit().await
+    }
+
+    /// A user changes their own password (the services checked the current one).
+    ///
+    /// Errors: `NotFound` when the user is gone.
+    pub async fn change_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = exec(
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash <> '!'")
+                .bind(password_hash)
+                .bind(user_id),
+            &mut *tx,
+        )
+        .await?;
+        if done == 0 {
+            return Err(Error::NotFound(Entity::User));
+        }
+        audit::write::<(), ()>(&mut tx, actor, "user", user_id, "password_changed", None, None).await?;
+        tx.commit().await
     }
 }

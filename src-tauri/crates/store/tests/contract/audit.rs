@@ -175,3 +175,77 @@ async fn the_log_holds_no_id_numbers_or_phones(store: Store) {
     }
     assert!(text.contains(&known.name), "names are kept");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The hash chain. Every case above already ends with the chain checked whole (main.rs); these
+// edit the database outside the app and expect each change found.
+// ---------------------------------------------------------------------------------------------
+
+mod tampering {
+    use super::*;
+    use domain::audit::ChainProblem;
+
+    #[tokio::test]
+    async fn sqlite() {
+        an_edit_a_deletion_and_an_insert_outside_the_app_are_each_found(
+            crate::support::sqlite().await,
+            &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        let Some(db) = crate::support::postgres().await else { return };
+        an_edit_a_deletion_and_an_insert_outside_the_app_are_each_found(
+            db.store.clone(),
+            &[
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete",
+            ],
+        )
+        .await;
+        db.finish().await
+    }
+
+    async fn an_edit_a_deletion_and_an_insert_outside_the_app_are_each_found(store: Store, lift_triggers: &[&str]) {
+        let s = with_sample(&store).await;
+        history(&store, &s).await;
+        let whole = store.verify_audit().await.expect("verify");
+        assert!(whole.intact(), "{:?}", whole.problems);
+        assert!(whole.lines > 10);
+        assert!(whole.summary().contains("审计日志完整"), "{}", whole.summary());
+
+        // The append-only triggers refuse the edit while they stand.
+        let e = store::testing::exec_raw(&store, &["UPDATE audit_log SET action = 'x' WHERE seq = 3"])
+            .await
+            .expect_err("the trigger refuses an edit");
+        assert!(e.contains("append-only"), "{e}");
+
+        // Someone with the database's password lifts them, edits a line, deletes two, adds one.
+        store::testing::exec_raw(&store, lift_triggers).await.expect("lift");
+        store::testing::exec_raw(
+            &store,
+            &[
+                "UPDATE audit_log SET after = '{\"name\":\"someone else\"}' WHERE seq = 3",
+                "DELETE FROM audit_log WHERE seq IN (6, 7)",
+                "INSERT INTO audit_log (at, username, entity, entity_id, action) VALUES ('2026-11-23T09:00:00+08:00', 'intruder', 'unit', 1, 'update')",
+            ],
+        )
+        .await
+        .expect("tampered");
+        let broken = store.verify_audit().await.expect("verify");
+        assert!(!broken.intact());
+        assert_eq!(broken.problem_count, 3, "{:?}", broken.problems);
+        assert!(
+            matches!(broken.problems[0], ChainProblem::Altered { seq: 3, .. }),
+            "{:?}",
+            broken.problems
+        );
+        assert_eq!(broken.problems[1], ChainProblem::Missing { from_seq: 6, to_seq: 7 });
+        assert!(matches!(broken.problems[2], ChainProblem::Unsealed { .. }));
+        assert_eq!(broken.lines, whole.lines - 2);
+        assert!(broken.summary().contains("发现 3 处问题"), "{}", broken.summary());
+        assert_eq!(broken.problems[1].describe(), "第 6–7 条已被删除");
+    }
+}

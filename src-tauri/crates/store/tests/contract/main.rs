@@ -4,6 +4,9 @@
 //! into one `#[tokio::test]` per case and backend (`sqlite::<case>` and `postgres::<case>`, the
 //! latter on a fresh database of the server named by `HANDOVER_TEST_PG`).
 //!
+//! After every case the audit log's hash chain must be whole: every line sealed, no gap, every
+//! hash right (`support::chain_intact`) — whatever the case wrote, on either backend.
+//!
 //! Fixtures shared by several areas live in `support`; an area's own fixtures stay in its module.
 
 /// One test per case per backend.
@@ -13,7 +16,9 @@ macro_rules! contract_tests {
             $(
                 #[tokio::test]
                 async fn $case() {
-                    super::$case(crate::support::sqlite().await).await
+                    let store = crate::support::sqlite().await;
+                    super::$case(store.clone()).await;
+                    crate::support::chain_intact(&store).await
                 }
             )*
         }
@@ -25,6 +30,7 @@ macro_rules! contract_tests {
                 async fn $case() {
                     let Some(db) = crate::support::postgres().await else { return };
                     super::$case(db.store.clone()).await;
+                    crate::support::chain_intact(&db.store).await;
                     db.finish().await
                 }
             )*
@@ -44,7 +50,8 @@ macro_rules! race_tests {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
                     let (store, _dir) = crate::support::sqlite_file().await;
-                    super::$case(store).await
+                    super::$case(store.clone()).await;
+                    crate::support::chain_intact(&store).await
                 }
             )*
         }

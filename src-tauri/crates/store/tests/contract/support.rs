@@ -146,6 +146,15 @@ pub async fn unit_by_number(store: &Store, number: &str) -> Unit {
     found.remove(0)
 }
 
+/// The audit log's hash chain holds every line, unbroken (checked after every contract case).
+pub async fn chain_intact(store: &Store) {
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.intact(), "the audit chain is broken: {:?}", report.problems);
+    assert_eq!(report.before_chain, 0, "every line is in the chain");
+    assert_eq!(report.lines as usize, audit_len(store).await, "one place per line");
+    assert_eq!(report.head_seq, report.lines, "no gap");
+}
+
 /// The number of lines in the audit log.
 pub async fn audit_len(store: &Store) -> usize {
     store.audit_recent(i64::MAX).await.expect("audit").len()

@@ -88,7 +88,7 @@ impl Imp {
             .await?;
         }
         audit::write::<(), _>(&mut tx, actor, "defect", id, "create", None, Some(i)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -160,7 +160,7 @@ impl Imp {
             Some(&serde_json::json!({"to": step.to, "reason": step.reason})),
         )
         .await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// Defects matching the filter (`DefectQuery::filter`), newest first. Only the conditions in

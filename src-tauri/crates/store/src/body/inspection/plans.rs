@@ -57,7 +57,7 @@ impl Imp {
             "image_bytes": plan.map(|p| p.image.len()),
         });
         audit::write::<(), _>(&mut tx, actor, "setting", project_id, "set", None, Some(&after)).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// A project's responsible parties in their order (empty while none is saved).
@@ -105,6 +105,6 @@ impl Imp {
             Some(&serde_json::json!({ "defect_parties": parties })),
         )
         .await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 }

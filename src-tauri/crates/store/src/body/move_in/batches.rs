@@ -1,14 +1,14 @@
 //! Batches, their units and their slots.
 
 use super::super::rows::{all, code, date, get};
-use super::super::{audit, Imp};
+use super::super::{audit, Imp, Tx};
 use super::super::{Db, DbRow};
 use super::push_in;
 use crate::types::BatchCreated;
 use crate::{db_err, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::{QueryBuilder, Transaction};
+use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
 const BATCH_SELECT: &str = "SELECT b.*, p.name AS project_name,
@@ -75,7 +75,7 @@ impl Imp {
             Some(&serde_json::json!({"name": b.name, "first_day": b.first_day, "last_day": b.last_day, "units": units, "slots": slots})),
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(BatchCreated {
             batch_id: id,
             units,
@@ -186,7 +186,7 @@ impl Imp {
 
 /// The units a selection covers (whole buildings, optionally a floor range, plus picked units),
 /// each with whether it is sold and the batch it is already in.
-async fn selected_units(tx: &mut Transaction<'_, Db>, project_id: i64, sel: &UnitSelection) -> Result<Vec<SelectedUnit>> {
+async fn selected_units(tx: &mut Tx, project_id: i64, sel: &UnitSelection) -> Result<Vec<SelectedUnit>> {
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT u.id, u.number, bl.name AS building_name, mb.name AS in_batch,
                 CASE WHEN EXISTS (SELECT 1 FROM contracts c WHERE c.unit_id = u.id AND c.status = 'live') THEN TRUE ELSE FALSE END AS sold

@@ -1,17 +1,15 @@
 //! Bookings of slots, the owner's arrival, and notice deliveries.
 
 use super::super::rows::{all, code, date, exec, get, optional};
-use super::super::Db;
-use super::super::{audit, Imp};
+use super::super::{audit, Imp, Tx};
 use super::batches::slot_from;
 use super::steps::unit_state;
 use crate::{db_err, not_stale, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::Transaction;
 
 /// The unit's live booking (booked or arrived), if any.
-async fn live_booking(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<Option<LiveBooking>> {
+async fn live_booking(tx: &mut Tx, unit_id: i64) -> Result<Option<LiveBooking>> {
     let q =
         sqlx::query("SELECT id, slot_id, status FROM appointments WHERE unit_id = $1 AND status IN ('booked', 'arrived')").bind(unit_id);
     optional(q, &mut **tx, |r| {
@@ -25,7 +23,7 @@ async fn live_booking(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<Opti
 }
 
 /// A place of the slot is given back (a booking cancelled, moved or not kept).
-async fn free_place(tx: &mut Transaction<'_, Db>, slot_id: i64) -> Result<()> {
+async fn free_place(tx: &mut Tx, slot_id: i64) -> Result<()> {
     exec(
         sqlx::query("UPDATE move_in_slots SET booked = booked - 1 WHERE id = $1 AND booked > 0").bind(slot_id),
         &mut **tx,
@@ -105,7 +103,7 @@ impl Imp {
             Some(&serde_json::json!({"slot": snapshot.slot.text(), "note": note})),
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -130,7 +128,7 @@ impl Imp {
         not_stale(rows, Entity::Booking)?;
         free_place(&mut tx, b.slot_id).await?;
         audit::write::<(), ()>(&mut tx, actor, "unit", unit_id, status.as_str(), None, None).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// The unit's bookings, newest first.
@@ -191,7 +189,7 @@ impl Imp {
         )
         .await?;
         audit::write::<(), ()>(&mut tx, actor, "unit", unit_id, "arrive", None, None).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     // ─────────────── notice deliveries ───────────────
@@ -216,7 +214,7 @@ impl Imp {
         .await
         .map_err(db_err)?;
         audit::write::<(), _>(&mut tx, actor, "unit", d.unit_id, "notice_delivered", None, Some(d)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 

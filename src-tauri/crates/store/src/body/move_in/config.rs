@@ -55,7 +55,7 @@ impl Imp {
         .rows_affected();
         not_stale(rows, Entity::MoveInConfig)?;
         audit::write::<(), _>(&mut tx, actor, "project", project_id, "move_in_config", None, Some(c)).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(version + 1)
     }
 }

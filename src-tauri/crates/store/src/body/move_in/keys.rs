@@ -3,12 +3,12 @@
 
 use super::super::rows::{all, code, exec, get};
 use super::super::Db;
-use super::super::{audit, Imp};
+use super::super::{audit, Imp, Tx};
 use super::push_in;
 use crate::{db_err, not_stale, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
-use sqlx::{QueryBuilder, Transaction};
+use sqlx::QueryBuilder;
 
 impl Imp {
     /// Register a key the office holds (a unit's spare, or a public key).
@@ -30,7 +30,7 @@ impl Imp {
         .await
         .map_err(db_err)?;
         key_event(&mut tx, actor, id, KeyAction::Registered, "", &k.label).await?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -75,7 +75,7 @@ impl Imp {
         .await?;
         not_stale(rows, Entity::Key)?;
         key_event(&mut tx, actor, key_id, action, person, reason).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// The project's keys, those still in the office or lent first.
@@ -137,7 +137,7 @@ impl Imp {
 /// The keys step of a unit is undone: each of its keys still with the owner goes back to the
 /// office ([`key_transition`] on [`KeyPath::Procedure`]); others (moved since) stay where they are.
 pub(crate) async fn take_back_keys(
-    tx: &mut Transaction<'_, Db>,
+    tx: &mut Tx,
     actor: &Actor,
     project_id: i64,
     unit_id: i64,
@@ -169,14 +169,7 @@ pub(crate) async fn take_back_keys(
 }
 
 /// One line of the key ledger, with its audit line.
-pub(crate) async fn key_event(
-    tx: &mut Transaction<'_, Db>,
-    actor: &Actor,
-    key_id: i64,
-    action: KeyAction,
-    person: &str,
-    reason: &str,
-) -> Result<()> {
+pub(crate) async fn key_event(tx: &mut Tx, actor: &Actor, key_id: i64, action: KeyAction, person: &str, reason: &str) -> Result<()> {
     exec(
         sqlx::query("INSERT INTO key_events (key_id, action, person, reason, at, by_user) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(key_id)

@@ -48,7 +48,7 @@ impl Imp {
                 .map(|(t, i)| serde_json::json!({"key": key, "value": t, "image_bytes": i.as_ref().map(Vec::len)}));
             audit::write::<(), _>(&mut tx, actor, "setting", 0, "set", None, after.as_ref()).await?;
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     // ─────────────── letterhead ───────────────
@@ -117,6 +117,6 @@ impl Imp {
             "logo_bytes": bytes(&c.logo), "seal_bytes": bytes(&c.seal),
         });
         audit::write::<(), _>(&mut tx, actor, "setting", 0, "set", None, Some(&after)).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 }

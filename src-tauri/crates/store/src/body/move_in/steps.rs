@@ -3,7 +3,7 @@
 
 use super::super::rows::{all, code, exec, from_json, get, json};
 use super::super::Db;
-use super::super::{audit, Imp};
+use super::super::{audit, Imp, Tx};
 use super::config::read_config;
 use super::keys::{key_event, take_back_keys};
 use super::push_in;
@@ -12,13 +12,13 @@ use crate::{db_err, not_stale, Actor, Error, Result};
 use domain::move_in::*;
 use domain::record::Entity;
 use rust_decimal::Decimal;
-use sqlx::{QueryBuilder, Transaction};
+use sqlx::QueryBuilder;
 use std::str::FromStr;
 
 /// The unit's move-in state and its project, read inside a write.
 ///
 /// Errors: `NotFound(MoveInUnit)` when the unit is in no batch.
-pub(crate) async fn unit_state(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Result<(UnitState, i64)> {
+pub(crate) async fn unit_state(tx: &mut Tx, unit_id: i64) -> Result<(UnitState, i64)> {
     let r = sqlx::query(
         "SELECT mu.status, mu.hold_reason, mu.version, mu.started_at, mu.delivered_at, b.project_id
          FROM move_in_units mu JOIN move_in_batches b ON b.id = mu.batch_id WHERE mu.unit_id = $1",
@@ -42,7 +42,7 @@ pub(crate) async fn unit_state(tx: &mut Transaction<'_, Db>, unit_id: i64) -> Re
 
 /// Everything a step decision needs, read inside the write: the unit (refused as stale when
 /// its version is not the one the desk loaded), its project, the procedure, the steps done.
-async fn snapshot(tx: &mut Transaction<'_, Db>, unit_id: i64, version: i64) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
+async fn snapshot(tx: &mut Tx, unit_id: i64, version: i64) -> Result<(UnitState, i64, ProcedureConfig, Vec<StepKind>)> {
     let (unit, project_id) = unit_state(tx, unit_id).await?;
     if unit.version != version {
         return Err(Error::Stale(Entity::MoveInUnit));
@@ -62,7 +62,7 @@ async fn snapshot(tx: &mut Transaction<'_, Db>, unit_id: i64, version: i64) -> R
 
 /// Write the unit's new status with its times (see [`UnitState::moved_to`]), checking and
 /// bumping its version; the unit record follows (delivered, else sold).
-async fn bump(tx: &mut Transaction<'_, Db>, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
+async fn bump(tx: &mut Tx, actor: &Actor, unit_id: i64, unit: &UnitState, to: MoveInStatus) -> Result<()> {
     let next = unit.moved_to(to, &actor.at);
     let rows = exec(
         sqlx::query(
@@ -213,7 +213,7 @@ impl Imp {
             _ => {}
         }
         audit::write::<(), _>(&mut tx, actor, "unit", unit_id, "move_in_step", None, Some(data)).await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// Undo a step (a manager, with a checked reason); [`plan_undo`] gives the unit's new status;
@@ -256,7 +256,7 @@ impl Imp {
             Some(&serde_json::json!({"reason": reason})),
         )
         .await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     /// Put the unit on hold with a checked reason, or resume it (`reason` none);
@@ -289,12 +289,12 @@ impl Imp {
             Some(&reason),
         )
         .await?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 }
 
 /// Hand key `number` to the unit's owner at the keys step, as [`hand_over`] decides.
-async fn hand_key(tx: &mut Transaction<'_, Db>, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
+async fn hand_key(tx: &mut Tx, actor: &Actor, project_id: i64, unit_id: i64, kind: &str, number: &str) -> Result<()> {
     let found = sqlx::query(
         "SELECT k.id, k.unit_id, k.holder, k.version, bl.name AS building_name, u.number AS unit_number, k.label FROM keys k
          LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN buildings bl ON bl.id = u.building_id
