@@ -44,15 +44,31 @@ impl AppState {
         }
     }
 
-    /// The signed-in session.
+    /// The signed-in session, resumed through the services on every command: idle past the
+    /// lock, disabled or given another role since sign-in, it has ended (and is forgotten here).
     ///
-    /// Errors: `Unauthenticated` when nobody is signed in.
-    pub fn session(&self) -> Result<Session> {
-        self.session
+    /// Errors: `Unauthenticated` when nobody is signed in or the session has ended (saying why).
+    pub async fn session(&self) -> Result<Session> {
+        let s = self
+            .session
             .lock()
             .map_err(|_| AppError::internal("session lock poisoned"))?
             .clone()
-            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, "请先登录"))
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, "请先登录"))?;
+        match self.services.resume(&s).await {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                if e.code == ErrorCode::Unauthenticated {
+                    self.set_session(None)?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// What the page gets for a session: with its permissions and the idle lock in force.
+    pub fn signed_in(&self, s: Session) -> domain::role::SignedIn {
+        domain::role::SignedIn::new(s, self.services.idle_lock_minutes())
     }
 
     pub fn set_session(&self, s: Option<Session>) -> Result<()> {

@@ -371,3 +371,87 @@ fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
     let (_app, w) = app();
     assert_eq!(invoke(&w, "startup_error", json!({})).expect("answers"), Value::Null);
 }
+
+/// Two windows on one set of services (as two desks on one office server): an administrator on
+/// one disables the clerk signed in on the other, whose very next command is refused and whose
+/// window no longer holds a session; the sign-ins, the failure and the sign-out are audited, and
+/// the token never reaches the page.
+#[test]
+fn a_user_disabled_while_signed_in_is_refused_at_the_next_command() {
+    let services = tauri::async_runtime::block_on(services::Services::in_memory(services::system_clock())).expect("services");
+    let window = |label: &str| {
+        let app = src_tauri::builder(mock_builder())
+            .manage(AppState::new(services.clone()))
+            .manage(Startup::default())
+            .build(mock_context(noop_assets()))
+            .expect("app");
+        let w = tauri::WebviewWindowBuilder::new(&app, label, Default::default())
+            .build()
+            .expect("window");
+        (app, w)
+    };
+    let (_a, admin) = window("admin");
+    let (_c, clerk) = window("clerk");
+    first_admin(&admin);
+    let created = invoke(
+        &admin,
+        "create_user",
+        json!({ "req": { "username": "clerk1", "display_name": "", "role": "clerk", "password": "password-123" } }),
+    )
+    .expect("clerk");
+    let e = invoke(
+        &clerk,
+        "sign_in",
+        json!({ "req": { "username": "clerk1", "password": "wrong-wrong" } }),
+    )
+    .expect_err("wrong");
+    assert_eq!(e["code"], "bad_credentials");
+    let signed = invoke(
+        &clerk,
+        "sign_in",
+        json!({ "req": { "username": "clerk1", "password": "password-123" } }),
+    )
+    .expect("in");
+    assert_eq!(signed["idle_lock_minutes"], 15);
+    assert!(signed["session"].get("token").is_none(), "the token stays in Rust: {signed}");
+    invoke(&clerk, "search_units", json!({ "query": {} })).expect("allowed");
+
+    invoke(
+        &admin,
+        "update_user",
+        json!({ "req": { "id": created["id"], "role": "clerk", "active": false, "password": null } }),
+    )
+    .expect("disabled");
+    let e = invoke(&clerk, "search_units", json!({ "query": {} })).expect_err("disabled");
+    assert_eq!(
+        (e["code"].as_str(), e["message"].as_str()),
+        (Some("unauthenticated"), Some("账号已停用，已退出登录"))
+    );
+    assert_eq!(invoke(&clerk, "current_session", json!({})).expect("none"), Value::Null);
+
+    invoke(&admin, "sign_out", json!({})).expect("out");
+    assert_eq!(
+        invoke(&admin, "users", json!({})).expect_err("signed out")["code"],
+        "unauthenticated"
+    );
+    invoke(
+        &admin,
+        "sign_in",
+        json!({ "req": { "username": "admin", "password": "long enough" } }),
+    )
+    .expect("back");
+    let log = invoke(&admin, "audit_recent", json!({ "limit": 20 })).expect("audit");
+    let actions: Vec<&str> = log
+        .as_array()
+        .expect("lines")
+        .iter()
+        .rev()
+        .filter_map(|l| l["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["create", "create", "sign_in_failed", "sign_in", "update", "sign_out", "sign_in"]
+    );
+    let check = invoke(&admin, "verify_audit", json!({})).expect("verify");
+    assert_eq!(check["intact"], true, "{check}");
+}

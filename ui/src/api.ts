@@ -9,7 +9,7 @@ import type {
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
   InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
-  OfficeToday,
+  OfficeToday, ChangePassword, AuditCheck,
 } from './bindings'
 
 /**
@@ -27,11 +27,22 @@ export function toAppError(e: unknown): AppError {
   return { code: 'internal', message: '未知错误' }
 }
 
+/** Called when a command answers that the session has ended (idle lock, account disabled, role changed). */
+let sessionEnded: ((e: AppError) => void) | null = null
+export function onSessionEnded(handler: (e: AppError) => void) {
+  sessionEnded = handler
+}
+
+/** Commands that answer `unauthenticated` as part of signing in, not because a session ended. */
+const SIGN_IN_COMMANDS = new Set(['sign_in', 'create_first_admin', 'current_session', 'sign_out'])
+
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return await invoke<T>(cmd, args)
   } catch (e) {
-    throw toAppError(e)
+    const err = toAppError(e)
+    if (err.code === 'unauthenticated' && !SIGN_IN_COMMANDS.has(cmd)) sessionEnded?.(err)
+    throw err
   }
 }
 
@@ -48,6 +59,9 @@ export const api = {
   users: () => call<UserInfo[]>('users'),
   createUser: (req: NewUserRequest) => call<UserInfo>('create_user', { req }),
   updateUser: (req: UpdateUserRequest) => call<UserInfo>('update_user', { req }),
+  changePassword: (req: ChangePassword) => call<void>('change_password', { req }),
+  setIdleLockMinutes: (minutes: string) => call<number>('set_idle_lock_minutes', { minutes }),
+  verifyAudit: () => call<AuditCheck>('verify_audit'),
   projects: () => call<Project[]>('projects'),
   buildings: (project_id: number) => call<Building[]>('buildings', { project_id }),
   searchUnits: (query: Partial<UnitQuery>) => call<Page<UnitListItem>>('search_units', { query }),

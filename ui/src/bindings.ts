@@ -10,7 +10,7 @@ export type Permission = "view_records" | "edit_records" | "import_records" | "e
 
 export type Session = { user_id: number, username: string, display_name: string, role: Role, };
 
-export type SignedIn = { session: Session, role_label: string, permissions: Array<Permission>, };
+export type SignedIn = { session: Session, role_label: string, permissions: Array<Permission>, idle_lock_minutes: number, };
 
 export type PropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
 
@@ -125,6 +125,12 @@ export type RowError = { sheet: string,
 row: number, column: string, message: string, };
 
 export type ContractEdit = { id: number, version: number, contract: ContractInput, };
+
+export type AuditCheck = { intact: boolean, summary: string, 
+/**
+ * Each problem listed in the report, in words.
+ */
+problems: Array<string>, report: ChainReport, };
 
 export type FeePropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
 
@@ -358,6 +364,28 @@ export type UpdateUserRequest = { id: number, role: Role, active: boolean,
  * A new password, or none to keep the current one.
  */
 password: string | null, };
+
+export type ChangePassword = { current_password: string, new_password: string, };
+
+export type ChainReport = { 
+/**
+ * Sealed lines checked.
+ */
+lines: number, 
+/**
+ * Lines written before the chain began (by a version before it; not verifiable).
+ */
+before_chain: number, 
+/**
+ * The last line of the chain: its place, hash and time (note it down to detect a cut tail).
+ */
+head_seq: number, head_hash: string, head_at: string | null, 
+/**
+ * The first problems found (at most [`ChainReport::MAX_LISTED`]), and how many in all.
+ */
+problems: Array<ChainProblem>, problem_count: number, };
+
+export type ChainProblem = { "kind": "altered", seq: number, id: number, } | { "kind": "missing", from_seq: number, to_seq: number, } | { "kind": "unsealed", id: number, };
 
 export type MoveInStatus = "not_started" | "in_progress" | "delivered" | "deferred";
 
@@ -699,6 +727,6 @@ export const FeeVatMethodLabels: Record<VatMethod, string> = { general: "一般�
 
 export const RoleLabels: Record<Role, string> = { clerk: "置业顾问/客服专员", manager: "物业/客服主管", finance: "财务", admin: "系统管理员" };
 
-export const AuditEntityLabels: Record<string, string> = { unit: "房屋", contract: "合同", buyer: "买受人", user: "用户", import: "导入批次", project: "项目", batch: "入伙批次", key: "钥匙", setting: "设置", inspection: "验房", inspection_template: "检查表", defect: "整改单", fee_quote: "税费测算", fee_rules: "收费规则" };
+export const AuditEntityLabels: Record<string, string> = { unit: "房屋", contract: "合同", buyer: "买受人", user: "用户", import: "导入批次", project: "项目", batch: "入伙批次", key: "钥匙", setting: "设置", inspection: "验房", inspection_template: "检查表", defect: "整改单", fee_quote: "税费测算", fee_rules: "收费规则", export: "导出与打印", backup: "备份与恢复" };
 
-export const AuditActionLabels: Record<string, string> = { create: "新建", update: "修改", update_with_password: "修改（含密码）", cancel: "解除", import: "导入", undo_import: "撤销导入", set: "修改设置", book: "预约", rebook: "改约", cancelled: "取消预约", no_show: "记为未到场", arrive: "到场签到", notice_delivered: "入伙通知书送达", move_in_step: "办理步骤", move_in_step_undone: "撤销办理步骤", move_in_hold: "暂缓交付", move_in_resume: "恢复办理", move_in_config: "修改入伙办理设置", inspection_started: "开始验房", signed: "业主签名", completed: "完成验房", registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失", assign: "派单", mark_fixed: "整改完成", close: "复验通过并关闭", reject: "复验不通过（退回）", dispute: "业主提出争议", uphold: "裁定：继续整改", dismiss: "裁定：不予整改并关闭", void: "作废" };
+export const AuditActionLabels: Record<string, string> = { create: "新建", update: "修改", update_with_password: "修改（含密码）", cancel: "解除", import: "导入", undo_import: "撤销导入", set: "修改设置", book: "预约", rebook: "改约", cancelled: "取消预约", no_show: "记为未到场", arrive: "到场签到", notice_delivered: "入伙通知书送达", move_in_step: "办理步骤", move_in_step_undone: "撤销办理步骤", move_in_hold: "暂缓交付", move_in_resume: "恢复办理", move_in_config: "修改入伙办理设置", inspection_started: "开始验房", signed: "业主签名", completed: "完成验房", sign_in: "登录", sign_in_failed: "登录失败", sign_in_locked: "登录锁定", sign_out: "退出登录", password_changed: "修改本人密码", export_full: "导出（含完整个人信息）", print_full: "打印（含完整个人信息）", backup_made: "备份数据库", restored: "恢复数据库", registered: "登记入库", handed: "交付业主", checked_out: "借出", returned: "归还", lost: "报失", assign: "派单", mark_fixed: "整改完成", close: "复验通过并关闭", reject: "复验不通过（退回）", dispute: "业主提出争议", uphold: "裁定：继续整改", dismiss: "裁定：不予整改并关闭", void: "作废" };

@@ -10,7 +10,7 @@ use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn fee_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>> {
-    state.services.fee_regions(&state.session()?).await
+    state.services.fee_regions(&state.session().await?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -21,12 +21,12 @@ pub async fn quote_fees(
 ) -> Result<Quote> {
     state
         .services
-        .quote_fees(&state.session()?, &request, &overrides.into_inner().unwrap_or_default())
+        .quote_fees(&state.session().await?, &request, &overrides.into_inner().unwrap_or_default())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contract_quote_defaults(state: State<'_, AppState>, contract_id: i64) -> Result<QuoteRequest> {
-    state.services.contract_quote_defaults(&state.session()?, contract_id).await
+    state.services.contract_quote_defaults(&state.session().await?, contract_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -38,49 +38,49 @@ pub async fn save_contract_quote(
 ) -> Result<SavedQuote> {
     state
         .services
-        .save_contract_quote(&state.session()?, contract_id, &request, &overrides)
+        .save_contract_quote(&state.session().await?, contract_id, &request, &overrides)
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn contract_quotes(state: State<'_, AppState>, contract_id: i64) -> Result<Vec<SavedQuote>> {
-    state.services.contract_quotes(&state.session()?, contract_id).await
+    state.services.contract_quotes(&state.session().await?, contract_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn area_settlement(state: State<'_, AppState>, request: Json<AreaRequest>) -> Result<AreaSettlement> {
-    state.services.area_settlement(&state.session()?, &request)
+    state.services.area_settlement(&state.session().await?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mortgage_schedule(state: State<'_, AppState>, request: Json<MortgageRequest>) -> Result<Schedule> {
-    state.services.mortgage_schedule(&state.session()?, &request)
+    state.services.mortgage_schedule(&state.session().await?, &request)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_mortgage(state: State<'_, AppState>, request: Json<MortgageRequest>, path: String) -> Result<()> {
-    let bytes = state.services.export_mortgage(&state.session()?, &request)?;
+    let bytes = state.services.export_mortgage(&state.session().await?, &request)?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn region_rules_text(state: State<'_, AppState>, code: String) -> Result<String> {
-    state.services.region_rules_text(&state.session()?, &code).await
+    state.services.region_rules_text(&state.session().await?, &code).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn check_region_rules(state: State<'_, AppState>, toml: String) -> Result<Vec<Finding>> {
-    state.services.check_region_rules(&state.session()?, &toml)
+    state.services.check_region_rules(&state.session().await?, &toml)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_region_rules(state: State<'_, AppState>, toml: String) -> Result<RegionInfo> {
-    state.services.save_region_rules(&state.session()?, &toml).await
+    state.services.save_region_rules(&state.session().await?, &toml).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn region_rules_history(state: State<'_, AppState>, code: String) -> Result<Vec<RuleFileVersion>> {
-    state.services.region_rules_history(&state.session()?, &code).await
+    state.services.region_rules_history(&state.session().await?, &code).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -92,7 +92,7 @@ pub async fn add_rule_version(
 ) -> Result<RegionInfo> {
     state
         .services
-        .add_rule_version(&state.session()?, &code, name.as_deref(), &input)
+        .add_rule_version(&state.session().await?, &code, name.as_deref(), &input)
         .await
 }
 
@@ -101,7 +101,7 @@ pub async fn add_rule_version(
 pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, quote_id: i64, copies: u8, path: String) -> Result<()> {
     let pdf = state
         .services
-        .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
+        .fee_statement_pdf(&state.session().await?, contract_id, Some(quote_id), copies)
         .await?;
     super::write_file(&path, &pdf)
 }
@@ -109,7 +109,7 @@ pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, qu
 /// Write the 面积差价结算单 of a contract to a path picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String, path: String) -> Result<()> {
-    let pdf = state.services.area_statement_pdf(&state.session()?, &contract_number).await?;
+    let pdf = state.services.area_statement_pdf(&state.session().await?, &contract_number).await?;
     super::write_file(&path, &pdf)
 }
 
@@ -125,7 +125,7 @@ pub async fn print_fee_statement<R: tauri::Runtime>(
 ) -> Result<String> {
     let pdf = state
         .services
-        .fee_statement_pdf(&state.session()?, contract_id, Some(quote_id), copies)
+        .fee_statement_pdf(&state.session().await?, contract_id, Some(quote_id), copies)
         .await?;
     super::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
 }
@@ -137,7 +137,7 @@ pub async fn print_area_statement<R: tauri::Runtime>(
     state: State<'_, AppState>,
     contract_number: String,
 ) -> Result<String> {
-    let pdf = state.services.area_statement_pdf(&state.session()?, &contract_number).await?;
+    let pdf = state.services.area_statement_pdf(&state.session().await?, &contract_number).await?;
     super::open_pdf(
         &app,
         &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)),

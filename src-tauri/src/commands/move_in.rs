@@ -11,130 +11,136 @@ use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn amount_total(state: State<'_, AppState>, values: Vec<String>) -> Result<String> {
-    state.services.amount_total(&state.session()?, &values)
+    state.services.amount_total(&state.session().await?, &values)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn letterhead_settings(state: State<'_, AppState>) -> Result<LetterheadSettings> {
-    state.services.letterhead_settings(&state.session()?).await
+    state.services.letterhead_settings(&state.session().await?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_letterhead(state: State<'_, AppState>, input: Json<LetterheadInput>) -> Result<LetterheadSettings> {
-    state.services.save_letterhead(&state.session()?, &input).await
+    state.services.save_letterhead(&state.session().await?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn procedure_settings(state: State<'_, AppState>, project_id: i64) -> Result<ProcedureSettings> {
-    state.services.procedure_settings(&state.session()?, project_id).await
+    state.services.procedure_settings(&state.session().await?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_procedure_settings(state: State<'_, AppState>, settings: Json<ProcedureSettings>) -> Result<ProcedureSettings> {
-    state.services.save_procedure_settings(&state.session()?, &settings).await
+    state.services.save_procedure_settings(&state.session().await?, &settings).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_batch(state: State<'_, AppState>, input: Json<BatchInput>) -> Result<BatchCreatedView> {
-    state.services.create_batch(&state.session()?, &input).await
+    state.services.create_batch(&state.session().await?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn batches(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Batch>> {
-    state.services.batches(&state.session()?, project_id).await
+    state.services.batches(&state.session().await?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn batch_detail(state: State<'_, AppState>, batch_id: i64) -> Result<BatchDetail> {
-    state.services.batch_detail(&state.session()?, batch_id).await
+    state.services.batch_detail(&state.session().await?, batch_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn book_slot(state: State<'_, AppState>, unit_id: i64, slot_id: i64, note: String, rebook: bool) -> Result<MoveInUnit> {
-    state.services.book_slot(&state.session()?, unit_id, slot_id, &note, rebook).await
+    state
+        .services
+        .book_slot(&state.session().await?, unit_id, slot_id, &note, rebook)
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn close_booking(state: State<'_, AppState>, unit_id: i64, no_show: bool) -> Result<MoveInUnit> {
-    state.services.close_booking(&state.session()?, unit_id, no_show).await
+    state.services.close_booking(&state.session().await?, unit_id, no_show).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn record_delivery(state: State<'_, AppState>, input: Json<DeliveryInput>) -> Result<MoveInUnit> {
-    state.services.record_delivery(&state.session()?, &input).await
+    state.services.record_delivery(&state.session().await?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn move_in_unit(state: State<'_, AppState>, unit_id: i64) -> Result<MoveInUnit> {
-    state.services.move_in_unit(&state.session()?, unit_id).await
+    state.services.move_in_unit(&state.session().await?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn check_in(state: State<'_, AppState>, unit_id: i64, version: i64) -> Result<MoveInUnit> {
-    state.services.check_in(&state.session()?, unit_id, version).await
+    state.services.check_in(&state.session().await?, unit_id, version).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn do_step(state: State<'_, AppState>, unit_id: i64, version: i64, data: Json<StepData>) -> Result<MoveInUnit> {
-    state.services.do_step(&state.session()?, unit_id, version, &data).await
+    state.services.do_step(&state.session().await?, unit_id, version, &data).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn undo_step(state: State<'_, AppState>, unit_id: i64, version: i64, kind: Json<StepKind>, reason: String) -> Result<MoveInUnit> {
-    state.services.undo_step(&state.session()?, unit_id, version, *kind, &reason).await
+    state
+        .services
+        .undo_step(&state.session().await?, unit_id, version, *kind, &reason)
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_hold(state: State<'_, AppState>, unit_id: i64, version: i64, reason: Option<String>) -> Result<MoveInUnit> {
     state
         .services
-        .set_hold(&state.session()?, unit_id, version, reason.as_deref())
+        .set_hold(&state.session().await?, unit_id, version, reason.as_deref())
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn keys(state: State<'_, AppState>, project_id: i64, overdue_only: bool) -> Result<Vec<KeyRecord>> {
-    state.services.keys(&state.session()?, project_id, overdue_only).await
+    state.services.keys(&state.session().await?, project_id, overdue_only).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn register_key(state: State<'_, AppState>, input: Json<KeyInput>) -> Result<KeyRecord> {
-    state.services.register_key(&state.session()?, &input).await
+    state.services.register_key(&state.session().await?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn checkout_key(state: State<'_, AppState>, project_id: i64, input: Json<KeyCheckout>) -> Result<KeyRecord> {
-    state.services.checkout_key(&state.session()?, project_id, &input).await
+    state.services.checkout_key(&state.session().await?, project_id, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn return_or_lose_key(state: State<'_, AppState>, project_id: i64, key_id: i64, lost: bool, note: String) -> Result<KeyRecord> {
     state
         .services
-        .return_or_lose_key(&state.session()?, project_id, key_id, lost, &note)
+        .return_or_lose_key(&state.session().await?, project_id, key_id, lost, &note)
         .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn key_events(state: State<'_, AppState>, key_id: i64) -> Result<Vec<KeyEvent>> {
-    state.services.key_events(&state.session()?, key_id).await
+    state.services.key_events(&state.session().await?, key_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Board> {
-    state.services.board(&state.session()?, project_id, batch_id).await
+    state.services.board(&state.session().await?, project_id, batch_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>, path: String) -> Result<()> {
-    let bytes = state.services.export_board(&state.session()?, project_id, batch_id).await?;
+    let bytes = state.services.export_board(&state.session().await?, project_id, batch_id).await?;
     super::write_file(&path, &bytes)
 }
 
 /// Save a unit's move-in document to a path from the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: Json<MoveInDoc>, path: String) -> Result<()> {
-    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, *doc).await?;
+    let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
     super::write_file(&path, &pdf)
 }
 
@@ -147,7 +153,7 @@ pub async fn print_move_in_doc<R: Runtime>(
     unit_id: i64,
     doc: Json<MoveInDoc>,
 ) -> Result<String> {
-    let pdf = state.services.move_in_pdf(&state.session()?, unit_id, *doc).await?;
+    let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
     let name = match *doc {
         MoveInDoc::MoveInNotice => "入伙通知书",
         MoveInDoc::MoveInConfirmation => "入伙确认书",
@@ -181,7 +187,7 @@ pub async fn print_batch_notices(
     combined: bool,
     on_progress: Channel<BatchProgress>,
 ) -> Result<BatchPrintReport> {
-    let session = state.session()?;
+    let session = state.session().await?;
     let control = state.start_batch()?;
     let progress = |done: usize, total: usize| {
         // About a hundred updates per batch, and always the last.

@@ -8,48 +8,48 @@ use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn projects(state: State<'_, AppState>) -> Result<Vec<Project>> {
-    state.services.projects(&state.session()?).await
+    state.services.projects(&state.session().await?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn buildings(state: State<'_, AppState>, project_id: i64) -> Result<Vec<Building>> {
-    state.services.buildings(&state.session()?, project_id).await
+    state.services.buildings(&state.session().await?, project_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn search_units(state: State<'_, AppState>, query: Json<UnitQuery>) -> Result<Page<UnitListItem>> {
-    state.services.search_units(&state.session()?, &query).await
+    state.services.search_units(&state.session().await?, &query).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_detail(state: State<'_, AppState>, id: i64) -> Result<UnitDetail> {
-    state.services.unit_detail(&state.session()?, id).await
+    state.services.unit_detail(&state.session().await?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_unit(state: State<'_, AppState>, edit: Json<UnitEdit>) -> Result<Unit> {
-    state.services.update_unit(&state.session()?, &edit).await
+    state.services.update_unit(&state.session().await?, &edit).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_contract(state: State<'_, AppState>, input: Json<ContractInput>) -> Result<Contract> {
-    state.services.create_contract(&state.session()?, &input).await
+    state.services.create_contract(&state.session().await?, &input).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_contract(state: State<'_, AppState>, edit: Json<ContractEdit>) -> Result<Contract> {
-    state.services.update_contract(&state.session()?, &edit).await
+    state.services.update_contract(&state.session().await?, &edit).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn cancel_contract(state: State<'_, AppState>, id: i64, version: i64) -> Result<()> {
-    state.services.cancel_contract(&state.session()?, id, version).await
+    state.services.cancel_contract(&state.session().await?, id, version).await
 }
 
 /// The file arrives as base64 from an `<input type="file">` (no file-system permission needed).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_workbook(state: State<'_, AppState>, file_name: String, data_base64: String) -> Result<ImportOutcome> {
-    let session = state.session()?;
+    let session = state.session().await?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data_base64.as_bytes())
         .map_err(|_| AppError::invalid("data_base64", "文件内容无法解码"))?;
@@ -58,56 +58,56 @@ pub async fn import_workbook(state: State<'_, AppState>, file_name: String, data
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn imports(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
-    state.services.imports(&state.session()?).await
+    state.services.imports(&state.session().await?).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn undo_import(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.services.undo_import(&state.session()?, id).await
+    state.services.undo_import(&state.session().await?, id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn audit_for_unit(state: State<'_, AppState>, unit_id: i64) -> Result<Vec<AuditEntry>> {
-    state.services.audit_for_unit(&state.session()?, unit_id).await
+    state.services.audit_for_unit(&state.session().await?, unit_id).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn audit_recent(state: State<'_, AppState>, limit: i64) -> Result<Vec<AuditEntry>> {
-    state.services.audit_recent(&state.session()?, limit).await
+    state.services.audit_recent(&state.session().await?, limit).await
 }
 
 /// Export to a path the user picked in the save dialog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_units(state: State<'_, AppState>, query: Json<UnitQuery>, path: String) -> Result<()> {
-    let bytes = state.services.export_units(&state.session()?, &query).await?;
+    let bytes = state.services.export_units(&state.session().await?, &query).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_import_template(state: State<'_, AppState>, path: String) -> Result<()> {
-    state.session()?;
+    state.session().await?;
     super::write_file(&path, &domain::sheet::template()?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) -> Result<()> {
-    let bytes = state.services.export_audit(&state.session()?, limit).await?;
+    let bytes = state.services.export_audit(&state.session().await?, limit).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_imports(state: State<'_, AppState>, path: String) -> Result<()> {
-    let bytes = state.services.export_imports(&state.session()?).await?;
+    let bytes = state.services.export_imports(&state.session().await?).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()> {
-    let bytes = state.services.export_users(&state.session()?).await?;
+    let bytes = state.services.export_users(&state.session().await?).await?;
     super::write_file(&path, &bytes)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unit_by_number(state: State<'_, AppState>, project_id: Option<i64>, number: String) -> Result<domain::model::Unit> {
-    state.services.unit_by_number(&state.session()?, project_id, &number).await
+    state.services.unit_by_number(&state.session().await?, project_id, &number).await
 }

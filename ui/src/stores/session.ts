@@ -36,5 +36,10 @@ export const useSession = defineStore('session', {
       useOffice().stop()
       this.current = null
     },
+    /** The session ended on the Rust side (idle lock, disabled, role changed): forget it here. */
+    ended() {
+      useOffice().stop()
+      this.current = null
+    },
   },
 })

@@ -104,9 +104,15 @@ fn changes_are_audited_under_the_signed_in_users_name() {
 
     // Undone by the administrator: that line is under the administrator's name.
     assert!(handover(&db, &["imports", "undo", &import_id.to_string()]).status.success());
-    let audit = json(&handover(&db, &["audit", "--limit", "1", "--json"]));
+    // Each command signs in (audited too): the latest line is the `audit` command's own sign-in,
+    // the one before it the undo.
+    let audit = json(&handover(&db, &["audit", "--limit", "2", "--json"]));
     assert_eq!(
         (audit[0]["action"].as_str(), audit[0]["username"].as_str()),
+        (Some("sign_in"), Some("admin"))
+    );
+    assert_eq!(
+        (audit[1]["action"].as_str(), audit[1]["username"].as_str()),
         (Some("undo_import"), Some("admin"))
     );
 }

@@ -200,6 +200,6 @@ mod tests {
     fn the_typescript_table_is_an_object_literal() {
         let t = ts_table("AuditEntityLabels", &entity_labels());
         assert!(t.starts_with("export const AuditEntityLabels: Record<string, string> = { unit: \"房屋\", "));
-        assert!(t.ends_with("fee_rules: \"收费规则\" };"));
+        assert!(t.ends_with("backup: \"备份与恢复\" };"));
     }
 }

@@ -25,7 +25,7 @@ pub fn typescript() -> String {
         Project, Building, Unit, UnitListItem, Buyer, ContractParty, Contract, UnitDetail, UnitQuery,
         Page<UnitListItem>, BuyerInput, PartyInput, ContractInput, UnitEdit, UserInfo, AuditEntry, ImportRecord,
         ImportOutcome, domain::sheet::RowError,
-        crate::records::ContractEdit,
+        crate::records::ContractEdit, crate::records::AuditCheck,
         fees::quote::PropertyType, fees::quote::BuyerType, fees::quote::VatMethod, fees::quote::FundOverride, fees::quote::QuoteRequest,
         fees::quote::QuoteItem, fees::display::LineDisplay, fees::quote::Override, fees::quote::LineOverride, fees::quote::Quote,
         fees::area::AreaRequest, fees::area::AreaLine, fees::area::AreaSettlement,

@@ -172,3 +172,6 @@ mod move_in_tests;
 
 #[cfg(test)]
 mod inspection_tests;
+
+#[cfg(test)]
+mod sessions_tests;

@@ -9,6 +9,16 @@ use serde::{Deserialize, Serialize};
 use store::ImportCheck;
 use ts_rs::TS;
 
+/// The audit log's hash chain checked, worded for an administrator.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AuditCheck {
+    pub intact: bool,
+    pub summary: String,
+    /// Each problem listed in the report, in words.
+    pub problems: Vec<String>,
+    pub report: domain::audit::ChainReport,
+}
+
 /// An edit of an existing contract, made from `version`.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ContractEdit {
@@ -242,6 +252,21 @@ impl Services {
     pub async fn audit_recent(&self, s: &Session, limit: i64) -> Result<Vec<AuditEntry>> {
         s.require(Permission::ViewAudit)?;
         self.store.audit_recent(limit.clamp(1, 1000)).await.map_err(AppError::from)
+    }
+
+    /// Walk the audit log's hash chain: whether any line was edited, deleted or inserted outside
+    /// the app (administrators).
+    ///
+    /// Errors: `Forbidden` unless an administrator.
+    pub async fn verify_audit(&self, s: &Session) -> Result<AuditCheck> {
+        s.require(Permission::ManageUsers)?;
+        let report = self.store.verify_audit().await?;
+        Ok(AuditCheck {
+            intact: report.intact(),
+            summary: report.summary(),
+            problems: report.problems.iter().map(|p| p.describe()).collect(),
+            report,
+        })
     }
 
     /// The import history as an .xlsx.

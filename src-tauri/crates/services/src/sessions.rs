@@ -6,6 +6,7 @@
 use crate::Services;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Utc};
+use domain::audit::{AuditAction, AuditEntity};
 use domain::role::{Permission, Role, Session};
 use domain::session::{self, Ended};
 use domain::{AppError, Result};
@@ -51,12 +52,6 @@ impl Sessions {
 
     fn end(&self, token: &str) -> Result<()> {
         self.map()?.remove(token);
-        Ok(())
-    }
-
-    /// End every session of a user (disabled or given another role).
-    fn end_all_of(&self, user_id: i64) -> Result<()> {
-        self.map()?.retain(|_, l| l.user_id != user_id);
         Ok(())
     }
 
@@ -136,15 +131,9 @@ impl Services {
     pub async fn sign_out(&self, s: &Session) -> Result<()> {
         let was_live = self.sessions.map()?.remove(&s.token).is_some();
         if was_live {
-            self.store.record_event(&self.actor(s), "user", s.user_id, "sign_out", None).await?;
-        }
-        Ok(())
-    }
-
-    /// After an administrator changed a user: their sessions end unless nothing that matters did.
-    pub(crate) fn user_changed(&self, user_id: i64, role_or_active_changed: bool) -> Result<()> {
-        if role_or_active_changed {
-            self.sessions.end_all_of(user_id)?;
+            self.store
+                .record_event(&self.actor(s), AuditEntity::User, s.user_id, AuditAction::SignOut, None)
+                .await?;
         }
         Ok(())
     }

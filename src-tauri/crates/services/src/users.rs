@@ -252,18 +252,14 @@ impl Services {
     }
 
     /// Change a user's role, active flag or password. A user disabled or given another role is
-    /// signed out everywhere at once (their next call is refused).
+    /// refused at their next call, on every desk ([`Services::resume`] reads the row each time).
     pub async fn update_user(&self, s: &Session, req: &UpdateUserRequest) -> Result<UserInfo> {
         s.require(Permission::ManageUsers)?;
         let hash = req.password.as_deref().filter(|p| !p.is_empty()).map(hash_password).transpose()?;
-        let before = self.store.user_by_id(req.id).await?;
-        let after = self
-            .store
+        self.store
             .update_user(&self.actor(s), req.id, req.role, req.active, hash.as_deref())
-            .await?;
-        let changed = before.is_none_or(|b| b.role != after.role || b.active != after.active);
-        self.user_changed(after.id, changed)?;
-        Ok(after)
+            .await
+            .map_err(AppError::from)
     }
 }
 

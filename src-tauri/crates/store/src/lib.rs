@@ -368,7 +368,7 @@ forward! {
     fn sign_in_failures(&self, username: &str) -> Result<Option<domain::session::Failures>>;
     fn record_sign_in_failure(&self, actor: &Actor, username: &str, user_id: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<domain::session::Failures>;
     fn record_sign_in(&self, actor: &Actor, user_id: i64, username: &str) -> Result<()>;
-    fn record_event(&self, actor: &Actor, entity: &str, entity_id: i64, action: &str, after: Option<&serde_json::Value>) -> Result<()>;
+    fn record_event(&self, actor: &Actor, entity: domain::audit::AuditEntity, entity_id: i64, action: domain::audit::AuditAction, after: Option<&serde_json::Value>) -> Result<()>;
     fn change_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> Result<()>;
     fn verify_audit(&self) -> Result<domain::audit::ChainReport>;
 }

@@ -134,21 +134,6 @@ pub async fn pg_drop(admin_url: &str, name: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::pg_url_of;
-
-    #[test]
-    fn the_database_name_is_replaced() {
-        assert_eq!(pg_url_of("postgres://u:p@h:5/a", "b"), "postgres://u:p@h:5/b");
-        assert_eq!(
-            pg_url_of("postgres://u:p@h:5/a?sslmode=require", "b"),
-            "postgres://u:p@h:5/b?sslmode=require"
-        );
-        assert_eq!(pg_url_of("postgres://h", "b"), "postgres://h/b");
-    }
-}
-
 /// Run raw SQL statements on a store's own database, past its API (tests that play someone
 /// editing the database outside the app, e.g. to show the audit chain finds it).
 ///
@@ -168,4 +153,19 @@ pub async fn exec_raw(store: &Store, statements: &[&str]) -> Result<(), String> 
         result.map_err(|e| format!("{sql}: {e}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_url_of;
+
+    #[test]
+    fn the_database_name_is_replaced() {
+        assert_eq!(pg_url_of("postgres://u:p@h:5/a", "b"), "postgres://u:p@h:5/b");
+        assert_eq!(
+            pg_url_of("postgres://u:p@h:5/a?sslmode=require", "b"),
+            "postgres://u:p@h:5/b?sslmode=require"
+        );
+        assert_eq!(pg_url_of("postgres://h", "b"), "postgres://h/b");
+    }
 }

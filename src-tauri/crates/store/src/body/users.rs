@@ -6,6 +6,7 @@ use super::{audit, lock, Imp, Lock};
 use crate::types::{NewUser, UserRecord};
 use crate::{db_err, Actor};
 use crate::{Error, Result};
+use domain::audit::{AuditAction, AuditEntity};
 use domain::model::UserInfo;
 use domain::record::Entity;
 use domain::role::Role;
@@ -270,13 +271,13 @@ impl Imp {
     pub async fn record_event(
         &self,
         actor: &Actor,
-        entity: &str,
+        entity: AuditEntity,
         entity_id: i64,
-        action: &str,
+        action: AuditAction,
         after: Option<&serde_json::Value>,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        audit::write::<(), _>(&mut tx, actor, entity, entity_id, action, None, after).await?;
+        audit::write::<(), _>(&mut tx, actor, entity.as_str(), entity_id, action.as_str(), None, after).await?;
         tx.commit().await
     }
 
