@@ -1,4 +1,5 @@
-//! `handover admin init` (the first administrator of an empty database) and `handover audit`.
+//! `handover admin init` (the first administrator of an empty database), `handover audit` and
+//! `handover audit verify`.
 
 use crate::output::{print_json, Failure};
 use crate::session::Ctx;
@@ -7,7 +8,7 @@ use clap::{Args, Subcommand};
 #[derive(Subcommand)]
 pub enum AdminCommand {
     /// Create the first administrator of an empty database as --user (password from
-    /// HANDOVER_PASSWORD or typed twice at a prompt, at least 8 characters). Refused when a user
+    /// HANDOVER_PASSWORD or typed twice at a prompt, at least 10 characters). Refused when a user
     /// exists already.
     Init {
         /// The name shown in the app (default: the user name).
@@ -17,13 +18,23 @@ pub enum AdminCommand {
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AuditArgs {
+    #[command(subcommand)]
+    check: Option<AuditCheckCommand>,
     /// How many of the latest lines (1–1000).
     #[arg(long, default_value_t = 50)]
     limit: i64,
     /// Only the lines about this unit (its id, or its unique 房号 such as 1-101).
     #[arg(long)]
     unit: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCheckCommand {
+    /// Walk the audit log's hash chain (administrators): report every line edited, deleted or
+    /// inserted outside the app, and the chain's head to note down. Exit status 1 when broken.
+    Verify,
 }
 
 pub async fn run(ctx: &Ctx, command: AdminCommand) -> Result<bool, Failure> {
@@ -42,6 +53,21 @@ pub async fn run(ctx: &Ctx, command: AdminCommand) -> Result<bool, Failure> {
 
 pub async fn audit(ctx: &Ctx, args: AuditArgs) -> Result<bool, Failure> {
     let (services, s) = ctx.sign_in().await?;
+    if let Some(AuditCheckCommand::Verify) = args.check {
+        let check = services.verify_audit(&s).await?;
+        if ctx.json {
+            print_json(&check)?;
+        } else {
+            println!("{}", check.summary);
+            for p in &check.problems {
+                println!("  {p}");
+            }
+            if check.report.problem_count > check.problems.len() as i64 {
+                println!("  ……（共 {} 处）", check.report.problem_count);
+            }
+        }
+        return Ok(check.intact);
+    }
     let lines = match args.unit.as_deref() {
         None => services.audit_recent(&s, args.limit).await?,
         Some(unit) => {

@@ -317,3 +317,41 @@ fn commands_without_a_database_need_no_sign_in() {
     assert_eq!(json(&o)["capitals"], "壹仟陆佰捌拾元零叁角贰分");
     assert!(!dir.path().join("handover.db").exists());
 }
+
+#[test]
+fn audit_verify_reports_the_chain_whole_then_each_change_made_outside_the_app() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path(), 10);
+    let o = handover(&db, &["audit", "verify", "--json"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let check = json(&o);
+    assert_eq!(check["intact"], true, "{check}");
+    assert!(check["report"]["lines"].as_i64().expect("lines") > 20);
+    let o = handover(&db, &["audit", "verify"]);
+    assert!(text(&o.stdout).starts_with("审计日志完整"), "{}", text(&o.stdout));
+
+    // Only administrators verify.
+    support::add_user(&db, "clerk1", Role::Clerk, true);
+    let e = error(&as_user(&db, "clerk1", &["--json", "audit", "verify"]));
+    assert_eq!(e["code"], "forbidden");
+
+    // Someone edits the file past the app: the next verify names the line and exits 1.
+    support::with_services(&db, |services, _| {
+        Box::pin(async move {
+            store::testing::exec_raw(
+                services.store(),
+                &[
+                    "DROP TRIGGER audit_log_no_update",
+                    "UPDATE audit_log SET username = 'nobody' WHERE seq = 2",
+                ],
+            )
+            .await
+            .expect("tampered")
+        })
+    });
+    let o = handover(&db, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("审计日志已被改动"), "{out}");
+    assert!(out.contains("第 2 条（记录号"), "{out}");
+}
