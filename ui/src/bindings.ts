@@ -387,6 +387,38 @@ problems: Array<ChainProblem>, problem_count: number, };
 
 export type ChainProblem = { "kind": "altered", seq: number, id: number, } | { "kind": "missing", from_seq: number, to_seq: number, } | { "kind": "unsealed", id: number, };
 
+export type BackupKind = "daily" | "pre_migration" | "pre_restore" | "manual";
+
+export type BackupInfo = { file_name: string, path: string, bytes: number, sha256: string, schema_version: number, 
+/**
+ * The audit chain's last place in the backup (0: none): how far its records go.
+ */
+audit_head: number, 
+/**
+ * The newest audit line's time in the backup (the last change it holds).
+ */
+last_change_at: string | null, };
+
+export type BackupEntry = { file_name: string, kind: BackupKind, kind_label: string, bytes: number, };
+
+export type BackupList = { 
+/**
+ * Where the backups are (a folder beside the database file).
+ */
+folder: string, keep_daily: number, 
+/**
+ * Newest first.
+ */
+entries: Array<BackupEntry>, 
+/**
+ * A restore waiting for the next start, if one was asked for.
+ */
+pending_restore: string | null, 
+/**
+ * Why the last automatic backup failed, if it did.
+ */
+warning: string | null, };
+
 export type MoveInStatus = "not_started" | "in_progress" | "delivered" | "deferred";
 
 export type AppointmentStatus = "booked" | "arrived" | "no_show" | "cancelled";

@@ -3,6 +3,7 @@
 //! [`crate::json::Json`], which names a malformed field. A command has its service method's name,
 //! and `ui/src/api.ts` calls it by the camelCase of that name (tests/names.rs checks all three).
 
+mod backups;
 mod finance;
 mod inspection;
 mod move_in;
@@ -10,6 +11,7 @@ mod office;
 mod records;
 mod users;
 
+pub use backups::*;
 pub use finance::*;
 pub use inspection::*;
 pub use move_in::*;
@@ -146,6 +148,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         move_in::open_file,
         move_in::print_batch_notices,
         move_in::cancel_batch_print,
+        backups::backups,
+        backups::backup_now,
+        backups::check_backup,
+        backups::set_backup_keep,
+        backups::stage_restore,
+        backups::cancel_restore,
         office::office_today,
         office::set_office_time_zone,
     ]

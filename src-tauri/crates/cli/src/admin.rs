@@ -87,3 +87,31 @@ pub async fn audit(ctx: &Ctx, args: AuditArgs) -> Result<bool, Failure> {
     }
     Ok(true)
 }
+
+pub async fn backup(ctx: &Ctx, out: Option<std::path::PathBuf>) -> Result<bool, Failure> {
+    let (services, s) = ctx.sign_in().await?;
+    let info = services.backup_now(&s, out.as_deref()).await?;
+    if ctx.json {
+        print_json(&info)?;
+    } else {
+        println!(
+            "已备份到 {}（{} 字节，SHA-256 {}，审计记录到第 {} 条）",
+            info.path, info.bytes, info.sha256, info.audit_head
+        );
+    }
+    Ok(true)
+}
+
+pub async fn restore(ctx: &Ctx, file: &std::path::Path, force: bool) -> Result<bool, Failure> {
+    let db = ctx.file()?;
+    let (restored, previous) = services::backups::restore_now(file, &db, force).await?;
+    if ctx.json {
+        print_json(&serde_json::json!({ "restored": restored, "previous": previous }))?;
+    } else {
+        println!("已从 {} 恢复到 {}", restored.path, db.display());
+        if let Some(p) = previous {
+            println!("恢复前的数据库已保存为 {}", p.path);
+        }
+    }
+    Ok(true)
+}

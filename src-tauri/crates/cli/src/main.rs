@@ -74,6 +74,27 @@ enum Command {
     },
     /// The audit log: who changed what, newest first.
     Audit(admin::AuditArgs),
+    /// Back the database file up (administrators): into FILE, or into the backups folder beside
+    /// the database. The copy is checked (SQLite's integrity check, version, audit head) before it
+    /// takes its name; its SHA-256 is written beside it (FILE.json).
+    Backup {
+        /// Where to write the backup (default: backups/manual-<time>.db beside the database).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the database file (--db) with a backup, after checking it. Refused while the app
+    /// or a command has the database open, and when the database holds newer records than the
+    /// backup (unless --force). The database as it was is kept in backups/pre-restore-<time>.db.
+    /// Needs no sign-in: it is for whoever holds the files.
+    Restore {
+        /// The backup file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Restore even though the database holds newer records (they are lost; the database
+        /// as it was is kept).
+        #[arg(long)]
+        force: bool,
+    },
     /// The database itself: copy a workstation's file onto the office's PostgreSQL server (no
     /// sign-in).
     Db {
@@ -109,5 +130,7 @@ async fn run(cli: Cli) -> Result<bool, Failure> {
         Command::Admin { command } => admin::run(&ctx, command).await,
         Command::Audit(args) => admin::audit(&ctx, args).await,
         Command::Db { command } => db::run(ctx.json, command).await,
+        Command::Backup { out } => admin::backup(&ctx, out).await,
+        Command::Restore { file, force } => admin::restore(&ctx, &file, force).await,
     }
 }

@@ -35,6 +35,19 @@ impl Ctx {
         self.db.clone().unwrap_or_else(services::default_db_path)
     }
 
+    /// The database as a file (restore works on files; a server is restored with pg_restore).
+    ///
+    /// Errors: `Invalid` on `db` for a PostgreSQL URL.
+    pub fn file(&self) -> Result<PathBuf, AppError> {
+        match services::Location::from(self.path().as_path()) {
+            services::Location::File(p) => Ok(p),
+            services::Location::Postgres(_) => Err(AppError::invalid(
+                "db",
+                "恢复只用于本机数据库文件；服务器数据库请由数据库管理员用 pg_restore 恢复",
+            )),
+        }
+    }
+
     fn username(&self) -> Result<String, AppError> {
         self.user
             .as_deref()
@@ -58,7 +71,9 @@ impl Ctx {
     pub async fn sign_in(&self) -> Result<(Services, Session), Failure> {
         let username = self.username()?;
         let password = password(false)?;
-        let services = Services::open(&self.path()).await?;
+        // An existing database only: a missing file is reported, never replaced by an empty one
+        // (`admin init` makes a new one).
+        let services = Services::open_existing(&self.path()).await?;
         let session = services.sign_in(&SignIn { username, password }).await.map_err(|e| match e.code {
             ErrorCode::SetupRequired => AppError {
                 message: format!("{}：handover --db 数据库文件 admin init --user 用户名", e.message),

@@ -17,10 +17,11 @@ fn sign_in_refuses_a_wrong_or_missing_password_and_a_disabled_user() {
     let db = dir.path().join("h.db");
     let list = ["--json", "units", "list"];
 
-    // An empty database: the error says how to create the administrator.
+    // No database file: none is made; the error says how to create one with its administrator.
     let e = error(&handover(&db, &list));
-    assert_eq!(e["code"], "setup_required");
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("not_found"), Some("db")));
     assert!(e["message"].as_str().expect("msg").contains("admin init"), "{e}");
+    assert!(!db.exists(), "no empty database made");
 
     init(&db);
     assert!(handover(&db, &list).status.success());
@@ -354,4 +355,57 @@ fn audit_verify_reports_the_chain_whole_then_each_change_made_outside_the_app() 
     let out = text(&o.stdout);
     assert!(out.starts_with("审计日志已被改动"), "{out}");
     assert!(out.contains("第 2 条（记录号"), "{out}");
+}
+
+#[test]
+fn backup_then_restore_round_trip_refusing_a_newer_database_without_force() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path(), 10);
+    let out = dir.path().join("copy/b.db");
+    let o = handover(&db, &["backup", "--out", &p(&out), "--json"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let info = json(&o);
+    assert_eq!(info["file_name"], "b.db");
+    assert!(
+        std::path::Path::new(&format!("{}.json", out.display())).exists(),
+        "the check beside it"
+    );
+    support::add_user(&db, "clerk1", Role::Clerk, true);
+    let e = error(&as_user(&db, "clerk1", &["--json", "backup"]));
+    assert_eq!(e["code"], "forbidden");
+
+    // The database now holds a user the backup does not.
+    let restore = |force: bool| {
+        let mut args = vec!["--db".to_string(), p(&db), "--json".into(), "restore".into(), p(&out)];
+        if force {
+            args.push("--force".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, None, "")
+    };
+    let e = error(&restore(false));
+    assert_eq!(e["code"], "conflict");
+    assert!(e["message"].as_str().expect("msg").contains("--force"), "{e}");
+    assert!(as_user(&db, "clerk1", &["units", "list"]).status.success(), "unchanged");
+    let o = restore(true);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let previous = json(&o)["previous"]["path"].as_str().expect("previous").to_string();
+    assert!(previous.contains("backups/pre-restore-"), "{previous}");
+    assert_eq!(
+        error(&as_user(&db, "clerk1", &["--json", "units", "list"]))["code"],
+        "bad_credentials",
+        "restored: no clerk1"
+    );
+    // Newest first: this command's sign-in, clerk1's failed one, the restore.
+    let audit = json(&handover(&db, &["audit", "--limit", "3", "--json"]));
+    assert_eq!(audit[2]["action"], "restored", "{audit}");
+    assert!(json(&handover(&db, &["audit", "verify", "--json"]))["intact"]
+        .as_bool()
+        .expect("intact"));
+
+    // A file that is no backup is refused and changes nothing.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"junk").expect("junk");
+    let o = run(&["--db", &p(&db), "--json", "restore", &p(&junk), "--force"], None, "");
+    assert_eq!(error(&o)["field"], "backup");
 }

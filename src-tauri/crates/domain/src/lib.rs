@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod audit;
+pub mod backup;
 pub mod contract;
 pub mod decode;
 pub mod error;

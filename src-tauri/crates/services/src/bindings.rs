@@ -34,6 +34,7 @@ pub fn typescript() -> String {
         fees::schema::Shape, fees::schema::FieldKind, fees::schema::Field, fees::schema::InForce, fees::schema::Parameter, crate::finance::RegionInfo, crate::finance::SavedQuote, crate::finance::RuleFileVersion, crate::finance::RequoteReport, crate::finance::RequoteFailure,
         crate::SetupStatus, crate::FirstAdmin, crate::SignIn, crate::NewUserRequest, crate::UpdateUserRequest, crate::ChangePassword,
         domain::audit::ChainReport, domain::audit::ChainProblem,
+        domain::backup::BackupKind, domain::backup::BackupInfo, crate::backups::BackupEntry, crate::backups::BackupList,
         MoveInStatus, AppointmentStatus, DeliveryChannel, StepKind, MeterKind, KeyHolder, KeyAction,
         StepConfig, FeeBasis, FeeItemConfig, ProcedureConfig, PeriodPlan, UnitSelection, BatchInput, Batch, Slot,
         Appointment, Delivery, DeliveryInput, MeterReading, KeySetLine, PaidItem, StepData, StepView, StepRecord,

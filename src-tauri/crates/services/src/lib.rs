@@ -2,6 +2,7 @@
 //! signed-in role, validated, written through the store with its audit line, and masked for the
 //! role on the way out. The Tauri shell and the `handover` CLI are thin adapters over [`Services`].
 
+pub mod backups;
 pub mod bindings;
 pub mod finance;
 pub mod images;
@@ -44,6 +45,10 @@ pub struct Services {
     zone: Arc<std::sync::RwLock<Tz>>,
     /// Who is signed in, and the idle lock.
     sessions: sessions::Sessions,
+    /// Where the records are (None: in memory), for backups.
+    location: Option<store::Location>,
+    /// Why the last automatic backup failed, if it did (shown on 备份与恢复).
+    backup_warning: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Services {
@@ -59,6 +64,8 @@ impl Services {
             rules: Arc::new(std::sync::RwLock::new(Arc::new(book))),
             zone: Arc::new(std::sync::RwLock::new(domain::office_time::DEFAULT_ZONE)),
             sessions: sessions::Sessions::default(),
+            location: None,
+            backup_warning: Arc::default(),
         }
     }
 
@@ -68,8 +75,31 @@ impl Services {
     /// Errors: as [`Store::open_at`] (a bad URL, an unreachable server or a refused password name
     /// the field `db`).
     pub async fn open(db: impl Into<store::Location>) -> domain::Result<Services> {
-        let (store, _) = Store::open_at(&db.into()).await?;
-        let services = Services::new(store, system_clock());
+        let location = db.into();
+        let (store, _) = Store::open_at(&location).await?;
+        Services::opened(store, location).await
+    }
+
+    /// Open records that must exist already: a missing database file is reported (never
+    /// replaced by an empty one), as is a damaged one.
+    ///
+    /// Errors: as [`Services::open`]; `NotFound` on `db` for a missing file.
+    pub async fn open_existing(db: impl Into<store::Location>) -> domain::Result<Services> {
+        let location = db.into();
+        let (store, _) = Store::open_existing_at(&location).await?;
+        Services::opened(store, location).await
+    }
+
+    /// The same services, told where their records are (tests that open a file with their own clock).
+    #[cfg(test)]
+    pub(crate) fn at_location(mut self, location: store::Location) -> Services {
+        self.location = Some(location);
+        self
+    }
+
+    async fn opened(store: Store, location: store::Location) -> domain::Result<Services> {
+        let mut services = Services::new(store, system_clock());
+        services.location = Some(location);
         services.load_rules().await?;
         services.load_zone().await?;
         services.load_idle_lock().await?;
@@ -175,3 +205,6 @@ mod inspection_tests;
 
 #[cfg(test)]
 mod sessions_tests;
+
+#[cfg(test)]
+mod backups_tests;

@@ -21,6 +21,7 @@
 // with each backend's types.
 #![allow(clippy::duplicate_mod)]
 
+pub mod backup;
 mod copy;
 mod error;
 mod lite;
@@ -31,6 +32,7 @@ pub mod testing;
 
 pub use copy::{copy_database, CopyReport, TableCopy};
 pub use error::{Error, Result};
+pub use lite::backups_dir;
 pub use types::*;
 
 use domain::inspection::{
@@ -168,6 +170,13 @@ impl Lock {
     }
 }
 
+/// The file beside a database that says one was created here (`<name>.created`).
+pub fn created_marker(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".created");
+    s.into()
+}
+
 /// What opening did: where a pre-migration backup went, if one was taken.
 #[derive(Debug, Clone, Default)]
 pub struct OpenReport {
@@ -214,13 +223,45 @@ impl Store {
         }
     }
 
+    /// Open the records at `location` as [`Store::open_at`] does, but never create a database
+    /// file: a missing one is reported (saying so differently when this folder had one: its
+    /// backups or its marker remain), so a lost database is never silently replaced by an empty
+    /// one.
+    ///
+    /// Errors: `Refused` (worded, field `db`) for a missing file; as [`Store::open_at`].
+    pub async fn open_existing_at(location: &Location) -> Result<(Store, OpenReport)> {
+        if let Location::File(path) = location {
+            if !path.exists() {
+                let shown = path.display().to_string();
+                let backups = backup::list_backups(&lite::backups_dir(path));
+                let latest = backups
+                    .iter()
+                    .filter(|n| domain::backup::BackupKind::of(n) == Some(domain::backup::BackupKind::Daily))
+                    .chain(backups.iter())
+                    .last()
+                    .map(|n| lite::backups_dir(path).join(n).display().to_string());
+                return Err(Error::Refused(if backups.is_empty() && !created_marker(path).exists() {
+                    domain::backup::database_not_found(&shown)
+                } else {
+                    domain::backup::database_missing(&shown, latest.as_deref())
+                }));
+            }
+        }
+        Store::open_at(location).await
+    }
+
     /// Open (creating if missing) the SQLite database at `path`, back it up if a migration is
     /// pending, and migrate it.
     ///
     /// Errors: `Io` when the folder cannot be created; `Storage` when the file is not a database
     /// or a migration fails (the backup is then beside the file).
     pub async fn open(path: &Path) -> Result<(Store, OpenReport)> {
+        let new = !path.exists();
         let (imp, report) = lite::Imp::open(path).await?;
+        if new {
+            // Remembered beside it: should the file ever go missing, it is reported, not remade.
+            let _ = std::fs::write(created_marker(path), b"HandoverDesk database created here\n");
+        }
         Ok((Store(Backend::Sqlite(Arc::new(imp))), report))
     }
 
@@ -371,6 +412,7 @@ forward! {
     fn record_event(&self, actor: &Actor, entity: domain::audit::AuditEntity, entity_id: i64, action: domain::audit::AuditAction, after: Option<&serde_json::Value>) -> Result<()>;
     fn change_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> Result<()>;
     fn verify_audit(&self) -> Result<domain::audit::ChainReport>;
+    fn audit_head(&self) -> Result<i64>;
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ pub(crate) async fn lock(_conn: &mut sqlx::SqliteConnection, _what: Lock) -> Res
 
 pub(crate) use crate::Lock;
 
+/// The folder of a database file's automatic backups: `backups/` beside it.
+pub fn backups_dir(db: &Path) -> std::path::PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join(domain::backup::FOLDER)
+}
+
 // The same files are mounted in the other backend too, on purpose (the SQL written once).
 #[allow(clippy::duplicate_mod)]
 #[path = "body/mod.rs"]
@@ -57,21 +62,38 @@ impl Imp {
             .max_connections(4)
             .connect_with(opts)
             .await
-            .map_err(db_err)?;
+            .map_err(|e| match e {
+                // SQLite refuses a damaged file or one that is no database as it connects.
+                sqlx::Error::Database(d) if existed => {
+                    Error::Refused(domain::backup::database_damaged(&path.display().to_string(), d.message()))
+                }
+                other => db_err(other),
+            })?;
         let imp = Imp { pool };
+        if existed {
+            // A damaged file is reported before anything reads or writes it.
+            if let Err(e) = crate::backup::quick_check(&imp.pool, path).await {
+                imp.pool.close().await;
+                return Err(e);
+            }
+        }
         let mut report = OpenReport::default();
         let applied = imp.applied_versions().await?;
         crate::refuse_newer(&applied)?;
         let pending = MIGRATIONS_SQLITE.iter().filter(|m| !applied.contains(&m.version)).count();
         if existed && pending > 0 && !applied.is_empty() {
+            // Into the backups folder beside the file, checked; the oldest beyond the few kept
+            // are removed (they hold every buyer's personal data).
             let last = applied.iter().max().copied().unwrap_or(0);
-            let backup = path.with_extension(format!("pre-migration-v{last}.bak"));
-            let _ = std::fs::remove_file(&backup);
-            sqlx::query("VACUUM INTO $1")
-                .bind(backup.to_string_lossy().to_string())
-                .execute(&imp.pool)
-                .await
-                .map_err(db_err)?;
+            let dir = backups_dir(path);
+            let backup = dir.join(domain::backup::file_name(
+                domain::backup::BackupKind::PreMigration,
+                &format!("v{last}"),
+            ));
+            crate::backup::vacuum_into(&imp.pool, &backup).await?;
+            for old in domain::backup::to_prune(&crate::backup::list_backups(&dir), u32::MAX) {
+                let _ = std::fs::remove_file(dir.join(old));
+            }
             report.backup = Some(backup);
         }
         MIGRATIONS_SQLITE.run(&imp.pool).await.map_err(|e| Error::Migrate(e.to_string()))?;
@@ -80,6 +102,11 @@ impl Imp {
             imp.move_photo_files_in(&dir.join("photos")).await?;
         }
         Ok((imp, report))
+    }
+
+    /// The pool (backups read the database through it).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// A private in-memory database, migrated (tests and benchmarks).

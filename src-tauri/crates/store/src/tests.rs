@@ -54,7 +54,7 @@ async fn creates_migrates_and_backs_up_before_a_pending_migration() {
     let (store, report) = Store::open(&older).await.expect("migrates");
     assert_eq!(report.applied, 1);
     let backup = report.backup.expect("backup taken");
-    assert_eq!(backup, older.with_extension(format!("pre-migration-v{previous}.bak")));
+    assert_eq!(backup, crate::backups_dir(&older).join(format!("pre-migration-v{previous}.db")));
     assert!(backup.exists(), "{}", backup.display());
     assert_eq!(store.count_users().await.expect("users"), 1, "data kept");
     let backup_pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&backup))

@@ -207,6 +207,21 @@ impl Imp {
 }
 
 impl Imp {
+    /// How far the records go: the audit chain's last place (the line count before the chain).
+    pub async fn audit_head(&self) -> Result<i64> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match head {
+            Some(h) => Ok(h),
+            None => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err),
+        }
+    }
+
     /// Walk the hash chain from its first line to its head, a page at a time, and report every
     /// line whose fields no longer give its hash, every place with no line, and every line
     /// written after the chain began that was never sealed.
