@@ -130,7 +130,7 @@ async fn a_damaged_backup_or_one_of_a_newer_version_is_refused_before_anything_c
             .expect_err("cut"),
     );
     assert_eq!(e.field.as_deref(), Some("backup"));
-    assert!(!store::backup::check_backup(&dir.path().join("none.db")).await.is_ok());
+    assert!(store::backup::check_backup(&dir.path().join("none.db")).await.is_err());
 
     // A backup from a newer version of the app.
     let newer = dir.path().join("newer.db");
