@@ -22,6 +22,7 @@ pub mod record;
 pub mod role;
 pub mod sample;
 pub mod sheet;
+pub mod text;
 pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};
