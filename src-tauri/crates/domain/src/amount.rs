@@ -7,13 +7,47 @@ use crate::{AppError, Result};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// Parse a decimal from user text (spreadsheet cell, form field), refusing anything but plain digits.
+/// Parse a decimal from user text (spreadsheet cell, form field): digits with an optional sign and
+/// decimal point, thousands grouped by `,` if at all (`1,500,000.00`). What an input method types
+/// is read as meant: full-width digits and punctuation (`８９．５０`, `1，500，000`) and `。` for the
+/// point.
 ///
-/// Errors: `Invalid` naming `field` when the text is not a number.
+/// Errors: `Invalid` naming `field` when the text is not such a number (a misplaced separator such
+/// as `89,50` is named as one).
 pub fn parse_decimal(field: &str, label: &str, text: &str) -> Result<Decimal> {
-    let t = text.trim().replace(',', "");
-    Decimal::from_str(&t).map_err(|_| AppError::invalid(field, format!("{label}“{text}”不是有效的数字")))
+    let shown = || crate::text::excerpt(text.trim(), 40);
+    let t = number_text(text)
+        .ok_or_else(|| AppError::invalid(field, format!("{label}“{}”中的千位分隔符“,”位置不对（小数点请用“.”）", shown())))?;
+    let well_formed = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'));
+    well_formed
+        .then(|| Decimal::from_str(&t).ok())
+        .flatten()
+        .ok_or_else(|| AppError::invalid(field, format!("{label}“{}”不是有效的数字", shown())))
 }
+
+/// A number as typed, in ASCII: full-width forms folded, `。` read as the point, spaces around
+/// trimmed, and thousands separators dropped. `None` when a separator does not group the
+/// integer part by three (`89,50`, `1,5000`, `1.000,5`). Nothing else is checked here.
+pub fn number_text(text: &str) -> Option<String> {
+    let t: String = crate::text::fold(text).chars().map(|c| if c == '。' { '.' } else { c }).collect();
+    let t = t.trim();
+    if !t.contains(',') {
+        return Some(t.to_string());
+    }
+    let (int, rest) = t.split_at(t.find('.').unwrap_or(t.len()));
+    let (sign, int) = match int.strip_prefix(['-', '+']) {
+        Some(digits) => (int.get(..1).unwrap_or_default(), digits),
+        None => ("", int),
+    };
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let grouped = (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g));
+    (grouped && !rest.contains(',')).then(|| format!("{sign}{}{rest}", int.replace(',', "")))
+}
+
+/// Amounts and areas are below 10¹⁶ in magnitude (as hundredths they fit an `i64`).
+pub const MAX_ABS: Decimal = Decimal::from_parts(1_874_919_424, 2_328_306, 0, false, 0);
 
 /// Check a value is > 0 with at most two decimal places, and return it normalised to scale 2.
 ///
@@ -26,8 +60,14 @@ pub fn positive_2dp(field: &str, label: &str, value: Decimal) -> Result<Decimal>
 }
 
 /// Check a value has at most two decimal places (trailing zeros allowed) and give it scale 2.
+///
+/// Errors: `Invalid` naming `field` for more places, or a magnitude of [`MAX_ABS`] or more (it would
+/// not fit the store's integer hundredths).
 pub fn two_places(field: &str, label: &str, value: Decimal) -> Result<Decimal> {
     let n = value.normalize();
+    if n.abs() >= MAX_ABS {
+        return Err(AppError::invalid(field, format!("{label}超出可表示的范围")));
+    }
     if n.scale() > 2 {
         return Err(AppError::invalid(field, format!("{label}最多保留两位小数")));
     }
@@ -73,7 +113,8 @@ pub fn total_display(field: &str, values: &[String]) -> Result<String> {
         if v.is_empty() {
             continue;
         }
-        let d: Decimal = v.parse().map_err(|_| AppError::invalid(name.clone(), format!("“{v}”不是金额")))?;
+        let d = parse_decimal(&name, "金额", v)
+            .map_err(|_| AppError::invalid(name.clone(), format!("“{}”不是金额", crate::text::excerpt(v, 40))))?;
         total = total
             .checked_add(two_places(&name, "金额", d)?)
             .ok_or_else(|| AppError::invalid(name.clone(), "合计超出可表示的范围"))?;
@@ -138,5 +179,52 @@ mod tests {
         assert_eq!(parse_decimal("p", "总价", " 1,500,000.00 ").expect("ok"), d("1500000.00"));
         let e = parse_decimal("p", "总价", "十万").expect_err("text");
         assert_eq!(e.field.as_deref(), Some("p"));
+    }
+
+    #[test]
+    fn reads_what_an_input_method_types() {
+        assert_eq!(parse_decimal("a", "面积", "８９．５０").expect("full-width"), d("89.50"));
+        assert_eq!(parse_decimal("p", "总价", "1，500，000").expect("full-width commas"), d("1500000"));
+        assert_eq!(
+            parse_decimal("a", "面积", "\u{3000}89。5\u{3000}").expect("。 as the point"),
+            d("89.5")
+        );
+        assert_eq!(parse_decimal("x", "x", "－３").expect("full-width minus"), d("-3"));
+        assert_eq!(parse_decimal("x", "x", "-1,234.5").expect("signed group"), d("-1234.5"));
+        for bad in [
+            "89,50",
+            "1,5000",
+            "1.000,5",
+            ",100",
+            "1,,000",
+            "1_000",
+            "1e5",
+            "",
+            " ",
+            "+",
+            ".",
+            "8９.5元",
+        ] {
+            let e = parse_decimal("gross_area", "面积", bad).expect_err(bad);
+            assert_eq!(e.field.as_deref(), Some("gross_area"), "{bad}");
+        }
+        assert!(parse_decimal("a", "面积", "89,50")
+            .expect_err("comma")
+            .message
+            .contains("千位分隔符"));
+        assert_eq!(
+            total_display("fees", &["１，０００".to_string(), "0.5".to_string()]).expect("sum"),
+            "1,000.50"
+        );
+    }
+
+    #[test]
+    fn refuses_values_beyond_the_stores_range() {
+        assert_eq!(MAX_ABS, d("10000000000000000"));
+        assert!(two_places("x", "金额", d("9999999999999999.99")).is_ok());
+        let e = two_places("x", "金额", d("10000000000000000")).expect_err("too big");
+        assert!(e.message.contains("超出"), "{}", e.message);
+        assert!(positive_2dp("x", "x", Decimal::MAX).is_err());
+        assert!(two_places("x", "x", Decimal::MIN).is_err());
     }
 }

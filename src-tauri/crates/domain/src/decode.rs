@@ -11,15 +11,53 @@ use crate::{AppError, Result};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_path_to_error::Segment;
+use std::borrow::Cow;
 
 /// Deserialize `value` into `T`. `root` names the argument (used when the path inside is empty).
 ///
+/// A text value that fails as typed (a decimal, a date, a choice) is read once more the way an
+/// input method means it: full-width digits and punctuation folded to ASCII (`"８９．５０"`,
+/// `"２０２５－０３－０１"`), and for a decimal, `。` as the point and thousands separators dropped
+/// ([`crate::amount::number_text`]). Text that reads the same either way is refused as it is.
+///
 /// Errors: `Invalid` naming the field, with a Chinese message.
 pub fn from_value<T: DeserializeOwned>(value: &Value, root: &str) -> Result<T> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let steps: Vec<Step> = e.path().iter().filter_map(Step::of).collect();
-        refusal(value, steps, &e.inner().to_string(), root)
-    })
+    let mut value = Cow::Borrowed(value);
+    let mut rereads = 0;
+    loop {
+        let e = match serde_path_to_error::deserialize::<_, T>(value.as_ref()) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        let message = e.inner().to_string();
+        let steps = failing_steps(&value, e.path().iter().filter_map(Step::of).collect(), &message);
+        if rereads < MAX_REREADS {
+            if let Some(text) = reread(&value, &steps, &message) {
+                if let Some(slot) = steps.iter().try_fold(value.to_mut(), |v, s| s.get_mut(v)) {
+                    // The new text reads the same when re-read, so no value is rewritten twice.
+                    *slot = Value::String(text);
+                    rereads += 1;
+                    continue;
+                }
+            }
+        }
+        return Err(refusal(steps, &message, root));
+    }
+}
+
+/// How many text values one argument may have re-read ([`from_value`]).
+const MAX_REREADS: usize = 64;
+
+/// The text at `steps` as an input method means it, when that differs from the text itself.
+fn reread(value: &Value, steps: &[Step], message: &str) -> Option<String> {
+    let node = steps.iter().try_fold(value, |v, s| s.get(v))?;
+    let text = node.as_str()?;
+    let folded = if message.contains("expected a Decimal") {
+        crate::amount::number_text(text)?
+    } else {
+        crate::text::fold(text).trim().to_string()
+    };
+    (folded != text).then_some(folded)
 }
 
 /// Parse JSON text and deserialize it as [`from_value`] does.
@@ -54,6 +92,13 @@ impl Step {
             Step::Index(i) => v.get(i),
         }
     }
+
+    fn get_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        match self {
+            Step::Key(k) => v.get_mut(k),
+            Step::Index(i) => v.get_mut(i),
+        }
+    }
 }
 
 /// `total_price`, `parties[1].share`.
@@ -73,17 +118,13 @@ fn path_text(steps: &[Step]) -> String {
     out
 }
 
-/// The Chinese refusal for a serde message at `steps`.
-fn refusal(value: &Value, mut steps: Vec<Step>, message: &str, root: &str) -> AppError {
+/// The path to the value serde refused: `steps` as serde reports them, extended below an
+/// internally tagged enum (whose content is buffered, so the path stops at the enum) to the leaf
+/// serde names, and by a missing field's name.
+fn failing_steps(value: &Value, mut steps: Vec<Step>, message: &str) -> Vec<Step> {
     // "invalid type: integer `12`, expected a Decimal type representing a fixed-point number",
     // "invalid value: string \"abc\", expected a Decimal …"
-    let found = message
-        .strip_prefix("invalid type: ")
-        .or_else(|| message.strip_prefix("invalid value: "))
-        .and_then(|rest| rest.split_once(", expected "));
-    if let Some((shown, _)) = found {
-        // Internally tagged enums (a step's `kind`) buffer their content, so the path can stop at
-        // the enum; find the value below it that serde reported.
+    if let Some((shown, _)) = found(message) {
         let mut node = Some(value);
         for s in &steps {
             node = node.and_then(|n| s.get(n));
@@ -94,16 +135,34 @@ fn refusal(value: &Value, mut steps: Vec<Step>, message: &str, root: &str) -> Ap
             }
         }
     }
+    if let Some(f) = missing(message) {
+        steps.push(Step::Key(f));
+    }
+    steps
+}
+
+/// What serde found and what it expected, from "invalid type: …, expected …".
+fn found(message: &str) -> Option<(&str, &str)> {
+    message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.split_once(", expected "))
+}
+
+fn missing(message: &str) -> Option<String> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split_once('`'))
+        .map(|(f, _)| f.to_string())
+}
+
+/// The Chinese refusal for a serde message at `steps` (from [`failing_steps`]).
+fn refusal(steps: Vec<Step>, message: &str, root: &str) -> AppError {
+    let found = found(message);
     let number = found.filter(|(shown, _)| {
         message.starts_with("invalid type: ") && (shown.starts_with("integer `") || shown.starts_with("floating point `"))
     });
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.split_once('`'))
-        .map(|(f, _)| f.to_string());
-    if let Some(f) = &missing {
-        steps.push(Step::Key(f.clone()));
-    }
+    let missing = missing(message);
     let field = match path_text(&steps) {
         p if p.is_empty() => root.to_string(),
         p => p,
@@ -232,5 +291,37 @@ mod tests {
         assert!(e.message.contains("「dance」无效"), "{}", e.message);
         let e = from_str::<Edit>("{", "edit").expect_err("not json");
         assert_eq!(e.field.as_deref(), Some("edit"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Dated {
+        on: chrono::NaiveDate,
+        #[allow(dead_code)]
+        note: String,
+    }
+
+    #[test]
+    fn full_width_decimals_and_dates_are_read_as_meant() {
+        let ok = from_value::<Edit>(
+            &json!({ "id": 1, "total_price": "１，５００，０００．００", "shares": ["５０", "49。5", " 0.5 "] }),
+            "edit",
+        )
+        .expect("re-read");
+        assert_eq!(ok.total_price, Decimal::new(150_000_000, 2));
+        assert_eq!(ok.shares, vec![Decimal::from(50), Decimal::new(495, 1), Decimal::new(5, 1)]);
+        let d = from_value::<Dated>(&json!({ "on": "２０２５－０３－０１", "note": "８９．５０" }), "d").expect("date");
+        assert_eq!(d.on, chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("date"));
+        // Text that reads the same after folding is refused as before, naming the field.
+        let e = from_value::<Edit>(&json!({ "id": 1, "total_price": "89,50", "shares": [] }), "edit").expect_err("separator");
+        assert_eq!(e.field.as_deref(), Some("total_price"));
+        let e = from_value::<Dated>(&json!({ "on": "２０２５年", "note": "" }), "d").expect_err("not a date");
+        assert_eq!(e.field.as_deref(), Some("on"));
+        // Inside an internally tagged step too.
+        let paid = json!({ "kind": "fees", "items": [{ "name": "物业费", "amount": "９４０．２８", "receipt": "R1" }] });
+        assert!(from_value::<StepData>(&paid, "data").is_ok());
+        // Many values to re-read: each once, and the rest refused without looping.
+        let many: Vec<String> = (0..200).map(|_| "１".to_string()).collect();
+        let e = from_value::<Edit>(&json!({ "id": 1, "total_price": "1", "shares": many }), "edit").expect_err("too many");
+        assert_eq!(e.field.as_deref(), Some(format!("shares[{MAX_REREADS}]").as_str()));
     }
 }

@@ -24,6 +24,7 @@ pub mod role;
 pub mod sample;
 pub mod session;
 pub mod sheet;
+pub mod text;
 pub mod unit_label;
 
 pub use error::{AppError, ErrorCode, Result};

@@ -279,7 +279,7 @@ impl BuyerInput {
         let id_number = match self.id_type {
             IdType::MainlandId => id_number::validate("id_number", &self.id_number, today)?,
             _ => {
-                let t = self.id_number.trim().to_uppercase();
+                let t = crate::text::fold(&self.id_number).trim().to_uppercase();
                 if !(5..=30).contains(&t.chars().count()) || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
                     return Err(AppError::invalid("id_number", "证件号码应为 5–30 位字母或数字"));
                 }
@@ -352,6 +352,9 @@ impl ContractInput {
             let prefix = format!("parties[{i}]");
             let buyer = p.buyer.validate(today).map_err(|e| e.within(&format!("{prefix}.buyer")))?;
             let share = positive_2dp("share", "份额", p.share).map_err(|e| e.within(&prefix))?;
+            if share > Decimal::ONE_HUNDRED {
+                return Err(AppError::invalid(format!("{prefix}.share"), "份额不能超过 100%"));
+            }
             if parties
                 .iter()
                 .any(|q: &PartyInput| q.buyer.id_type == buyer.id_type && q.buyer.id_number == buyer.id_number)
@@ -444,6 +447,34 @@ mod tests {
             filing_status: FilingStatus::Filed,
             parties,
         }
+    }
+
+    #[test]
+    fn a_share_over_100_is_refused_before_it_is_summed() {
+        // Two shares near Decimal::MAX used to overflow the running sum (a panic).
+        let big = Decimal::from_str("9999999999999999.99").expect("d");
+        let a = buyer("张三", "11010519491231002X");
+        let b = buyer("李四", &valid_id("44052419800101001"));
+        let c = contract(vec![
+            PartyInput {
+                buyer: a.clone(),
+                share: big,
+            },
+            PartyInput { buyer: b, share: big },
+        ]);
+        let e = c.validate(today()).expect_err("over 100");
+        assert_eq!(e.field.as_deref(), Some("parties[0].share"));
+        let c = contract(vec![PartyInput {
+            buyer: a,
+            share: Decimal::MAX,
+        }]);
+        assert_eq!(c.validate(today()).expect_err("MAX").field.as_deref(), Some("parties[0].share"));
+        let passport = BuyerInput {
+            id_type: IdType::Passport,
+            id_number: "Ｅ１２３４５６７８".into(),
+            ..buyer("Smith", "")
+        };
+        assert_eq!(passport.validate(today()).expect("folded").id_number, "E12345678");
     }
 
     #[test]

@@ -33,9 +33,34 @@ pub fn round_fen(d: Decimal) -> Decimal {
     r
 }
 
-/// A rate as a percentage for explanations: 0.015 → "1.5%".
+/// A rate as a percentage for explanations: 0.015 → "1.5%". A rate too large to multiply by
+/// 100 (only an unchecked rule file carries one) is shown as "rate × 100%".
 pub fn percent(rate: Decimal) -> String {
-    format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
+    match rate.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => format!("{} × 100%", rate.normalize()),
+    }
+}
+
+/// `a × b`, or a `RuleFile` error naming the rule value `what` of `region` when the product does
+/// not fit a Decimal (requests are bounded, so only a rule value can make it overflow).
+pub(crate) fn product(region: &str, what: &str, a: Decimal, b: Decimal) -> Result<Decimal, FeeError> {
+    a.checked_mul(b).ok_or_else(|| too_large(region, what))
+}
+
+/// The sum of amounts, or a `RuleFile` error for `region` when it does not fit a Decimal.
+pub(crate) fn checked_sum(region: &str, what: &str, amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal, FeeError> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a))
+        .ok_or_else(|| too_large(region, what))
+}
+
+pub(crate) fn too_large(region: &str, what: &str) -> FeeError {
+    FeeError::RuleFile {
+        file: region.to_string(),
+        message: format!("“{what}”的数值过大，无法计算，请核对该地区的规则"),
+    }
 }
 
 /// A fee-engine failure: a code for programs, a Chinese message for people, the field at fault.
@@ -150,5 +175,6 @@ mod tests {
         assert_eq!(round_fen(d("7")).to_string(), "7.00");
         assert_eq!(percent(d("0.015")), "1.5%");
         assert_eq!(percent(d("0.03")), "3%");
+        assert_eq!(percent(Decimal::MAX), "79228162514264337593543950335 × 100%", "no overflow");
     }
 }

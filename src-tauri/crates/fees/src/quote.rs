@@ -1,9 +1,9 @@
 //! The itemised purchase-fee quote. See `fee-rules.md` sections 1–5 for the rules implemented.
 
 use crate::rules::{in_force, Brackets, Dated, RegionFile, RuleBook};
-use crate::vat::vat;
+use crate::vat::without_vat;
 pub use crate::vat::VatMethod;
-use crate::{capitals, percent, round_fen, FeeError};
+use crate::{capitals, checked_sum, percent, product, round_fen, FeeError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -268,8 +268,9 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
     let region = book.region(&r.region)?;
     let date = r.contract_date;
     let area = r.gross_area;
-    let (vat_rate, vat_source) = vat(region, r, date)?;
-    let base = round_fen(r.price / (Decimal::ONE + vat_rate));
+    let (without, vat_rate, vat_source) = without_vat(region, r, date)?;
+    let base = round_fen(without);
+    let code = region.region.as_str();
     let vat_note = if vat_rate.is_zero() {
         "合同价不含增值税".to_string()
     } else {
@@ -325,7 +326,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         base: Some(base),
         rate: Some(rate),
         unit_amount: None,
-        amount: round_fen(base * rate),
+        amount: round_fen(product(code, "契税税率", base, rate)?),
         explanation: format!("{why}；{vat_note}"),
         source: format!("{source}；增值税：{vat_source}"),
         exempt: false,
@@ -356,7 +357,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
             base: Some(base),
             rate: Some(stamp.value.0),
             unit_amount: None,
-            amount: round_fen(base * stamp.value.0),
+            amount: round_fen(product(code, "印花税税率", base, stamp.value.0)?),
             explanation: format!("产权转移书据，按不含增值税价款的 {}", percent(stamp.value.0)),
             source: stamp.source.clone(),
             exempt: false,
@@ -400,7 +401,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         base: Some(extra),
         rate: None,
         unit_amount: Some(round_fen(cert.value.0)),
-        amount: round_fen(extra * cert.value.0),
+        amount: round_fen(product(code, "证书工本费", extra, cert.value.0)?),
         explanation: if r.certificates == 1 {
             "发放 1 本证书，首本已含在登记费中".into()
         } else {
@@ -430,7 +431,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 base: Some(area),
                 rate: None,
                 unit_amount: Some(per),
-                amount: round_fen(area * per),
+                amount: round_fen(product(code, "交易手续费", area, per)?),
                 explanation: format!("住宅，建筑面积 {area}㎡ × {} 元/㎡", per.normalize()),
                 source: t.source.clone(),
                 exempt: false,
@@ -446,7 +447,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
                 base: Some(r.price),
                 rate: Some(rate),
                 unit_amount: None,
-                amount: round_fen(r.price * rate),
+                amount: round_fen(product(code, "交易手续费", r.price, rate)?),
                 explanation: format!("非住宅，按成交价的 {}", percent(rate)),
                 source: t.source.clone(),
                 exempt: false,
@@ -469,7 +470,7 @@ pub fn quote(book: &RuleBook, r: &QuoteRequest) -> Result<Quote, FeeError> {
         },
     });
 
-    let total: Decimal = items.iter().map(|i| i.amount).sum();
+    let total = checked_sum(code, "合计", items.iter().map(|i| i.amount))?;
     let total_in_capitals = capitals::write(total).ok_or_else(|| FeeError::invalid("price", "金额过大"))?;
     Ok(Quote {
         region: r.region.clone(),
@@ -497,6 +498,9 @@ pub fn apply_overrides(mut q: Quote, overrides: &[LineOverride], by: &str, at: &
         if o.amount < Decimal::ZERO || o.amount.normalize().scale() > 2 {
             return Err(FeeError::invalid(field("amount"), "金额不能为负，最多两位小数"));
         }
+        if o.amount > capitals::max_amount() {
+            return Err(FeeError::invalid(field("amount"), "金额过大"));
+        }
         let item = q
             .items
             .iter_mut()
@@ -511,13 +515,18 @@ pub fn apply_overrides(mut q: Quote, overrides: &[LineOverride], by: &str, at: &
             at: at.to_string(),
         });
     }
-    q.total = q.items.iter().map(|i| i.amount).sum();
+    q.total = q
+        .items
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, i| sum.checked_add(i.amount))
+        .ok_or_else(|| FeeError::invalid("overrides", "金额过大"))?;
     q.total_in_capitals = capitals::write(q.total).ok_or_else(|| FeeError::invalid("overrides", "金额过大"))?;
     Ok(q.with_display())
 }
 
 fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<QuoteItem, FeeError> {
     let area = r.gross_area;
+    let times = |a: Decimal, b: Decimal| product(&region.region, "住宅专项维修资金标准", a, b);
     let item = |base: Option<Decimal>,
                 rate: Option<Decimal>,
                 unit: Option<Decimal>,
@@ -555,7 +564,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
                 Some(area),
                 None,
                 Some(per),
-                area * per,
+                times(area, per)?,
                 format!("按输入的当地标准 {} 元/㎡ × 建筑面积 {area}㎡", per.normalize()),
                 format!("{SOURCE}（当地标准由经办人输入）"),
                 false,
@@ -566,7 +575,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
                 Some(r.price),
                 Some(rate),
                 None,
-                r.price * rate,
+                times(r.price, rate)?,
                 format!("按输入的当地标准，房价的 {}", percent(rate)),
                 format!("{SOURCE}（当地标准由经办人输入）"),
                 false,
@@ -589,7 +598,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
             Some(area),
             None,
             Some(per),
-            area * per,
+            times(area, per)?,
             format!("{lift}，{} 元/㎡ × 建筑面积 {area}㎡", per.normalize()),
             std.source.clone(),
             false,
@@ -600,7 +609,7 @@ fn maintenance_fund(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> R
             Some(r.price),
             Some(rate),
             None,
-            r.price * rate,
+            times(r.price, rate)?,
             format!("按房价的 {}", percent(rate)),
             std.source.clone(),
             false,

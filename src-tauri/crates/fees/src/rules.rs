@@ -19,6 +19,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("seed-example", include_str!("../rules/seed-example.toml")),
 ];
 
+/// The largest amount a rule may carry, in yuan (per case, per certificate, per m²): far above any
+/// real fee, and small enough that every product with a request's area (≤ 1,000,000 m²) or price
+/// (≤ 1 万亿元) stays well inside a Decimal.
+pub const MAX_RULE_AMOUNT: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
+/// The largest area bound a bracket table may name, in m².
+pub const MAX_BRACKET_AREA: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 /// One value of a parameter, dated and sourced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -349,6 +357,64 @@ impl RegionFile {
         for f in &self.maintenance_fund {
             if f.per_m2_with_lift.is_none() && f.per_m2_without_lift.is_none() && f.rate_of_price.is_none() {
                 finding("maintenance_fund", "error", format!("{} 起的版本没有任何标准", f.from));
+            }
+        }
+        // Amounts and the rates of the compound standards, each within its range, so that no
+        // product of a quote can overflow.
+        let amount_ok = |d: Decimal| d >= Decimal::ZERO && d <= MAX_RULE_AMOUNT;
+        let max = crate::display::money(MAX_RULE_AMOUNT);
+        for (name, list) in [
+            ("registration_fee_residential", &self.registration_fee_residential),
+            ("registration_fee_non_residential", &self.registration_fee_non_residential),
+            ("certificate_fee_additional", &self.certificate_fee_additional),
+        ] {
+            for v in list.iter().filter(|v| !amount_ok(v.value.0)) {
+                finding(name, "error", format!("{} 起的金额 {} 不在 0–{max} 元之间", v.from, v.value.0));
+            }
+        }
+        let mut values: Vec<(&str, NaiveDate, &str, Decimal, bool)> = Vec::new();
+        for f in &self.maintenance_fund {
+            values.extend(
+                f.per_m2_with_lift
+                    .map(|v| ("maintenance_fund", f.from, "per_m2_with_lift", v, false)),
+            );
+            values.extend(
+                f.per_m2_without_lift
+                    .map(|v| ("maintenance_fund", f.from, "per_m2_without_lift", v, false)),
+            );
+            values.extend(f.rate_of_price.map(|v| ("maintenance_fund", f.from, "rate_of_price", v, true)));
+        }
+        for t in &self.transaction_fee {
+            values.extend(
+                t.residential_per_m2
+                    .map(|v| ("transaction_fee", t.from, "residential_per_m2", v, false)),
+            );
+            values.extend(
+                t.non_residential_rate
+                    .map(|v| ("transaction_fee", t.from, "non_residential_rate", v, true)),
+            );
+        }
+        for (name, from, key, v, is_rate) in values {
+            if is_rate && !rate_ok(v) {
+                finding(name, "error", format!("{from} 起的版本 {key} {v} 不在 0–1 之间"));
+            } else if !is_rate && !amount_ok(v) {
+                finding(name, "error", format!("{from} 起的版本 {key} {v} 不在 0–{max} 元/㎡ 之间"));
+            }
+        }
+        for (name, list) in [
+            ("deed_tax_first_home", &self.deed_tax_first_home),
+            ("deed_tax_second_home", &self.deed_tax_second_home),
+        ] {
+            for b in list {
+                for up_to in b.brackets.iter().filter_map(|s| s.up_to) {
+                    if up_to <= Decimal::ZERO || up_to > MAX_BRACKET_AREA {
+                        finding(
+                            name,
+                            "error",
+                            format!("{} 起的版本面积分档 {up_to}㎡ 不在 0–{} ㎡ 之间", b.from, MAX_BRACKET_AREA),
+                        );
+                    }
+                }
             }
         }
         out

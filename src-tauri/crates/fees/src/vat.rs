@@ -3,7 +3,7 @@
 
 use crate::quote::{need, QuoteRequest};
 use crate::rules::RegionFile;
-use crate::FeeError;
+use crate::{too_large, FeeError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ impl VatMethod {
 /// none, or the region's rate for the method in force on the contract date.
 ///
 /// Errors: `NoRuleInForce` when the region has no VAT rate for that method on that date.
-pub(crate) fn vat(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<(Decimal, String), FeeError> {
+pub(crate) fn vat_rate(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<(Decimal, String), FeeError> {
     if let Some(rate) = r.vat_rate {
         return Ok((rate, "税率由经办人给定".into()));
     }
@@ -58,4 +58,20 @@ pub(crate) fn vat(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Res
     };
     let v = need(region, list, label, date)?;
     Ok((v.value.0, v.source.clone()))
+}
+
+/// The contract price without its VAT: `price ÷ (1 + rate)`, the rate and its source, as [`vat_rate`]
+/// gives them.
+///
+/// Errors: as [`vat_rate`]; `RuleFile` when the region's rate is not a share the price can be
+/// divided by (1 + rate must be positive and the quotient fit a Decimal).
+pub(crate) fn without_vat(region: &RegionFile, r: &QuoteRequest, date: NaiveDate) -> Result<(Decimal, Decimal, String), FeeError> {
+    let (rate, source) = vat_rate(region, r, date)?;
+    let what = r.vat_method.label();
+    let divisor = Decimal::ONE
+        .checked_add(rate)
+        .filter(|d| *d > Decimal::ZERO)
+        .ok_or_else(|| too_large(&region.region, what))?;
+    let base = r.price.checked_div(divisor).ok_or_else(|| too_large(&region.region, what))?;
+    Ok((base, rate, source))
 }

@@ -135,3 +135,201 @@ proptest! {
         let _ = fees::rules::RegionFile::parse("fuzz", &s);
     }
 }
+
+mod extreme {
+    //! Absurd rule and request values: a typed error naming what is wrong, never a panic.
+
+    use super::*;
+    use chrono::NaiveDate;
+    use fees::quote::{apply_overrides, LineOverride};
+    use fees::rules::{RegionFile, MAX_RULE_AMOUNT};
+    use fees::FeeError;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    /// `seed-example` with one line of its TOML changed.
+    fn region(from: &str, to: &str) -> RegionFile {
+        let text = fees::rules::SHIPPED[5].1;
+        assert!(text.contains(from), "{from}");
+        RegionFile::parse("seed-example", &text.replace(from, to)).expect("parses")
+    }
+
+    fn request() -> QuoteRequest {
+        fees::parse_json(r#"{"region":"seed-example","contract_date":"2026-03-01","property_type":"residential","buyer_type":"individual","gross_area":"1000000.00","price":"1000000000000.00","elevator":true}"#)
+            .expect("request")
+    }
+
+    #[test]
+    fn overflowing_rule_values_are_an_error_naming_the_rule() {
+        for (from, to, what) in [
+            (
+                r#"per_m2_with_lift = "65.00""#,
+                r#"per_m2_with_lift = "79000000000000000000000000000""#,
+                "维修资金",
+            ),
+            (
+                r#"residential_per_m2 = "3.00""#,
+                r#"residential_per_m2 = "1000000000000000000000000000""#,
+                "交易手续费",
+            ),
+        ] {
+            let f = region(from, to);
+            let book = RuleBook::shipped().expect("book").with_files(vec![f.clone()]).expect("book");
+            let e = quote(&book, &request()).expect_err(what);
+            assert!(matches!(e, FeeError::RuleFile { .. }), "{e:?}");
+            assert_eq!(e.code(), "rule_file");
+            assert!(e.to_string().contains(what) && e.to_string().contains("过大"), "{e}");
+            // The checks refuse such a file before it is saved.
+            assert!(
+                f.check(NaiveDate::from_ymd_opt(2026, 11, 23).expect("d"))
+                    .iter()
+                    .any(|x| x.severity == "error" && x.message.contains("不在 0–1,000,000.00")),
+                "{what}"
+            );
+        }
+        // A VAT rate of −1 would divide by zero, −2 give a negative base, the largest Decimal
+        // overflow 1 + rate.
+        for rate in ["-1", "-2", "79228162514264337593543950335"] {
+            let f = RegionFile {
+                vat_general_rate: vec![fees::rules::Value {
+                    from: NaiveDate::from_ymd_opt(2016, 5, 1).expect("d"),
+                    until: None,
+                    value: fees::rules::Dec(d(rate)),
+                    unit: "rate".into(),
+                    source: "s".into(),
+                    last_checked: NaiveDate::from_ymd_opt(2026, 11, 1).expect("d"),
+                }],
+                ..region("name = ", "name = ")
+            };
+            let book = RuleBook::shipped().expect("book").with_files(vec![f]).expect("book");
+            let e = quote(&book, &request()).expect_err(rate);
+            assert_eq!(e.code(), "rule_file", "{rate}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_largest_allowed_values_still_quote() {
+        let max = MAX_RULE_AMOUNT.to_string();
+        let f = region(r#"per_m2_with_lift = "65.00""#, &format!(r#"per_m2_with_lift = "{max}""#));
+        assert!(f.check(NaiveDate::from_ymd_opt(2026, 11, 23).expect("d")).is_empty());
+        let book = RuleBook::shipped().expect("book").with_files(vec![f]).expect("book");
+        let mut r = request();
+        r.certificates = 20;
+        let q = quote(&book, &r).expect("in range");
+        assert_eq!(q.total, q.items.iter().map(|i| i.amount).sum::<Decimal>());
+    }
+
+    #[test]
+    fn absurd_request_values_are_refused_by_field() {
+        let mut r = request();
+        r.gross_area = d("79000000000000000000000000000");
+        assert_eq!(quote(book(), &r).expect_err("area").field(), Some("gross_area"));
+        let mut r = request();
+        r.maintenance_fund = Some(FundOverride {
+            per_m2: None,
+            rate: Some(d("1000000000000000000000000000")),
+        });
+        assert_eq!(quote(book(), &r).expect_err("rate").field(), Some("maintenance_fund.rate"));
+        let q = quote(book(), &request()).expect("quote");
+        let big = LineOverride {
+            code: "deed_tax".into(),
+            amount: d("79000000000000000000000000000"),
+            reason: "核定".into(),
+        };
+        let e = apply_overrides(q, &[big], "u", "t").expect_err("override");
+        assert_eq!(e.field(), Some("overrides[0].amount"));
+        let e = fees::area::settle(&fees::area::AreaRequest {
+            contract_area: d("79000000000000000000000000000"),
+            actual_area: d("1"),
+            unit_price: d("1"),
+        });
+        assert_eq!(e.expect_err("area").field(), Some("contract_area"));
+    }
+}
+
+/// Any decimal (any mantissa, any scale), as a rule value of each kind.
+fn any_decimal() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        (any::<u32>(), any::<u32>(), any::<u32>(), any::<bool>(), 0u32..=28)
+            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+        prop::sample::select(vec![Decimal::MAX, Decimal::MIN, Decimal::ZERO, -Decimal::ONE, Decimal::new(1, 28)]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+    /// Any rule values at all (as an unchecked file loaded from the database might carry): a
+    /// quote is computed or refused with a typed error, and a computed one adds up.
+    #[test]
+    fn quotes_with_any_rule_values_never_panic(
+        values in prop::collection::vec(any_decimal(), 9),
+        r in request(),
+    ) {
+        use fees::rules::{Dec, FundStandard, TransactionFee, Value};
+        let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("d");
+        let v = |x: Decimal, unit: &str| vec![Value { from: day, until: None, value: Dec(x), unit: unit.into(), source: "s".into(), last_checked: day }];
+        let f = fees::rules::RegionFile {
+            region: "seed-example".into(),
+            name: "极端".into(),
+            based_on: Some("national".into()),
+            deed_tax_rate: v(values[0], "rate"),
+            stamp_duty_rate: v(values[1], "rate"),
+            registration_fee_residential: v(values[2], "yuan_per_case"),
+            registration_fee_non_residential: v(values[2], "yuan_per_case"),
+            certificate_fee_additional: v(values[3], "yuan_per_certificate"),
+            vat_general_rate: v(values[4], "rate"),
+            maintenance_fund: vec![FundStandard { from: day, until: None, per_m2_with_lift: Some(values[5]), per_m2_without_lift: Some(values[5]), rate_of_price: Some(values[6]), source: "s".into(), last_checked: day }],
+            transaction_fee: vec![TransactionFee { from: day, until: None, residential_per_m2: Some(values[7]), non_residential_rate: Some(values[8]), source: "s".into(), last_checked: day }],
+            ..Default::default()
+        };
+        let checked_ok = f.check(chrono::NaiveDate::from_ymd_opt(2000, 6, 1).expect("d")).iter().all(|x| x.severity != "error");
+        let book = book().with_files(vec![f]).expect("book");
+        let mut r = r;
+        r.region = "seed-example".into();
+        r.vat_rate = None;
+        match quote(&book, &r) {
+            Ok(q) => {
+                prop_assert_eq!(q.total, q.items.iter().map(|i| i.amount).sum::<Decimal>());
+                prop_assert_eq!(capitals::read(&q.total_in_capitals), Some(q.total));
+            }
+            Err(e) => {
+                prop_assert!(!e.to_string().is_empty());
+                // A file that passes the checks quotes any valid request.
+                prop_assert!(!checked_ok || !matches!(e, fees::FeeError::RuleFile { .. }), "{e}");
+            }
+        }
+    }
+
+    /// Any text as a rule file never panics; a file that parses writes back and reads the same.
+    #[test]
+    fn rule_file_text_never_panics_and_round_trips(s in prop_oneof![
+        any::<String>(),
+        ".{0,300}",
+        prop::sample::select(fees::rules::SHIPPED.iter().map(|(_, t)| *t).collect::<Vec<_>>())
+            .prop_flat_map(|t| (Just(t), 0..t.len(), any::<char>()))
+            .prop_map(|(t, at, c)| {
+                let at = (0..=at).rev().find(|i| t.is_char_boundary(*i)).unwrap_or(0);
+                format!("{}{c}{}", &t[..at], &t[at..])
+            }),
+    ]) {
+        if let Ok(f) = fees::rules::RegionFile::parse("fuzz", &s) {
+            let _ = f.check(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("d"));
+            let text = f.to_toml().expect("writes");
+            prop_assert_eq!(fees::rules::RegionFile::parse("fuzz", &text).expect("reads back"), f);
+        }
+    }
+
+    /// Any decimal a rule file can carry is written and read back exactly.
+    #[test]
+    fn rule_values_round_trip_through_toml(x in any_decimal()) {
+        let text = fees::rules::SHIPPED[5].1.replace(r#""65.00""#, &format!("\"{x}\""));
+        let f = fees::rules::RegionFile::parse("seed-example", &text).expect("parses");
+        prop_assert_eq!(f.maintenance_fund[0].per_m2_with_lift, Some(x));
+        prop_assert_eq!(fees::rules::RegionFile::parse("seed-example", &f.to_toml().expect("toml")).expect("back"), f);
+    }
+}

@@ -60,6 +60,21 @@ impl TemplateInput {
             if standard.chars().count() > 200 {
                 return Err(AppError::invalid(format!("items[{i}].standard"), "验收标准不超过 200 个字"));
             }
+            // The text form (`房间|项目|验收标准|需照片`, one line each) must read every item back.
+            for (field, label, v) in [
+                ("room", "房间", &room),
+                ("item", "检查项目", &item),
+                ("standard", "验收标准", &standard),
+            ] {
+                if let Some(c) = v.chars().find(|c| matches!(c, '|' | '｜') || c.is_control()) {
+                    let what = if c.is_control() {
+                        "换行或控制字符".to_string()
+                    } else {
+                        format!("“{c}”")
+                    };
+                    return Err(AppError::invalid(format!("items[{i}].{field}"), format!("{label}不能包含{what}")));
+                }
+            }
             if items.iter().any(|x| x.room == room && x.item == item) {
                 return Err(AppError::invalid(format!("items[{i}].item"), format!("“{room} / {item}”重复")));
             }

@@ -228,3 +228,26 @@ fn the_checklist_text_round_trips_and_names_bad_lines() {
     let e = parse_checklist("客厅|门窗|标准|也许").expect_err("yes/no");
     assert!(e.message.contains("也许"), "{}", e.message);
 }
+
+#[test]
+fn an_item_the_text_form_could_not_read_back_is_refused() {
+    // Saved through the form (JSON), then edited as text: a "|" or a line break would split it.
+    for (room, item, standard, field) in [
+        ("客厅|卧室", "门窗", "", "items[0].room"),
+        ("客厅", "门窗｜墙面", "", "items[0].item"),
+        ("客厅", "门窗", "平整\n无裂缝", "items[0].standard"),
+    ] {
+        let t = TemplateInput {
+            project_id: 1,
+            unit_type: "住宅".into(),
+            items: vec![ChecklistItem {
+                room: room.into(),
+                item: item.into(),
+                standard: standard.into(),
+                photo_required: false,
+            }],
+        };
+        let e = t.validate().expect_err(field);
+        assert_eq!(e.field.as_deref(), Some(field));
+    }
+}

@@ -134,9 +134,21 @@ impl ProcedureConfig {
                     if *rate <= Decimal::ZERO || rate.scale() > 2 || *months == 0 || *months > 36 {
                         return Err(AppError::invalid(format!("fees[{i}].basis"), "单价应为正数（两位小数），月数 1–36"));
                     }
+                    if *rate > MAX_MONTHLY_RATE {
+                        return Err(AppError::invalid(
+                            format!("fees[{i}].basis"),
+                            format!("单价不能超过 {} 元/㎡·月", crate::amount::grouped(MAX_MONTHLY_RATE)),
+                        ));
+                    }
                 }
                 FeeBasis::Fixed { amount } => {
                     crate::amount::positive_2dp(&format!("fees[{i}].basis"), "金额", *amount)?;
+                    if *amount > MAX_FIXED_FEE {
+                        return Err(AppError::invalid(
+                            format!("fees[{i}].basis"),
+                            format!("金额不能超过 {} 元", crate::amount::grouped(MAX_FIXED_FEE)),
+                        ));
+                    }
                 }
                 FeeBasis::MaintenanceFund => {}
             }
@@ -179,14 +191,22 @@ impl ProcedureConfig {
     }
 }
 
+/// The highest per-m² monthly fee a procedure may configure (元/㎡·月; real ones are a few yuan).
+pub const MAX_MONTHLY_RATE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 2);
+/// The highest fixed fee per unit a procedure may configure (元).
+pub const MAX_FIXED_FEE: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+
 /// Amount of one configured fee for a unit: `area` the gross area charged on, `fund` the fee
-/// engine's maintenance-fund line for the unit's contract. Rounded half-up to the fen.
+/// engine's maintenance-fund line for the unit's contract. Rounded half-up to the fen. `None`
+/// for the fund without a saved quote, and for a product too large to compute (a configuration
+/// saved before the limits of [`ProcedureConfig::validate`]).
 pub fn fee_amount(basis: &FeeBasis, area: Decimal, fund: Option<Decimal>) -> Option<Decimal> {
     match basis {
         FeeBasis::MaintenanceFund => fund,
-        FeeBasis::PerAreaMonthly { rate, months } => {
-            Some((area * *rate * Decimal::from(*months)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
-        }
+        FeeBasis::PerAreaMonthly { rate, months } => area
+            .checked_mul(*rate)?
+            .checked_mul(Decimal::from(*months))
+            .map(|v| v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)),
         FeeBasis::Fixed { amount } => Some(*amount),
     }
 }

@@ -374,3 +374,27 @@ fn step_summaries_read_like_the_desk_says_them() {
     assert_eq!(k.summary(), "门禁卡 2（MJ1、MJ2）");
     assert_eq!(StepData::Fees { items: vec![] }.summary(), "无应缴费用");
 }
+
+#[test]
+fn absurd_fee_configuration_is_refused_and_never_overflows() {
+    let huge = Decimal::from_str_exact("1000000000000000000000000000").expect("1e27");
+    let area = Decimal::from_str_exact("79000000000000000000000000000").expect("7.9e28");
+    let mut c = ProcedureConfig::default();
+    c.fees[1].basis = FeeBasis::PerAreaMonthly { rate: huge, months: 3 };
+    let e = c.validate().expect_err("rate 1e27");
+    assert_eq!(e.field.as_deref(), Some("fees[1].basis"));
+    assert!(e.message.contains("10,000.00 元/㎡·月"), "{}", e.message);
+    c.fees[1].basis = FeeBasis::PerAreaMonthly {
+        rate: MAX_MONTHLY_RATE,
+        months: 36,
+    };
+    assert!(c.validate().is_ok(), "the limit itself is allowed");
+    c.fees[1].basis = FeeBasis::Fixed {
+        amount: MAX_FIXED_FEE + Decimal::ONE,
+    };
+    assert_eq!(c.validate().expect_err("fixed").field.as_deref(), Some("fees[1].basis"));
+    // A configuration saved before these limits: no amount instead of a panic.
+    let basis = FeeBasis::PerAreaMonthly { rate: huge, months: 36 };
+    assert_eq!(fee_amount(&basis, area, None), None);
+    assert_eq!(fee_amount(&basis, Decimal::ONE, None), Some(huge * Decimal::from(36)));
+}

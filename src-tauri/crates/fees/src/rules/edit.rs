@@ -53,10 +53,10 @@ pub const PARAMETERS: &[(&str, &str)] = &[
 fn dec(field: &str, v: &Option<String>) -> Result<Option<Decimal>, FeeError> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s
-            .parse::<Decimal>()
+        // Full-width digits and punctuation (an input method in full-width mode) are read as ASCII.
+        Some(s) => domain::amount::parse_decimal(field, "", s)
             .map(Some)
-            .map_err(|_| FeeError::invalid(field, format!("“{s}”不是有效的数字"))),
+            .map_err(|e| FeeError::invalid(field, e.message)),
     }
 }
 
