@@ -9,7 +9,7 @@ import type {
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
   InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
-  OfficeToday, ChangePassword, AuditCheck,
+  OfficeToday, ChangePassword, AuditCheck, BackupInfo, BackupList,
 } from './bindings'
 
 /**
@@ -62,6 +62,12 @@ export const api = {
   changePassword: (req: ChangePassword) => call<void>('change_password', { req }),
   setIdleLockMinutes: (minutes: string) => call<number>('set_idle_lock_minutes', { minutes }),
   verifyAudit: () => call<AuditCheck>('verify_audit'),
+  backups: () => call<BackupList>('backups'),
+  backupNow: () => call<BackupInfo>('backup_now'),
+  checkBackup: (file_name: string) => call<BackupInfo>('check_backup', { file_name }),
+  setBackupKeep: (keep: string) => call<number>('set_backup_keep', { keep }),
+  stageRestore: (file_name: string, force: boolean) => call<BackupInfo>('stage_restore', { file_name, force }),
+  cancelRestore: () => call<void>('cancel_restore'),
   projects: () => call<Project[]>('projects'),
   buildings: (project_id: number) => call<Building[]>('buildings', { project_id }),
   searchUnits: (query: Partial<UnitQuery>) => call<Page<UnitListItem>>('search_units', { query }),

@@ -29,6 +29,7 @@ export const router = createRouter({
         { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '打印与办理设置' } },
         { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: 'Excel 导入' } },
         { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
+        { path: 'backup', name: 'backup', component: () => import('./views/BackupView.vue'), meta: { title: '备份与恢复' } },
         { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户与角色' } },
       ],
     },
