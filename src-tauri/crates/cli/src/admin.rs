@@ -44,7 +44,7 @@ pub async fn run(ctx: &Ctx, command: AdminCommand) -> Result<bool, Failure> {
             if ctx.json {
                 print_json(&s)?;
             } else {
-                println!("已创建系统管理员 {}（{}）", s.username, s.display_name);
+                out!("已创建系统管理员 {}（{}）", s.username, s.display_name);
             }
             Ok(true)
         }
@@ -58,12 +58,12 @@ pub async fn audit(ctx: &Ctx, args: AuditArgs) -> Result<bool, Failure> {
         if ctx.json {
             print_json(&check)?;
         } else {
-            println!("{}", check.summary);
+            out!("{}", check.summary);
             for p in &check.problems {
-                println!("  {p}");
+                out!("  {p}");
             }
             if check.report.problem_count > check.problems.len() as i64 {
-                println!("  ……（共 {} 处）", check.report.problem_count);
+                out!("  ……（共 {} 处）", check.report.problem_count);
             }
         }
         return Ok(check.intact);
@@ -83,7 +83,7 @@ pub async fn audit(ctx: &Ctx, args: AuditArgs) -> Result<bool, Failure> {
         return Ok(true);
     }
     for a in lines {
-        println!("{}\t{}\t{}\t{}\t{}", a.at, a.username, a.entity, a.entity_id, a.action);
+        out!("{}\t{}\t{}\t{}\t{}", a.at, a.username, a.entity, a.entity_id, a.action);
     }
     Ok(true)
 }
@@ -94,9 +94,12 @@ pub async fn backup(ctx: &Ctx, out: Option<std::path::PathBuf>) -> Result<bool, 
     if ctx.json {
         print_json(&info)?;
     } else {
-        println!(
+        out!(
             "已备份到 {}（{} 字节，SHA-256 {}，审计记录到第 {} 条）",
-            info.path, info.bytes, info.sha256, info.audit_head
+            info.path,
+            info.bytes,
+            info.sha256,
+            info.audit_head
         );
     }
     Ok(true)
@@ -108,9 +111,9 @@ pub async fn restore(ctx: &Ctx, file: &std::path::Path, force: bool) -> Result<b
     if ctx.json {
         print_json(&serde_json::json!({ "restored": restored, "previous": previous }))?;
     } else {
-        println!("已从 {} 恢复到 {}", restored.path, db.display());
+        out!("已从 {} 恢复到 {}", restored.path, db.display());
         if let Some(p) = previous {
-            println!("恢复前的数据库已保存为 {}", p.path);
+            out!("恢复前的数据库已保存为 {}", p.path);
         }
     }
     Ok(true)

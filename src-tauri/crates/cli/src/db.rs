@@ -73,17 +73,17 @@ async fn copy(json: bool, from: PathBuf, to: String) -> Result<bool, Failure> {
         })?;
         return Ok(true);
     }
-    println!("已复制 {} → {}（结构版本 {}）", from.display(), target, report.schema_version);
+    out!("已复制 {} → {}（结构版本 {}）", from.display(), target, report.schema_version);
     let width = report.tables.iter().map(|t| t.table.len()).max().unwrap_or(0);
     for t in &report.tables {
-        println!(
+        out!(
             "{:<width$}  {:>8} 行  校验和一致 {}",
             t.table,
             t.rows,
             t.checksum.get(..16).unwrap_or(&t.checksum)
         );
     }
-    println!(
+    out!(
         "合计 {} 张表 {} 行，逐表核对行数与校验和一致；用时 {:.1} 秒",
         report.tables.len(),
         report.total_rows,

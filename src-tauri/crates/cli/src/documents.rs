@@ -200,7 +200,7 @@ pub async fn run(ctx: &Ctx, command: NoticesCommand) -> Result<bool, Failure> {
                 return Ok(report.failures.is_empty());
             }
             eprintln!();
-            println!(
+            out!(
                 "已生成 {} 份（{} 页），{} 个文件，用时 {} ms，保存在 {}",
                 report.printed,
                 report.pages,

@@ -127,7 +127,7 @@ pub async fn run(ctx: &Ctx, command: FeesCommand) -> Result<bool, Failure> {
             if ctx.json {
                 print_json(&serde_json::json!({ "amount": d.to_string(), "capitals": words }))?;
             } else {
-                println!("{words}");
+                out!("{words}");
             }
         }
         FeesCommand::Requote {
@@ -167,7 +167,7 @@ async fn rules(ctx: &Ctx, command: RulesCommand) -> Result<bool, Failure> {
                 print_json(&regions)?;
             } else {
                 for r in regions {
-                    println!(
+                    out!(
                         "{}\t{}\t{}{}",
                         r.code,
                         r.name,
@@ -187,7 +187,7 @@ async fn rules(ctx: &Ctx, command: RulesCommand) -> Result<bool, Failure> {
                 print_json(&list)?;
             } else {
                 for r in book.regions() {
-                    println!("{}\t{}", r.region, r.name);
+                    out!("{}\t{}", r.region, r.name);
                 }
             }
         }
@@ -201,10 +201,10 @@ async fn rules(ctx: &Ctx, command: RulesCommand) -> Result<bool, Failure> {
                 errors += findings.iter().filter(|f| f.severity == "error").count();
                 if !ctx.json {
                     if findings.is_empty() {
-                        println!("{name}: ok");
+                        out!("{name}: ok");
                     }
                     for f in &findings {
-                        println!("{name}: [{}] {}: {}", f.severity, f.parameter, f.message);
+                        out!("{name}: [{}] {}: {}", f.severity, f.parameter, f.message);
                     }
                 }
                 all.push(serde_json::json!({ "file": name, "findings": findings }));
@@ -225,9 +225,11 @@ async fn rules(ctx: &Ctx, command: RulesCommand) -> Result<bool, Failure> {
             if ctx.json {
                 print_json(&serde_json::json!({ "region": saved, "findings": stale }))?;
             } else {
-                println!(
+                out!(
                     "已保存地区 {}（{}）的规则，现行版本 {}",
-                    saved.code, saved.name, saved.rules_version
+                    saved.code,
+                    saved.name,
+                    saved.rules_version
                 );
                 for f in stale {
                     eprintln!("[{}] {}: {}", f.severity, f.parameter, f.message);

@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, command: ImportsCommand) -> Result<bool, Failure> {
                 return Ok(true);
             }
             for i in list {
-                println!(
+                out!(
                     "{}\t{}\t房屋 {}\t合同 {}\t{}\t{}\t{}",
                     i.id,
                     i.file_name,
@@ -39,7 +39,7 @@ pub async fn run(ctx: &Ctx, command: ImportsCommand) -> Result<bool, Failure> {
             if ctx.json {
                 print_json(&serde_json::json!({ "undone": id }))?;
             } else {
-                println!("已撤销导入批次 {id}");
+                out!("已撤销导入批次 {id}");
             }
         }
     }

@@ -4,13 +4,15 @@
 //! (fee calculations without `--db`, samples, templates) call the pure crates directly, and
 //! `db copy` (a file onto an empty server, for whoever holds both) calls the store.
 
+// First: its `out!` (println! that never panics on a closed pipe) is used by every module.
+#[macro_use]
+mod output;
 mod admin;
 mod db;
 mod documents;
 mod finance;
 mod imports;
 mod move_in;
-mod output;
 mod session;
 mod units;
 

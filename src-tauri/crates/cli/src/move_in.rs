@@ -235,7 +235,7 @@ pub async fn run(ctx: &Ctx, command: MoveInCommand) -> Result<bool, Failure> {
                 print_json(&created)?;
                 return Ok(true);
             }
-            println!(
+            out!(
                 "已创建批次 {}（{}）：{} 套，{} 个时段{}",
                 created.batch.id,
                 created.batch.name,
@@ -258,9 +258,15 @@ pub async fn run(ctx: &Ctx, command: MoveInCommand) -> Result<bool, Failure> {
                 return Ok(true);
             }
             for b in list {
-                println!(
+                out!(
                     "{}\t{}\t{} 至 {}\t{} 套\t已预约 {}\t已交付 {}",
-                    b.id, b.name, b.first_day, b.last_day, b.unit_count, b.booked, b.delivered
+                    b.id,
+                    b.name,
+                    b.first_day,
+                    b.last_day,
+                    b.unit_count,
+                    b.booked,
+                    b.delivered
                 );
             }
             Ok(true)
@@ -274,7 +280,7 @@ pub async fn run(ctx: &Ctx, command: MoveInCommand) -> Result<bool, Failure> {
                 return Ok(true);
             }
             let b = &detail.batch;
-            println!(
+            out!(
                 "批次 {}（{}）：{} 至 {}，{} 个时段",
                 b.id,
                 b.name,
@@ -282,11 +288,18 @@ pub async fn run(ctx: &Ctx, command: MoveInCommand) -> Result<bool, Failure> {
                 b.last_day,
                 slots.len()
             );
-            println!("ID\t日期\t时段\t时间\t名额\t已约\t剩余");
+            out!("ID\t日期\t时段\t时间\t名额\t已约\t剩余");
             for v in slots {
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}–{}\t{}\t{}\t{}",
-                    v.id, v.date, v.period, v.starts, v.ends, v.quota, v.booked, v.remaining
+                    v.id,
+                    v.date,
+                    v.period,
+                    v.starts,
+                    v.ends,
+                    v.quota,
+                    v.booked,
+                    v.remaining
                 );
             }
             Ok(true)
@@ -326,7 +339,7 @@ pub async fn run(ctx: &Ctx, command: MoveInCommand) -> Result<bool, Failure> {
                 print_json(&view)?;
                 return Ok(true);
             }
-            println!(
+            out!(
                 "已预约：{} → {}（批次 {}）",
                 view.unit,
                 view.appointment

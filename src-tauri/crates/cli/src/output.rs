@@ -3,6 +3,16 @@
 //! With `--json` an error is `{"error":{"code","message","field"}}` on stdout (field omitted when
 //! there is none); without it, the Chinese message (and the field) on stderr. Either way exit 1.
 
+/// `println!` for results: a reader that stops early (`handover … | head`) ends the command
+/// quietly (exit 0, as other command-line tools do); stdout that cannot be written (a full disk)
+/// is an error on stderr and exit 1 — never a panic.
+
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::output::write_line(format_args!($($t)*))
+    };
+}
+
 use domain::AppError;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -50,10 +60,26 @@ pub fn fail(json: bool, e: &Failure) -> ExitCode {
 
 fn println_or_eprint(json: bool, text: &str) {
     if json {
-        println!("{text}");
+        out!("{text}");
     } else {
         eprintln!("{text}");
     }
+}
+
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_fmt(args).and_then(|_| o.write_all(b"\n")) {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("错误：无法写出结果：{e}");
+    std::process::exit(1)
 }
 
 /// The error as printed: one JSON line, or `错误：message（字段：field）`.
@@ -75,7 +101,7 @@ pub fn render(json: bool, e: &Failure) -> String {
 
 /// A result as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(v: &T) -> Result<(), Failure> {
-    println!("{}", serde_json::to_string_pretty(v).map_err(AppError::internal)?);
+    out!("{}", serde_json::to_string_pretty(v).map_err(AppError::internal)?);
     Ok(())
 }
 

@@ -102,7 +102,7 @@ pub async fn run(ctx: &Ctx, command: UnitsCommand) -> Result<bool, Failure> {
                     contracts,
                 } => {
                     if !json {
-                        println!("已导入（批次 {import_id}）：房屋 {units} 套，合同 {contracts} 份");
+                        out!("已导入（批次 {import_id}）：房屋 {units} 套，合同 {contracts} 份");
                     }
                     Ok(true)
                 }
@@ -138,10 +138,10 @@ pub async fn run(ctx: &Ctx, command: UnitsCommand) -> Result<bool, Failure> {
                 print_json(&page)?;
                 return Ok(true);
             }
-            println!("共 {} 套", page.total);
+            out!("共 {} 套", page.total);
             for i in page.items {
                 let u = &i.unit;
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}\t{}㎡\t{}\t{}\t{}\t{}",
                     u.project_name,
                     u.building_name,

@@ -394,3 +394,35 @@ fn every_document_renders_with_sample_data() {
         assert!(pdf.starts_with(b"%PDF") && pdf.len() < 120_000, "{doc}: {} bytes", pdf.len());
     }
 }
+
+/// `handover … | head`: the reader stops after a few lines and closes the pipe. The command ends
+/// quietly (exit 0), without a panic message.
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .args(["fees", "mortgage", "--json", "-"])
+        .env_remove("HANDOVER_DB")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(br#"{"principal":"1000000.00","annual_rate":"0.0305","months":360,"method":"equal_installment"}"#)
+        .expect("write");
+    let mut first = [0u8; 16];
+    let mut stdout = child.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("the first bytes");
+    drop(stdout); // as `head -c 16` does
+    let mut err = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("stderr");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -180,8 +180,27 @@ impl RestoreRefusal {
     }
 }
 
+/// Why a backup file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadBackup {
+    Unreadable,
+    NotAFile,
+    NotADatabase,
+    /// SQLite's integrity check failed (its first line).
+    Damaged(String),
+    /// The records are on a server: backed up with pg_dump.
+    OnServer,
+}
+
 /// A backup file that fails its check.
-pub fn bad_backup(file: &str, why: &str) -> AppError {
+pub fn bad_backup(file: &str, why: &BadBackup) -> AppError {
+    let why = match why {
+        BadBackup::Unreadable => "文件不存在或无法读取".to_string(),
+        BadBackup::NotAFile => "不是文件".to_string(),
+        BadBackup::NotADatabase => "不是交付台的数据库文件".to_string(),
+        BadBackup::Damaged(first) => format!("完整性检查未通过（{first}）"),
+        BadBackup::OnServer => "服务器数据库请用 pg_dump 备份".to_string(),
+    };
     AppError {
         field: Some("backup".into()),
         ..AppError::new(ErrorCode::Invalid, format!("备份文件 {file} 无法使用：{why}"))

@@ -296,16 +296,16 @@ pub async fn apply_pending_restore(db: &Path, stamp: &str, at: &str) -> Result<O
 
 /// Open the records for the desktop app: a restore staged on 备份与恢复 is carried out first
 /// (named and audited at the office's wall clock now); a database file is created only on its
-/// folder's very first start — one that was there and is gone, or is damaged, is reported, never
-/// replaced by an empty one.
+/// folder's very first start (no database, no backups: the first start then makes the first
+/// daily backup) — one that was there and is gone, or is damaged, is reported, never replaced by
+/// an empty one.
 ///
 /// Errors: as [`apply_pending_restore`] and [`Services::open_existing`].
 pub async fn open_for_app(location: &store::Location) -> Result<Services> {
     if let store::Location::File(db) = location {
         let now = domain::office_time::office_now(chrono::Utc::now(), domain::office_time::DEFAULT_ZONE);
         apply_pending_restore(db, &now.format("%Y%m%d-%H%M%S").to_string(), &now.to_rfc3339()).await?;
-        let first_start =
-            !db.exists() && !store::created_marker(db).exists() && store::backup::list_backups(&store::backups_dir(db)).is_empty();
+        let first_start = !db.exists() && store::backup::list_backups(&store::backups_dir(db)).is_empty();
         if first_start {
             return Services::open(location.clone()).await;
         }

@@ -377,7 +377,9 @@ impl Services {
                 .await?
                 .0;
         }
-        domain::sheet::write_workbook(&[ExportTable {
+        // An export holding full ID numbers and phones is audited: who, what, how many rows.
+        let with_people = out.iter().filter(|r| r.get(12).is_some_and(|id| !id.is_empty())).count();
+        let bytes = domain::sheet::write_workbook(&[ExportTable {
             sheet: "房源列表",
             headers: &[
                 "项目",
@@ -396,6 +398,18 @@ impl Services {
                 "电话",
             ],
             rows: out,
-        }])
+        }])?;
+        if visible && with_people > 0 {
+            self.store
+                .record_event(
+                    &self.actor(s),
+                    domain::audit::AuditEntity::Export,
+                    0,
+                    domain::audit::AuditAction::ExportFull,
+                    Some(&serde_json::json!({ "what": "房源列表", "rows_with_personal_data": with_people, "search": q.search })),
+                )
+                .await?;
+        }
+        Ok(bytes)
     }
 }

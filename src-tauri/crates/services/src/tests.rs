@@ -328,6 +328,20 @@ async fn export_masks_for_roles_without_personal_data() {
     assert_eq!(r[0][12], "证件号码");
     let with_id = r.iter().skip(1).find(|row| !row[12].is_empty()).expect("sold row");
     assert!(with_id[12].contains("**********"), "{}", with_id[12]);
+    // A masked export holds no personal data: nothing to audit. A full one is audited: who,
+    // what, how many rows.
+    assert!(services.store().audit_for("export", 0).await.expect("audit").is_empty());
+    let clerk = user(&services, &admin, "kf", Role::Clerk).await;
+    let full = rows(&services.export_units(&clerk, &UnitQuery::default()).await.expect("export"));
+    let people = full.iter().skip(1).filter(|row| !row[12].is_empty()).count();
+    assert!(people > 0 && !full.iter().any(|row| row[12].contains('*')));
+    let log = services.store().audit_for("export", 0).await.expect("audit");
+    assert_eq!(
+        (log.len(), log[0].action.as_str(), log[0].username.as_str()),
+        (1, "export_full", "kf")
+    );
+    let after: serde_json::Value = serde_json::from_str(log[0].after.as_deref().expect("after")).expect("json");
+    assert_eq!(after["rows_with_personal_data"], people);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@
 //! On a PostgreSQL server the same is `pg_dump`/`pg_restore` ([`pg_dump`], [`pg_restore`]).
 
 use crate::{db_err, Error, Result, Store};
-use domain::backup::{bad_backup, BackupInfo, RestoreRefusal};
+use domain::backup::{bad_backup, BackupInfo, BadBackup, RestoreRefusal};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteLockingMode};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ fn sha256_of(path: &Path) -> std::io::Result<String> {
 /// fails its check; on PostgreSQL `Refused` (use [`pg_dump`]).
 pub async fn backup_into(store: &Store, out: &Path) -> Result<BackupInfo> {
     let crate::Backend::Sqlite(imp) = &store.0 else {
-        return Err(Error::Refused(bad_backup("", "服务器数据库请用 pg_dump 备份")));
+        return Err(Error::Refused(bad_backup("", &BadBackup::OnServer)));
     };
     vacuum_into(imp.pool(), out).await
 }
@@ -122,25 +122,25 @@ async fn open_read_only(path: &Path) -> std::result::Result<SqliteConnection, sq
 /// Errors: `Refused` (worded: which file, and why it cannot be used).
 pub async fn check_backup(path: &Path) -> Result<BackupInfo> {
     let name = path.display().to_string();
-    let bad = |why: &str| Error::Refused(bad_backup(&name, why));
-    let meta = std::fs::metadata(path).map_err(|_| bad("文件不存在或无法读取"))?;
+    let bad = |why: BadBackup| Error::Refused(bad_backup(&name, &why));
+    let meta = std::fs::metadata(path).map_err(|_| bad(BadBackup::Unreadable))?;
     if !meta.is_file() {
-        return Err(bad("不是文件"));
+        return Err(bad(BadBackup::NotAFile));
     }
-    let mut conn = open_read_only(path).await.map_err(|_| bad("不是交付台的数据库文件"))?;
+    let mut conn = open_read_only(path).await.map_err(|_| bad(BadBackup::NotADatabase))?;
     let result = async {
         let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_all(&mut conn)
             .await
-            .map_err(|_| bad("不是交付台的数据库文件"))?;
+            .map_err(|_| bad(BadBackup::NotADatabase))?;
         if check != ["ok"] {
-            return Err(bad(&format!("完整性检查未通过（{}）", check.first().cloned().unwrap_or_default())));
+            return Err(bad(BadBackup::Damaged(check.first().cloned().unwrap_or_default())));
         }
         let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
             .fetch_one(&mut conn)
             .await
-            .map_err(|_| bad("不是交付台的数据库文件"))?;
-        let version = version.ok_or_else(|| bad("不是交付台的数据库文件"))?;
+            .map_err(|_| bad(BadBackup::NotADatabase))?;
+        let version = version.ok_or_else(|| bad(BadBackup::NotADatabase))?;
         let app = Store::schema_version();
         if version > app {
             return Err(Error::Refused(RestoreRefusal::BackupNewerSchema { backup: version, app }.error()));

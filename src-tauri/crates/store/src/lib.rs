@@ -170,13 +170,6 @@ impl Lock {
     }
 }
 
-/// The file beside a database that says one was created here (`<name>.created`).
-pub fn created_marker(db: &Path) -> PathBuf {
-    let mut s = db.as_os_str().to_owned();
-    s.push(".created");
-    s.into()
-}
-
 /// What opening did: where a pre-migration backup went, if one was taken.
 #[derive(Debug, Clone, Default)]
 pub struct OpenReport {
@@ -225,8 +218,7 @@ impl Store {
 
     /// Open the records at `location` as [`Store::open_at`] does, but never create a database
     /// file: a missing one is reported (saying so differently when this folder had one: its
-    /// backups or its marker remain), so a lost database is never silently replaced by an empty
-    /// one.
+    /// backups remain), so a lost database is never silently replaced by an empty one.
     ///
     /// Errors: `Refused` (worded, field `db`) for a missing file; as [`Store::open_at`].
     pub async fn open_existing_at(location: &Location) -> Result<(Store, OpenReport)> {
@@ -240,7 +232,7 @@ impl Store {
                     .chain(backups.iter())
                     .last()
                     .map(|n| lite::backups_dir(path).join(n).display().to_string());
-                return Err(Error::Refused(if backups.is_empty() && !created_marker(path).exists() {
+                return Err(Error::Refused(if backups.is_empty() {
                     domain::backup::database_not_found(&shown)
                 } else {
                     domain::backup::database_missing(&shown, latest.as_deref())
@@ -256,12 +248,7 @@ impl Store {
     /// Errors: `Io` when the folder cannot be created; `Storage` when the file is not a database
     /// or a migration fails (the backup is then beside the file).
     pub async fn open(path: &Path) -> Result<(Store, OpenReport)> {
-        let new = !path.exists();
         let (imp, report) = lite::Imp::open(path).await?;
-        if new {
-            // Remembered beside it: should the file ever go missing, it is reported, not remade.
-            let _ = std::fs::write(created_marker(path), b"HandoverDesk database created here\n");
-        }
         Ok((Store(Backend::Sqlite(Arc::new(imp))), report))
     }
 

@@ -172,8 +172,11 @@ async fn a_damaged_truncated_or_missing_database_is_reported_at_open_never_repla
     for i in 0..50 {
         add_user(&store, &format!("user{i}")).await;
     }
+    // The first start's daily backup: the folder says a database was here.
+    store::backup::backup_into(&store, &store::backups_dir(&db).join("daily-2026-12-08.db"))
+        .await
+        .expect("daily");
     store.close().await;
-    assert!(store::created_marker(&db).exists(), "the marker says a database was made here");
     let whole = std::fs::read(&db).expect("bytes");
 
     damage(&db);
@@ -201,9 +204,10 @@ async fn a_damaged_truncated_or_missing_database_is_reported_at_open_never_repla
     assert_eq!((e.code, e.field.as_deref()), (domain::ErrorCode::NotFound, Some("db")));
     assert!(e.message.contains("不见了"), "{}", e.message);
     assert!(!db.exists(), "nothing created");
-    // A path where no database ever was: told how to make one.
+    // A folder where no database ever was: told how to make one.
+    let elsewhere = tempfile::tempdir().expect("tmp");
     let e = refused(
-        Store::open_existing_at(&store::Location::File(dir.path().join("elsewhere.db")))
+        Store::open_existing_at(&store::Location::File(elsewhere.path().join("handover.db")))
             .await
             .err()
             .expect("never"),
