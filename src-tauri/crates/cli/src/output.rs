@@ -6,7 +6,6 @@
 /// `println!` for results: a reader that stops early (`handover … | head`) ends the command
 /// quietly (exit 0, as other command-line tools do); stdout that cannot be written (a full disk)
 /// is an error on stderr and exit 1 — never a panic.
-
 macro_rules! out {
     ($($t:tt)*) => {
         $crate::output::write_line(format_args!($($t)*))

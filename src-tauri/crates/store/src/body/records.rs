@@ -448,6 +448,15 @@ impl Imp {
     pub async fn cancel_contract(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
         let before = self.contract(id).await?;
         let mut tx = self.write().await?;
+        // Read inside the write: a unit handed over meanwhile keeps its contract.
+        let unit_status: String = sqlx::query_scalar(concat!("SELECT status FROM units WHERE id = $1", for_update!()))
+            .bind(before.unit_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if let Some(s) = UnitStatus::parse(&unit_status) {
+            domain::contract::refuse_cancel_delivered(s)?;
+        }
         let n = exec(
             sqlx::query(
                 "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = $1 AND version = $2 AND status = 'live'",
@@ -477,9 +486,21 @@ impl Imp {
     ///
     /// Errors: `NotFound`, `Stale`.
     pub async fn update_unit(&self, actor: &Actor, edit: &UnitEdit) -> Result<Unit> {
-        let before = self.unit(edit.id).await?;
         let opt = |f: &str, v: Option<Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
         let mut tx = self.write().await?;
+        // The unit as it is now, read inside the write (the audit's "before" and the status rule).
+        let row = sqlx::query(concat!(unit_select!(), " WHERE u.id = $1"))
+            .bind(edit.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let before = unit_from(&row.ok_or(Error::NotFound(Entity::Unit))?)?;
+        let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contracts WHERE unit_id = $1 AND status = 'live'")
+            .bind(edit.id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        domain::contract::refuse_status_change(before.status, edit.status, live > 0)?;
         let n = exec(sqlx::query(
             "UPDATE units SET property_type = $1, status = $2, forecast_gross_area = $3, forecast_internal_area = $4, surveyed_gross_area = $5, surveyed_internal_area = $6, version = version + 1
              WHERE id = $7 AND version = $8",

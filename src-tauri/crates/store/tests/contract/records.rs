@@ -26,6 +26,8 @@ contract_tests!(
     cancel_contract_refuses_stale_cancelled_and_unknown,
     update_unit_saves_areas_bumps_the_version_and_audits,
     update_unit_refuses_stale_and_unknown_and_writes_nothing,
+    update_unit_refuses_a_status_its_records_contradict,
+    a_delivered_units_contract_cannot_be_cancelled,
     search_by_unit_number_prefix,
     search_by_buyer_name_prefix_finds_live_contracts_only,
     search_by_full_phone_and_phone_tail,
@@ -717,4 +719,75 @@ async fn search_pages_cover_every_unit_once_with_the_total(store: Store) {
         .expect("a page of a search");
     assert_eq!(rows.len(), 10);
     assert_eq!(total, 72, "the total is of the search, not of the page");
+}
+
+async fn update_unit_refuses_a_status_its_records_contradict(store: Store) {
+    let s = with_sample(&store).await;
+    let (_, contract) = s.first_contract(&store).await;
+    let unit_id = contract.unit_id;
+    let sold = store.unit(unit_id).await.expect("unit");
+    assert_eq!(sold.status, UnitStatus::Sold);
+    let before = audit_len(&store).await;
+    for to in [UnitStatus::Available, UnitStatus::Delivered, UnitStatus::Withheld] {
+        let e = store
+            .update_unit(
+                &s.actor,
+                &UnitEdit {
+                    status: to,
+                    ..edit_of(&sold)
+                },
+            )
+            .await
+            .expect_err("contradicts the live contract");
+        refused(e, ErrorCode::Invalid, Some("status"));
+    }
+    assert_eq!(store.unit(unit_id).await.expect("unit"), sold, "nothing written");
+    assert_eq!(audit_len(&store).await, before);
+    // The areas of a sold unit can still be edited (its status kept).
+    let kept = store
+        .update_unit(
+            &s.actor,
+            &UnitEdit {
+                status: UnitStatus::Sold,
+                ..edit_of(&sold)
+            },
+        )
+        .await
+        .expect("areas");
+    assert_eq!(kept.status, UnitStatus::Sold);
+    // An unsold one: 未售 ↔ 保留 only.
+    let free = unsold(&store).await.remove(0);
+    let e = store
+        .update_unit(
+            &s.actor,
+            &UnitEdit {
+                status: UnitStatus::Sold,
+                ..edit_of(&free)
+            },
+        )
+        .await
+        .expect_err("sold without a contract");
+    refused(e, ErrorCode::Invalid, Some("status"));
+    let withheld = store.update_unit(&s.actor, &edit_of(&free)).await.expect("withheld");
+    assert_eq!(withheld.status, UnitStatus::Withheld);
+}
+
+async fn a_delivered_units_contract_cannot_be_cancelled(store: Store) {
+    let s = with_sample(&store).await;
+    let (_, contract) = s.first_contract(&store).await;
+    let unit_id = contract.unit_id;
+    // Handed over (as the move-in procedure's last step leaves it).
+    store::testing::exec_raw(&store, &[&format!("UPDATE units SET status = 'delivered' WHERE id = {unit_id}")])
+        .await
+        .expect("delivered");
+    let before = audit_len(&store).await;
+    let e = store
+        .cancel_contract(&s.actor, contract.id, contract.version)
+        .await
+        .expect_err("delivered");
+    let e = refused(e, ErrorCode::Conflict, None);
+    assert!(e.message.contains("已交付"), "{}", e.message);
+    assert_eq!(store.contract(contract.id).await.expect("contract").status, ContractStatus::Live);
+    assert_eq!(store.unit(unit_id).await.expect("unit").status, UnitStatus::Delivered);
+    assert_eq!(audit_len(&store).await, before);
 }
