@@ -393,6 +393,17 @@ async fn keys_are_lent_returned_lost_and_overdue_ones_listed() {
         reason: "年检".into(),
         due_back: d(2026, 11, 24),
     };
+    // Asked under another project: refused before anything is written (not "not found" after
+    // the key has been lent).
+    let e = w.services.checkout_key(s, w.project_id + 99, &co).await.expect_err("other project");
+    assert_eq!(e.code, ErrorCode::NotFound);
+    let e = w
+        .services
+        .return_or_lose_key(s, w.project_id + 99, k.id, true, "遗失")
+        .await
+        .expect_err("other project");
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(w.services.key_events(s, k.id).await.expect("events").len(), 1, "only registered");
     let out = w.services.checkout_key(s, w.project_id, &co).await.expect("lent");
     assert_eq!(out.holder, KeyHolder::Out);
     let e = w.services.checkout_key(s, w.project_id, &co).await.expect_err("already out");

@@ -400,6 +400,7 @@ forward! {
     fn change_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> Result<()>;
     fn verify_audit(&self) -> Result<domain::audit::ChainReport>;
     fn audit_head(&self) -> Result<i64>;
+    fn complete_inspection_with_step(&self, actor: &Actor, id: i64, version: i64, step: Option<(i64, i64, &domain::move_in::StepData)>) -> Result<()>;
 }
 
 #[cfg(test)]

@@ -87,17 +87,22 @@ impl Services {
         s.require(Permission::RunMoveIn)?;
         let i = self.inspection(s, id).await?;
         i.check_complete()?;
-        self.store.complete_inspection(&self.actor(s), id, version).await?;
-        self.fill_move_in_step(s, &i).await?;
+        // The inspection and the move-in procedure's 交房验收 step it fills in: one transaction.
+        let step = self.move_in_step_to_fill(&i).await?;
+        self.store
+            .complete_inspection_with_step(&self.actor(s), id, version, step.as_ref().map(|(u, v, d)| (*u, *v, d)))
+            .await?;
         self.inspection(s, id).await
     }
 
-    async fn fill_move_in_step(&self, s: &Session, i: &Inspection) -> Result<()> {
+    /// The unit's 交房验收 step, when completing this inspection fills it in: the unit is in a
+    /// move-in batch, not deferred, the step is enabled, not done and not blocked.
+    async fn move_in_step_to_fill(&self, i: &Inspection) -> Result<Option<(i64, i64, StepData)>> {
         let Ok(row) = self.store.move_in_row(i.unit_id).await else {
-            return Ok(());
+            return Ok(None);
         };
         if row.status == MoveInStatus::Deferred {
-            return Ok(());
+            return Ok(None);
         }
         let (config, _) = self.store.move_in_config(row.project_id).await?;
         let done: Vec<StepKind> = self.store.steps(i.unit_id).await?.iter().map(|r| r.data.kind()).collect();
@@ -105,12 +110,8 @@ impl Services {
             || done.contains(&StepKind::Inspection)
             || config.blocked_by(StepKind::Inspection, &done).is_some()
         {
-            return Ok(());
+            return Ok(None);
         }
-        let note = i.step_note();
-        self.store
-            .do_step(&self.actor(s), i.unit_id, row.version, &StepData::Inspection { note })
-            .await
-            .map_err(AppError::from)
+        Ok(Some((i.unit_id, row.version, StepData::Inspection { note: i.step_note() })))
     }
 }

@@ -46,6 +46,9 @@ impl Services {
     pub async fn checkout_key(&self, s: &Session, project_id: i64, input: &KeyCheckout) -> Result<KeyRecord> {
         s.require(Permission::RunMoveIn)?;
         let c = input.validate(self.today())?;
+        // The key must be this project's before anything is written (never "not found" after
+        // the change has been committed).
+        self.key(s, project_id, c.key_id).await?;
         self.store
             .move_key(
                 &self.actor(s),
@@ -67,6 +70,7 @@ impl Services {
         if lost && note.is_empty() {
             return Err(AppError::invalid("note", "请说明遗失情况"));
         }
+        self.key(s, project_id, key_id).await?;
         self.store.move_key(&self.actor(s), key_id, action, "", &note, None).await?;
         self.key(s, project_id, key_id).await
     }

@@ -181,7 +181,25 @@ impl Imp {
     /// Errors: `NotFound(Inspection)`; `Refused` (`domain::inspection::completed_refusal`) when
     /// already completed; `Stale(Inspection)` when the version moved on.
     pub async fn complete_inspection(&self, actor: &Actor, id: i64, version: i64) -> Result<()> {
+        self.complete_inspection_with_step(actor, id, version, None).await
+    }
+
+    /// Complete an inspection and, in the same transaction, record the unit's 交房验收 step of the
+    /// move-in procedure (`step`: the unit, the move-in version the desk read, the step's data):
+    /// both are written, or neither.
+    ///
+    /// Errors: as [`Imp::complete_inspection`], and the step's (`Stale(MoveInUnit)`, its rules).
+    pub async fn complete_inspection_with_step(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        step: Option<(i64, i64, &domain::move_in::StepData)>,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
+        if let Some((unit_id, move_in_version, data)) = step {
+            super::move_in::steps::step_in(&mut tx, actor, unit_id, move_in_version, data).await?;
+        }
         let rows = exec(
             sqlx::query(
                 "UPDATE inspections SET completed_at = $1, version = version + 1 WHERE id = $2 AND version = $3 AND completed_at IS NULL",

@@ -17,7 +17,7 @@ mod bookings;
 mod config;
 mod keys;
 mod settings;
-mod steps;
+pub(crate) mod steps;
 
 use sqlx::QueryBuilder;
 

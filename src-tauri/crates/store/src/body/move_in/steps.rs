@@ -146,10 +146,19 @@ impl Imp {
     /// desk did it), the rules' refusals; nothing is written on any of them.
     pub async fn do_step(&self, actor: &Actor, unit_id: i64, version: i64, data: &StepData) -> Result<()> {
         let mut tx = self.write().await?;
-        let (unit, project_id, config, done) = snapshot(&mut tx, unit_id, version).await?;
+        step_in(&mut tx, actor, unit_id, version, data).await?;
+        tx.commit().await
+    }
+}
+
+/// A step of the procedure, written in the caller's transaction (`do_step`, and completing an
+/// inspection, which fills in the 交房验收 step in the same transaction).
+pub(crate) async fn step_in(tx: &mut Tx, actor: &Actor, unit_id: i64, version: i64, data: &StepData) -> Result<()> {
+    {
+        let (unit, project_id, config, done) = snapshot(tx, unit_id, version).await?;
         let kind = data.kind();
         let status = plan_step(&config, &unit, &done, kind)?;
-        bump(&mut tx, actor, unit_id, &unit, status).await?;
+        bump(tx, actor, unit_id, &unit, status).await?;
         let step_id: i64 = sqlx::query_scalar(
             "INSERT INTO move_in_steps (unit_id, kind, data, done_at, done_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -158,7 +167,7 @@ impl Imp {
         .bind(json(data)?)
         .bind(&actor.at)
         .bind(&actor.username)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(db_err)?;
         match data {
@@ -168,7 +177,7 @@ impl Imp {
                 push_in(&mut qb, "number", &numbers);
                 let previous = qb
                     .build()
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut **tx)
                     .await
                     .map_err(db_err)?
                     .iter()
@@ -190,7 +199,7 @@ impl Imp {
                         .bind(m.reading.to_string())
                         .bind(step_id)
                         .bind(&actor.at),
-                        &mut *tx,
+                        &mut **tx,
                     )
                     .await?;
                 }
@@ -207,15 +216,17 @@ impl Imp {
                     .collect();
                 numbers.sort_unstable();
                 for (number, kind) in numbers {
-                    hand_key(&mut tx, actor, project_id, unit_id, kind, number).await?;
+                    hand_key(tx, actor, project_id, unit_id, kind, number).await?;
                 }
             }
             _ => {}
         }
-        audit::write::<(), _>(&mut tx, actor, "unit", unit_id, "move_in_step", None, Some(data)).await?;
-        tx.commit().await
+        audit::write::<(), _>(tx, actor, "unit", unit_id, "move_in_step", None, Some(data)).await?;
+        Ok(())
     }
+}
 
+impl Imp {
     /// Undo a step (a manager, with a checked reason); [`plan_undo`] gives the unit's new status;
     /// keys it handed go back to the office.
     ///
