@@ -165,3 +165,30 @@ mod tests {
         assert!(e.message.contains("HT-1"));
     }
 }
+
+/// Who may undo an import: whoever made it, or a manager or an administrator (a clerk cannot
+/// undo a colleague's import).
+pub fn refuse_undo_by(role: crate::role::Role, own: bool) -> Result<(), crate::AppError> {
+    use crate::role::Role;
+    if own || matches!(role, Role::Manager | Role::Admin) {
+        return Ok(());
+    }
+    Err(crate::AppError::new(
+        crate::ErrorCode::Forbidden,
+        "只能撤销自己的导入；他人的导入请由主管或系统管理员撤销",
+    ))
+}
+
+#[cfg(test)]
+mod undo_tests {
+    use super::refuse_undo_by;
+    use crate::role::Role;
+
+    #[test]
+    fn a_clerk_undoes_only_their_own_import() {
+        assert!(refuse_undo_by(Role::Clerk, true).is_ok());
+        assert_eq!(refuse_undo_by(Role::Clerk, false).expect_err("other").code, crate::ErrorCode::Forbidden);
+        assert!(refuse_undo_by(Role::Manager, false).is_ok());
+        assert!(refuse_undo_by(Role::Admin, false).is_ok());
+    }
+}

@@ -234,8 +234,14 @@ impl Services {
         })
     }
 
+    /// Undo an import: whoever made it, or a manager or an administrator.
+    ///
+    /// Errors: `Forbidden` for a clerk undoing a colleague's import; the store's refusals.
     pub async fn undo_import(&self, s: &Session, import_id: i64) -> Result<()> {
         s.require(Permission::ImportRecords)?;
+        if let Some(i) = self.store.imports().await?.iter().find(|i| i.id == import_id) {
+            domain::import_check::refuse_undo_by(s.role, i.username == s.username)?;
+        }
         self.store.undo_import(&self.actor(s), import_id).await.map_err(AppError::from)
     }
 

@@ -561,3 +561,18 @@ async fn a_unit_is_found_by_its_exact_number() {
         .expect_err("a prefix is not a number");
     assert_eq!(e.code, ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn a_clerk_undoes_only_their_own_import_a_manager_any() {
+    let (services, admin) = services().await;
+    let a = user(&services, &admin, "kf1", Role::Clerk).await;
+    let b = user(&services, &admin, "kf2", Role::Clerk).await;
+    let mgr = user(&services, &admin, "zg", Role::Manager).await;
+    let first = imported(&services, &a, 3).await;
+    let e = services.undo_import(&b, first).await.expect_err("a colleague's");
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(services.imports(&a).await.expect("list")[0].undone_at.is_none(), "nothing undone");
+    services.undo_import(&mgr, first).await.expect("a manager may");
+    let second = imported(&services, &a, 3).await;
+    services.undo_import(&a, second).await.expect("one's own");
+}
