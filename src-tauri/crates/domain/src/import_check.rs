@@ -187,7 +187,10 @@ mod undo_tests {
     #[test]
     fn a_clerk_undoes_only_their_own_import() {
         assert!(refuse_undo_by(Role::Clerk, true).is_ok());
-        assert_eq!(refuse_undo_by(Role::Clerk, false).expect_err("other").code, crate::ErrorCode::Forbidden);
+        assert_eq!(
+            refuse_undo_by(Role::Clerk, false).expect_err("other").code,
+            crate::ErrorCode::Forbidden
+        );
         assert!(refuse_undo_by(Role::Manager, false).is_ok());
         assert!(refuse_undo_by(Role::Admin, false).is_ok());
     }

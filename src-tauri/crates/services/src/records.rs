@@ -90,6 +90,7 @@ impl Services {
     pub async fn search_units(&self, s: &Session, q: &UnitQuery) -> Result<Page<UnitListItem>> {
         s.require(Permission::ViewRecords)?;
         let visible = s.may(Permission::ViewPersonalData);
+        domain::mask::refuse_number_search(q.search.as_deref().unwrap_or(""), visible)?;
         let (rows, total) = self.store.search_units(q).await?;
         let items = rows
             .into_iter()
@@ -330,6 +331,7 @@ impl Services {
     /// Every unit matching `q` (pages ignored) as an .xlsx, personal data masked unless allowed.
     pub async fn export_units(&self, s: &Session, q: &UnitQuery) -> Result<Vec<u8>> {
         s.require(Permission::ExportRecords)?;
+        domain::mask::refuse_number_search(q.search.as_deref().unwrap_or(""), s.may(Permission::ViewPersonalData))?;
         let all = UnitQuery {
             page: 1,
             page_size: EXPORT_LIMIT,
