@@ -241,7 +241,7 @@ fn inspection_over_ipc_defect_shapes_and_workflow() {
     assert_eq!(i["kind"], "owner");
     assert_eq!(i["items"].as_array().expect("items").len(), 25);
     let input = json!({ "inspection_id": i["id"], "room": "卧室", "item": "门窗", "category": ["门窗", "五金", "松动"],
-        "severity": "minor", "party": "精装", "deadline": null, "description": "合页松动", "pin": [40, 60], "photo_paths": [] });
+        "severity": "minor", "party": "精装", "deadline": null, "description": "合页松动", "pin": [40, 60], "photos": [] });
     let d = invoke(&w, "raise_defect", json!({ "input": input })).expect("defect");
     assert_eq!(d["pin"], json!([40, 60]));
     assert_eq!(d["category"], json!(["门窗", "五金", "松动"]));

@@ -9,7 +9,7 @@ import type {
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
   InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
-  OfficeToday, ChangePassword, AuditCheck,
+  OfficeToday, ChangePassword, AuditCheck, Upload,
 } from './bindings'
 
 /**
@@ -163,7 +163,7 @@ export const api = {
   setOfficeTimeZone: (time_zone: string) => call<OfficeToday>('set_office_time_zone', { time_zone }),
 }
 
-/** Read a File as base64 (for import_workbook). */
+/** Read a File as base64 (for import_workbook and images: the page sends content, never a path). */
 export async function fileToBase64(file: Blob): Promise<string> {
   const buf = new Uint8Array(await file.arrayBuffer())
   let binary = ''
@@ -172,4 +172,9 @@ export async function fileToBase64(file: Blob): Promise<string> {
     binary += String.fromCharCode(...buf.subarray(i, i + chunk))
   }
   return btoa(binary)
+}
+
+/** A file the user chose, as the commands take it: its name and its content. */
+export async function toUpload(file: File): Promise<Upload> {
+  return { file_name: file.name, data_base64: await fileToBase64(file) }
 }

@@ -30,10 +30,8 @@ pub struct LetterheadSettings {
 pub enum ImageChange {
     Keep,
     Clear,
-    /// Read a PNG/JPEG from this path (picked in the open-file dialog).
-    SetFromFile {
-        path: String,
-    },
+    /// A PNG/JPEG the user chose on the page, sent as its content (never a path to read).
+    Upload(domain::image::Upload),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

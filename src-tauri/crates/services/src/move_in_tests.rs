@@ -429,9 +429,13 @@ async fn keys_are_lent_returned_lost_and_overdue_ones_listed() {
 #[tokio::test]
 async fn letterhead_images_are_checked_before_saving() {
     let w = world().await;
-    let dir = tempfile::tempdir().expect("tmp");
-    let bad = dir.path().join("logo.png");
-    std::fs::write(&bad, b"\x89PNG not really").expect("write");
+    let upload = |name: &str, bytes: &[u8]| {
+        use base64::Engine;
+        ImageChange::Upload(domain::image::Upload {
+            file_name: name.into(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
+    };
     let input = |logo: ImageChange| LetterheadInput {
         company: "示例物业服务有限公司".into(),
         address: "示例路 1 号".into(),
@@ -443,9 +447,7 @@ async fn letterhead_images_are_checked_before_saving() {
         .services
         .save_letterhead(
             &w.admin,
-            &input(ImageChange::SetFromFile {
-                path: bad.to_string_lossy().into(),
-            }),
+            &input(upload("logo.png", b"\x89PNG not really")),
         )
         .await
         .expect_err("corrupt");
@@ -462,15 +464,18 @@ async fn letterhead_images_are_checked_before_saving() {
         .await
         .expect_err("clerk");
     assert_eq!(e.code, ErrorCode::Forbidden);
-    let good = dir.path().join("good.png");
-    std::fs::write(&good, include_bytes!("../../notices/assets/sample-logo.png")).expect("write");
+    // Over the image limit: refused by its length.
+    let e = w
+        .services
+        .save_letterhead(&w.admin, &input(upload("huge.png", &vec![0; notices::layout::MAX_IMAGE_BYTES + 1])))
+        .await
+        .expect_err("too large");
+    assert!(e.field.as_deref() == Some("logo") && e.message.contains("文件过大"), "{e:?}");
     let saved = w
         .services
         .save_letterhead(
             &w.admin,
-            &input(ImageChange::SetFromFile {
-                path: good.to_string_lossy().into(),
-            }),
+            &input(upload("C:\\Users\\x\\good.png", include_bytes!("../../notices/assets/sample-logo.png"))),
         )
         .await
         .expect("saved");

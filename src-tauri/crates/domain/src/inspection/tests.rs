@@ -108,7 +108,10 @@ fn input() -> DefectInput {
         deadline: None,
         description: "客厅东墙空鼓约 0.3 ㎡".into(),
         pin: Some((40, 60)),
-        photo_paths: vec!["/tmp/a.jpg".into()],
+        photos: vec![crate::image::Upload {
+            file_name: "a.jpg".into(),
+            data_base64: String::new(),
+        }],
     }
 }
 
@@ -125,10 +128,10 @@ fn defects_get_a_deadline_from_severity_and_refuse_bad_input() {
     let cases: Vec<(DefectInput, &str)> = vec![
         (
             DefectInput {
-                photo_paths: vec![],
+                photos: vec![],
                 ..input()
             },
-            "photo_paths",
+            "photos",
         ),
         (
             DefectInput {
@@ -174,7 +177,7 @@ fn defects_get_a_deadline_from_severity_and_refuse_bad_input() {
         ..item
     };
     assert!(DefectInput {
-        photo_paths: vec![],
+        photos: vec![],
         ..input()
     }
     .validate(today, &parties, &no_photo_needed)
