@@ -115,8 +115,15 @@ fn an_uploads_name_is_a_bare_name_for_display_and_its_length_is_known_before_dec
     assert_eq!(up(&"长".repeat(300), "").display_name().chars().count(), 100);
     // "AAAA" is 3 bytes, "AAA=" 2, "AA==" 1.
     assert_eq!(
-        (up("", "AAAA").decoded_len(), up("", "AAA=").decoded_len(), up("", "AA==").decoded_len()),
+        (
+            up("", "AAAA").decoded_len(),
+            up("", "AAA=").decoded_len(),
+            up("", "AA==").decoded_len()
+        ),
         (3, 2, 1)
     );
-    assert!(!format!("{:?}", up("x.png", &"A".repeat(4000))).contains("AAAA"), "Debug leaves the content out");
+    assert!(
+        !format!("{:?}", up("x.png", &"A".repeat(4000))).contains("AAAA"),
+        "Debug leaves the content out"
+    );
 }

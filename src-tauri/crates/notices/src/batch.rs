@@ -83,8 +83,8 @@ pub fn render<T: BatchDocument>(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
-                    let laid = catch_unwind(AssertUnwindSafe(|| item.layout().and_then(Sheet::into_part)))
-                        .unwrap_or(Err(NoticeError::Internal));
+                    let laid =
+                        catch_unwind(AssertUnwindSafe(|| item.layout().and_then(Sheet::into_part))).unwrap_or(Err(NoticeError::Internal));
                     mine.push((i, laid));
                     let done = control.done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(done, total);

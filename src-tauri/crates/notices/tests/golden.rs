@@ -398,10 +398,21 @@ mod batch {
         use notices::batch::BatchDocument;
         let items: Vec<Faulty> = notices(6).into_iter().enumerate().map(|(i, n)| Faulty(n, i == 2)).collect();
         for combined in [true, false] {
-            let out = batch("入伙通知书", &items[0].0.letterhead, &items, combined, 3, &Control::new(), &|_, _| {})
-                .expect("an answer, not a panic");
+            let out = batch(
+                "入伙通知书",
+                &items[0].0.letterhead,
+                &items,
+                combined,
+                3,
+                &Control::new(),
+                &|_, _| {},
+            )
+            .expect("an answer, not a panic");
             assert_eq!(out.failures.len(), 1, "combined: {combined}");
-            assert_eq!((out.failures[0].label.as_str(), out.failures[0].error.code()), (items[2].label().as_str(), "internal"));
+            assert_eq!(
+                (out.failures[0].label.as_str(), out.failures[0].error.code()),
+                (items[2].label().as_str(), "internal")
+            );
             assert_eq!(out.files.len(), if combined { 1 } else { 5 });
             assert_eq!(out.pages, 5);
         }
