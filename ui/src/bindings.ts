@@ -577,7 +577,15 @@ export type MoveInDoc = "move-in-notice" | "move-in-confirmation" | "key-handove
 
 export type BatchFailure = { unit: string, message: string, };
 
-export type BatchPrintReport = { files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
+export type BatchPrintReport = { 
+/**
+ * The folder the files were written into.
+ */
+dir: string, 
+/**
+ * Each file written, as a full path.
+ */
+files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
 
 export type InspectionKind = "pre_inspection" | "owner" | "reinspection";
 

@@ -86,6 +86,9 @@ pub struct BatchFailure {
 /// What a batch print wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BatchPrintReport {
+    /// The folder the files were written into.
+    pub dir: String,
+    /// Each file written, as a full path.
     pub files: Vec<String>,
     pub printed: i64,
     pub pages: i64,
