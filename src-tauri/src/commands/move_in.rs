@@ -159,8 +159,8 @@ fn doc_name(doc: MoveInDoc) -> &'static str {
     }
 }
 
-/// "Print": write the document to the temporary folder and open it in the system PDF viewer,
-/// whose print dialog sends it to the default printer.
+/// "Print": write the document to this run's private print folder and open it in the system PDF
+/// viewer, whose print dialog sends it to the default printer.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_move_in_doc<R: Runtime>(
     app: AppHandle<R>,
