@@ -2,9 +2,11 @@
 //! The commands themselves live in `commands/` and only adapt (state in, service call, typed error out).
 
 pub mod commands;
+pub mod files;
 pub mod json;
 pub mod state;
 
+use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
 /// Register plugins and commands on any runtime (the real one, or the mock one in tests).
@@ -25,9 +27,12 @@ pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     let app = builder(tauri::Builder::default())
         .setup(|app| {
+            // Print folders that earlier runs of this user left behind (a crash, a kill).
+            std::thread::spawn(|| files::PrintFolder::remove_stale(&std::env::temp_dir()));
+            let app_data = app.path().app_data_dir()?;
             let location = match std::env::var("HANDOVER_DB") {
                 Ok(p) if !p.trim().is_empty() => services::Location::parse(&p),
-                _ => services::Location::File(app.path().app_data_dir()?.join("handover.db")),
+                _ => services::Location::File(app_data.join("handover.db")),
             };
             match tauri::async_runtime::block_on(open_records(&location)) {
                 Ok(services) => {
@@ -36,7 +41,11 @@ pub fn run() {
                     if let Err(e) = tauri::async_runtime::block_on(services.daily_backup()) {
                         eprintln!("每日自动备份失败：{}", e.message);
                     }
-                    app.manage(state::AppState::new(services));
+                    let files = files::Files::new(
+                        Arc::new(files::Dialogs::new(app.handle().clone())),
+                        files::Protected::new(Some(app_data), &location),
+                    );
+                    app.manage(state::AppState::new(services, files));
                     app.manage(state::Startup::default());
                 }
                 Err(e) => {
@@ -48,7 +57,14 @@ pub fn run() {
         })
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            // The process ends right after this; managed state is never dropped, so clean up here.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<state::AppState>() {
+                    state.files().clean_up();
+                }
+            }
+        }),
         Err(e) => {
             eprintln!("交付台无法启动：{e}");
             std::process::exit(1);

@@ -1,22 +1,74 @@
 //! The commands over Tauri's mock runtime: real IPC requests, no window, a temporary database.
 
 use serde_json::{json, Value};
+use src_tauri::files::{Ask, Files, Kind, Preset, PrintFolder, Protected};
 use src_tauri::state::{AppState, Startup};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
-fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+/// A window on a fresh in-memory database. No dialog can show on the mock runtime: where to save
+/// comes from `picker` (a cancel unless an answer is given); the app's data folder, the database
+/// file and the print folders live in `dir`.
+struct Desk {
+    app: tauri::App<MockRuntime>,
+    w: WebviewWindow<MockRuntime>,
+    picker: Preset,
+    dir: tempfile::TempDir,
+}
+
+impl Desk {
+    fn app_data(&self) -> PathBuf {
+        self.dir.path().join("app-data")
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("records/handover.db")
+    }
+    fn print_root(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+    /// A folder the user may save into.
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+    fn files(&self) -> &Files {
+        self.app.state::<AppState>().inner().files()
+    }
+}
+
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().expect("tmp");
+    for d in ["app-data", "records", "tmp", "out"] {
+        std::fs::create_dir_all(dir.path().join(d)).expect("folder");
+    }
+    std::fs::write(dir.path().join("records/handover.db"), b"SQLite format 3\0").expect("a database file");
+    let picker = Preset::default();
+    let files = Files::new(
+        Arc::new(picker.clone()),
+        Protected::new(
+            Some(dir.path().join("app-data")),
+            &services::Location::File(dir.path().join("records/handover.db")),
+        ),
+    )
+    .with_print_root(dir.path().join("tmp"));
     let services = tauri::async_runtime::block_on(services::Services::in_memory(services::system_clock())).expect("services");
     let app = src_tauri::builder(mock_builder())
-        .manage(AppState::new(services))
+        .manage(AppState::new(services, files))
         .manage(Startup::default())
         .build(mock_context(noop_assets()))
         .expect("app");
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("window");
-    (app, w)
+    Desk { app, w, picker, dir }
+}
+
+fn app() -> (Desk, WebviewWindow<MockRuntime>) {
+    let d = desk();
+    let w = d.w.clone();
+    (d, w)
 }
 
 fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -241,7 +293,7 @@ fn inspection_over_ipc_defect_shapes_and_workflow() {
     assert_eq!(i["kind"], "owner");
     assert_eq!(i["items"].as_array().expect("items").len(), 25);
     let input = json!({ "inspection_id": i["id"], "room": "卧室", "item": "门窗", "category": ["门窗", "五金", "松动"],
-        "severity": "minor", "party": "精装", "deadline": null, "description": "合页松动", "pin": [40, 60], "photo_paths": [] });
+        "severity": "minor", "party": "精装", "deadline": null, "description": "合页松动", "pin": [40, 60], "photos": [] });
     let d = invoke(&w, "raise_defect", json!({ "input": input })).expect("defect");
     assert_eq!(d["pin"], json!([40, 60]));
     assert_eq!(d["category"], json!(["门窗", "五金", "松动"]));
@@ -380,8 +432,9 @@ fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
 fn a_user_disabled_while_signed_in_is_refused_at_the_next_command() {
     let services = tauri::async_runtime::block_on(services::Services::in_memory(services::system_clock())).expect("services");
     let window = |label: &str| {
+        let files = Files::new(Arc::new(Preset::default()), Protected::default());
         let app = src_tauri::builder(mock_builder())
-            .manage(AppState::new(services.clone()))
+            .manage(AppState::new(services.clone(), files))
             .manage(Startup::default())
             .build(mock_context(noop_assets()))
             .expect("app");
@@ -454,4 +507,308 @@ fn a_user_disabled_while_signed_in_is_refused_at_the_next_command() {
     );
     let check = invoke(&admin, "verify_audit", json!({})).expect("verify");
     assert_eq!(check["intact"], true, "{check}");
+}
+
+/// An answer to the next question: save (or write into) `path`.
+fn answer(d: &Desk, path: &Path) {
+    d.picker.answer(Some(path.to_path_buf()));
+}
+
+/// Entries in a folder.
+fn count(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|e| e.count()).unwrap_or(0)
+}
+
+/// An owner's inspection of 1-101, as the desk starts one.
+fn inspection(w: &WebviewWindow<MockRuntime>) -> Value {
+    let unit = invoke(
+        w,
+        "search_units",
+        json!({ "query": { "search": "1-101", "page": 1, "page_size": 5 } }),
+    )
+    .expect("units")["items"][0]["unit"]["id"]
+        .clone();
+    invoke(w, "start_inspection", json!({ "start": { "unit_id": unit, "kind": "owner" } })).expect("start")
+}
+
+/// Every export and document save asks where in Rust (the page sends no path), suggests a name,
+/// writes the whole file there and answers with its path; a cancel answers null and writes
+/// nothing; a signed-out window is refused before any dialog shows.
+#[test]
+fn saves_ask_where_in_rust_and_answer_the_path_written() {
+    let d = desk();
+    admin_with_sample(&d.w, 4);
+    let project = invoke(&d.w, "projects", json!({})).expect("projects")[0]["id"].clone();
+    let mortgage = json!({ "principal": "1000000.00", "annual_rate": "0.0305", "months": 360, "method": "equal_principal" });
+    let cases = [
+        ("export_units", json!({ "query": {} }), "房源列表.xlsx"),
+        ("export_audit", json!({ "limit": 50 }), "审计日志.xlsx"),
+        ("export_imports", json!({}), "导入记录.xlsx"),
+        ("export_users", json!({}), "用户.xlsx"),
+        ("save_import_template", json!({}), "房源表导入模板.xlsx"),
+        ("export_mortgage", json!({ "request": mortgage }), "还款计划.xlsx"),
+        ("export_board", json!({ "project_id": project, "batch_id": null }), "入伙进度.xlsx"),
+    ];
+    for (i, (cmd, args, name)) in cases.iter().enumerate() {
+        let target = d.out().join(format!("{i}-{name}"));
+        answer(&d, &target);
+        let saved = invoke(&d.w, cmd, args.clone()).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        assert_eq!(saved, json!(target.display().to_string()), "{cmd}");
+        assert!(std::fs::read(&target).expect("written").starts_with(b"PK"), "{cmd}: an .xlsx");
+        assert_eq!(
+            d.picker.asked().last(),
+            Some(&Ask::Save {
+                name: name.to_string(),
+                kind: Kind::Xlsx
+            }),
+            "{cmd}"
+        );
+    }
+    let i = inspection(&d.w);
+    let form = d.out().join("验收单.pdf");
+    answer(&d, &form);
+    invoke(&d.w, "save_inspection_form", json!({ "id": i["id"], "copies": 1 })).expect("a PDF");
+    assert!(std::fs::read(&form).expect("written").starts_with(b"%PDF"));
+    assert_eq!(
+        d.picker.asked().last(),
+        Some(&Ask::Save {
+            name: format!("交房验收单-{}.pdf", i["id"]),
+            kind: Kind::Pdf
+        })
+    );
+    assert_eq!(count(&d.out()), cases.len() + 1, "no partial files beside them");
+
+    // Cancelled: null, nothing written. A `path` the page might still send is not an argument.
+    let stray = d.out().join("page.xlsx");
+    let r = invoke(&d.w, "export_users", json!({ "path": stray })).expect("cancelled");
+    assert_eq!(r, Value::Null);
+    assert!(!stray.exists());
+    assert_eq!(count(&d.out()), cases.len() + 1);
+
+    // Signed out: refused before a dialog shows.
+    let asked = d.picker.asked().len();
+    invoke(&d.w, "sign_out", json!({})).expect("out");
+    answer(&d, &stray);
+    let e = invoke(&d.w, "export_units", json!({ "query": {} })).expect_err("signed out");
+    assert_eq!(e["code"], "unauthenticated");
+    assert_eq!(d.picker.asked().len(), asked, "no dialog for a signed-out window");
+    assert!(!stray.exists());
+}
+
+/// A save onto the database, beside it under its name (its -wal, its backups), or anywhere in the
+/// app's data folder — also by `..` or a link — is refused naming `path`, and nothing is written.
+#[test]
+fn a_save_into_the_database_or_the_app_data_folder_is_refused() {
+    let d = desk();
+    first_admin(&d.w);
+    let db = d.db();
+    let mut refused = vec![
+        db.clone(),
+        db.with_file_name("handover.db-wal"),
+        db.with_file_name("handover.pre-migration-v9.bak"),
+        d.app_data().join("handover.db"),
+        d.app_data().join("新文件夹/用户.xlsx"),
+        d.out().join("../app-data/用户.xlsx"),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.app_data(), d.out().join("link")).expect("link");
+        refused.push(d.out().join("link/用户.xlsx"));
+    }
+    for target in &refused {
+        answer(&d, target);
+        let e = invoke(&d.w, "export_users", json!({})).expect_err("refused");
+        assert_eq!(
+            (e["code"].as_str(), e["field"].as_str()),
+            (Some("invalid"), Some("path")),
+            "{}",
+            target.display()
+        );
+        assert!(
+            e["message"]
+                .as_str()
+                .expect("message")
+                .contains("「保存位置」不能是数据库文件或应用数据文件夹"),
+            "{e}"
+        );
+    }
+    assert_eq!(std::fs::read(&db).expect("db"), b"SQLite format 3\0", "the database untouched");
+    assert_eq!(count(&d.app_data()), 0, "nothing in the data folder");
+    assert_eq!(count(db.parent().expect("records")), 1);
+    // Beside the database under another name is the user's choice.
+    answer(&d, &db.with_file_name("用户.xlsx"));
+    invoke(&d.w, "export_users", json!({})).expect("another name beside it");
+}
+
+/// `open_file` answers only a signed-in window, and only for PDFs this app wrote in this session;
+/// anything else the page names is refused. (Opening in a viewer is not done on the test
+/// machine: the allowed case is checked at [`Files::openable`], which the command calls first.)
+#[test]
+fn open_file_needs_sign_in_and_opens_only_this_sessions_pdfs() {
+    let d = desk();
+    let outside = d.out().join("外来.pdf");
+    std::fs::write(&outside, b"%PDF-1.4").expect("a PDF the app did not write");
+    let e = invoke(&d.w, "open_file", json!({ "path": outside })).expect_err("signed out");
+    assert_eq!(e["code"], "unauthenticated");
+    admin_with_sample(&d.w, 4);
+    for path in [outside.display().to_string(), "/etc/passwd".into(), d.db().display().to_string()] {
+        let e = invoke(&d.w, "open_file", json!({ "path": path })).expect_err("not written by the app");
+        assert_eq!(
+            (e["code"].as_str(), e["field"].as_str(), e["message"].as_str()),
+            (Some("invalid"), Some("path"), Some("只能打开本次运行中由交付台生成的 PDF 文件")),
+            "{path}"
+        );
+    }
+    let i = inspection(&d.w);
+    let form = d.out().join("验收单.pdf");
+    answer(&d, &form);
+    let saved = invoke(&d.w, "save_inspection_form", json!({ "id": i["id"], "copies": 1 })).expect("saved");
+    assert_eq!(
+        d.files().openable(saved.as_str().expect("path")).expect("written this session"),
+        form
+    );
+    let users = d.out().join("用户.xlsx");
+    answer(&d, &users);
+    invoke(&d.w, "export_users", json!({})).expect("saved");
+    assert!(d.files().openable(&users.display().to_string()).is_err(), "PDFs only");
+    std::fs::remove_file(&form).expect("gone");
+    assert!(d.files().openable(&form.display().to_string()).is_err(), "no longer there");
+}
+
+/// "Print" PDFs go to this run's private folder (0700 on Unix), each under a fresh name (a file
+/// a viewer holds is never overwritten), and the folder is removed at exit.
+#[test]
+fn print_pdfs_go_to_a_private_folder_for_this_run_removed_at_exit() {
+    let d = desk();
+    let a = d.files().print("交房验收单-7.pdf", b"%PDF-a").expect("printed");
+    let b = d.files().print("交房验收单-7.pdf", b"%PDF-b").expect("again");
+    let c = d.files().print("../../逃逸.pdf", b"%PDF-c").expect("a name with a path in it");
+    let folder = d.files().print_folder().expect("made at the first print");
+    assert_eq!(folder.parent(), Some(d.print_root().as_path()));
+    assert!(folder
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .starts_with("handoverdesk-print-"));
+    assert_eq!(
+        [&a, &b, &c].map(|p| p.strip_prefix(&folder).expect("inside").display().to_string()),
+        ["交房验收单-7.pdf", "交房验收单-7-2.pdf", "逃逸.pdf"]
+    );
+    assert_eq!(
+        (std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b")),
+        (b"%PDF-a".to_vec(), b"%PDF-b".to_vec())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&folder).expect("meta").permissions().mode() & 0o777, 0o700);
+    }
+    assert!(
+        d.files().openable(&a.display().to_string()).is_ok(),
+        "a printed PDF may be reopened"
+    );
+    d.files().clean_up();
+    assert!(!folder.exists(), "removed at exit");
+    assert_eq!(count(&d.print_root()), 0);
+}
+
+/// At start, print folders a killed or crashed run left are removed; a running app's, one being
+/// created, a link and anything else are left alone.
+#[test]
+fn print_folders_left_by_earlier_runs_are_removed_and_live_ones_kept() {
+    let root = tempfile::tempdir().expect("tmp");
+    let live = PrintFolder::create(root.path()).expect("a running app's folder");
+    let dead = root.path().join("handoverdesk-print-killed");
+    std::fs::create_dir(&dead).expect("folder");
+    std::fs::write(dead.join(".lock"), b"").expect("its lock, held by nobody");
+    std::fs::write(dead.join("交房验收单-1.pdf"), b"%PDF").expect("a file in it");
+    let young = root.path().join("handoverdesk-print-starting");
+    std::fs::create_dir(&young).expect("no lock yet, just made");
+    let other = root.path().join("其他程序");
+    std::fs::create_dir(&other).expect("folder");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&other, root.path().join("handoverdesk-print-link")).expect("link");
+    assert_eq!(PrintFolder::remove_stale(root.path()), 1);
+    assert!(!dead.exists());
+    assert!(live.path().is_dir() && young.is_dir() && other.is_dir());
+    live.close();
+}
+
+/// The batch print asks for its folder in Rust; whatever happens — a cancelled dialog, a refused
+/// folder, a print, a panic — the batch ends, so the next one may start.
+#[test]
+fn a_batch_print_asks_for_its_folder_in_rust_and_always_ends() {
+    let d = desk();
+    admin_with_sample(&d.w, 12);
+    let project = invoke(&d.w, "projects", json!({})).expect("projects")[0]["id"].clone();
+    let building = invoke(&d.w, "buildings", json!({ "project_id": project })).expect("b")[0]["id"].clone();
+    let mut proc = invoke(&d.w, "procedure_settings", json!({ "project_id": project })).expect("procedure");
+    proc["config"]["fees"]
+        .as_array_mut()
+        .expect("fees")
+        .retain(|f| f["basis"]["type"] != "maintenance_fund");
+    invoke(&d.w, "save_procedure_settings", json!({ "settings": proc })).expect("no fee needs a quote");
+    let day = invoke(&d.w, "office_today", json!({})).expect("today")["date"]
+        .as_str()
+        .expect("date")
+        .parse::<chrono::NaiveDate>()
+        .expect("date")
+        + chrono::Duration::days(2);
+    let input = json!({ "project_id": project, "name": "第一批", "first_day": day.to_string(), "last_day": day.to_string(),
+        "place": "会所", "windows": 2, "periods": [{ "label": "上午", "starts": "09:00", "ends": "12:00", "quota": 5 }],
+        "selection": { "building_ids": [building], "floor_from": null, "floor_to": null, "unit_ids": [] } });
+    let batch = invoke(&d.w, "create_batch", json!({ "input": input })).expect("batch")["batch"]["id"].clone();
+    let state = d.app.state::<AppState>();
+    let print = || {
+        invoke(
+            &d.w,
+            "print_batch_notices",
+            json!({ "batch_id": batch, "combined": false, "on_progress": "__CHANNEL__:1" }),
+        )
+    };
+
+    assert_eq!(print().expect("cancelled"), Value::Null);
+    assert_eq!(
+        d.picker.asked().last(),
+        Some(&Ask::Folder {
+            title: "选择保存入伙通知书的文件夹".into()
+        })
+    );
+    assert!(!state.batch_running(), "a cancelled dialog ends the batch");
+    answer(&d, &d.app_data());
+    assert_eq!(print().expect_err("the data folder")["field"], "path");
+    assert!(!state.batch_running());
+
+    let dir = d.out().join("通知书");
+    answer(&d, &dir);
+    let r = print().expect("printed");
+    assert_eq!(r["dir"], json!(dir.display().to_string()));
+    let files = r["files"].as_array().expect("files");
+    assert_eq!((files.len(), r["failures"].as_array().map(Vec::len)), (9, Some(0)), "{r}");
+    for f in files {
+        let f = f.as_str().expect("a full path");
+        assert_eq!(Path::new(f).parent(), Some(dir.as_path()));
+        assert!(d.files().openable(f).is_ok(), "the report's files may be opened: {f}");
+    }
+    assert_eq!(count(&dir), 9, "no partial files");
+    assert!(!state.batch_running());
+
+    // A panic while a batch runs: the guard ends the batch on the way out…
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _batch = state.start_batch().expect("started");
+        assert!(state.start_batch().is_err(), "one at a time");
+        panic!("a fault inside the batch");
+    }));
+    assert!(unwound.is_err());
+    assert!(!state.batch_running(), "ended by its guard");
+    // …and the command answers an error instead of never answering.
+    let answered: domain::Result<()> = tauri::async_runtime::block_on(src_tauri::state::caught("批量打印时程序出错", async {
+        let _batch = state.start_batch()?;
+        panic!("a fault inside the batch")
+    }));
+    let e = answered.expect_err("an error, not a hung reply");
+    assert_eq!((e.code, e.message.as_str()), (domain::ErrorCode::Internal, "批量打印时程序出错"));
+    assert!(!state.batch_running());
+    answer(&d, &dir);
+    assert_eq!(print().expect("the next batch runs")["files"].as_array().map(Vec::len), Some(9));
 }

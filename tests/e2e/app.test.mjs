@@ -271,7 +271,8 @@ test('records, fees, move-in and inspection: the day of a sales office, end to e
   await waitText('[data-test="insp-items"]', (t) => t.includes('已关闭') && t.includes('待派单'))
   await s.click(await s.find('button[data-test="insp-print"]'))
   const msg = await s.text(await s.waitFor('.el-message', (t) => t.includes('交房验收单-')))
-  const pdfPath = /(\/[^（）]*交房验收单-\d+\.pdf)/.exec(msg)?.[1]
+  // Printed into this run's private folder (<temp>/handoverdesk-print-…/), a fresh name per print.
+  const pdfPath = /(\/[^（）]*交房验收单-[\d-]+\.pdf)/.exec(msg)?.[1]
   assert.ok(pdfPath, msg)
   const { execFileSync } = await import('node:child_process')
   const formText = execFileSync('pdftotext', [pdfPath, '-']).toString().replace(/\s/g, '')

@@ -9,7 +9,7 @@ import type {
   Batch, BatchCreatedView, BatchDetail, BatchInput, BatchPrintReport, Board, DeliveryInput, KeyCheckout, KeyEvent,
   KeyInput, KeyRecord, LetterheadInput, Defect, DefectEvent, DefectInput, DefectMove, DefectQuery, Inspection,
   InspectionStart, InspectionUpdate, Scorecard, TemplateView, ImageChange, LetterheadSettings, MoveInDoc, MoveInUnit, ProcedureSettings, StepData, StepKind,
-  OfficeToday, ChangePassword, AuditCheck, BackupInfo, BackupList,
+  OfficeToday, ChangePassword, AuditCheck, BackupInfo, BackupList, Upload,
 } from './bindings'
 
 /**
@@ -82,31 +82,32 @@ export const api = {
   undoImport: (id: number) => call<void>('undo_import', { id }),
   auditForUnit: (unit_id: number) => call<AuditEntry[]>('audit_for_unit', { unit_id }),
   auditRecent: (limit: number) => call<AuditEntry[]>('audit_recent', { limit }),
-  exportUnits: (query: Partial<UnitQuery>, path: string) => call<void>('export_units', { query, path }),
-  exportAudit: (limit: number, path: string) => call<void>('export_audit', { limit, path }),
+  // Saves: the save dialog runs in Rust (the page sends no path); each answers the path written, or null when cancelled.
+  exportUnits: (query: Partial<UnitQuery>) => call<string | null>('export_units', { query }),
+  exportAudit: (limit: number) => call<string | null>('export_audit', { limit }),
   feeRegions: () => call<RegionInfo[]>('fee_regions'),
   quoteFees: (request: QuoteRequest, overrides: LineOverride[] = []) => call<Quote>('quote_fees', { request, overrides }),
   contractQuoteDefaults: (contract_id: number) => call<QuoteRequest>('contract_quote_defaults', { contract_id }),
   saveContractQuote: (contract_id: number, request: QuoteRequest, overrides: LineOverride[]) =>
     call<SavedQuote>('save_contract_quote', { contract_id, request, overrides }),
-  saveFeeStatement: (contract_id: number, quote_id: number, copies: number, path: string) =>
-    call<void>('save_fee_statement', { contract_id, quote_id, copies, path }),
+  saveFeeStatement: (contract_id: number, quote_id: number, copies: number) =>
+    call<string | null>('save_fee_statement', { contract_id, quote_id, copies }),
   printFeeStatement: (contract_id: number, quote_id: number, copies: number) =>
     call<string>('print_fee_statement', { contract_id, quote_id, copies }),
   printAreaStatement: (contract_number: string) => call<string>('print_area_statement', { contract_number }),
-  saveAreaStatement: (contract_number: string, path: string) => call<void>('save_area_statement', { contract_number, path }),
+  saveAreaStatement: (contract_number: string) => call<string | null>('save_area_statement', { contract_number }),
   contractQuotes: (contract_id: number) => call<SavedQuote[]>('contract_quotes', { contract_id }),
   areaSettlement: (request: AreaRequest) => call<AreaSettlement>('area_settlement', { request }),
   mortgageSchedule: (request: MortgageRequest) => call<MortgageSchedule>('mortgage_schedule', { request }),
-  exportMortgage: (request: MortgageRequest, path: string) => call<void>('export_mortgage', { request, path }),
+  exportMortgage: (request: MortgageRequest) => call<string | null>('export_mortgage', { request }),
   regionRulesText: (code: string) => call<string>('region_rules_text', { code }),
   checkRegionRules: (toml: string) => call<RuleFinding[]>('check_region_rules', { toml }),
   saveRegionRules: (toml: string) => call<RegionInfo>('save_region_rules', { toml }),
   addRuleVersion: (code: string, name: string | null, input: VersionInput) => call<RegionInfo>('add_rule_version', { code, name, input }),
   regionRulesHistory: (code: string) => call<RuleFileVersion[]>('region_rules_history', { code }),
-  exportImports: (path: string) => call<void>('export_imports', { path }),
-  exportUsers: (path: string) => call<void>('export_users', { path }),
-  saveImportTemplate: (path: string) => call<void>('save_import_template', { path }),
+  exportImports: () => call<string | null>('export_imports'),
+  exportUsers: () => call<string | null>('export_users'),
+  saveImportTemplate: () => call<string | null>('save_import_template'),
   // Move-in
   amountTotal: (values: string[]) => call<string>('amount_total', { values }),
   letterheadSettings: () => call<LetterheadSettings>('letterhead_settings'),
@@ -133,12 +134,14 @@ export const api = {
     call<KeyRecord>('return_or_lose_key', { project_id, key_id, lost, note }),
   keyEvents: (key_id: number) => call<KeyEvent[]>('key_events', { key_id }),
   board: (project_id: number, batch_id: number | null) => call<Board>('board', { project_id, batch_id }),
-  exportBoard: (project_id: number, batch_id: number | null, path: string) => call<void>('export_board', { project_id, batch_id, path }),
-  saveMoveInDoc: (unit_id: number, doc: MoveInDoc, path: string) => call<void>('save_move_in_doc', { unit_id, doc, path }),
+  exportBoard: (project_id: number, batch_id: number | null) => call<string | null>('export_board', { project_id, batch_id }),
+  saveMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string | null>('save_move_in_doc', { unit_id, doc }),
   printMoveInDoc: (unit_id: number, doc: MoveInDoc) => call<string>('print_move_in_doc', { unit_id, doc }),
+  /** Open a PDF this app wrote in this session (a path it answered), in the system viewer. */
   openFile: (path: string) => call<void>('open_file', { path }),
-  printBatchNotices: (batch_id: number, dir: string, combined: boolean, on_progress: Channel<{ done: number; total: number }>) =>
-    call<BatchPrintReport>('print_batch_notices', { batch_id, dir, combined, on_progress }),
+  /** Asks for the folder in Rust; null when the user cancelled. */
+  printBatchNotices: (batch_id: number, combined: boolean, on_progress: Channel<{ done: number; total: number }>) =>
+    call<BatchPrintReport | null>('print_batch_notices', { batch_id, combined, on_progress }),
   cancelBatchPrint: () => call<boolean>('cancel_batch_print'),
   // Inspection
   inspectionTemplate: (project_id: number, unit_type: string) => call<TemplateView>('inspection_template', { project_id, unit_type }),
@@ -159,7 +162,7 @@ export const api = {
   defectPhoto: (photo_id: number, thumbnail: boolean) => call<string>('defect_photo', { photo_id, thumbnail }),
   scorecards: (project_id: number) => call<Scorecard[]>('scorecards', { project_id }),
   printInspectionForm: (id: number, copies: number) => call<string>('print_inspection_form', { id, copies }),
-  saveInspectionForm: (id: number, copies: number, path: string) => call<void>('save_inspection_form', { id, copies, path }),
+  saveInspectionForm: (id: number, copies: number) => call<string | null>('save_inspection_form', { id, copies }),
   floorPlan: (project_id: number, unit_type: string) => call<string | null>('floor_plan', { project_id, unit_type }),
   saveFloorPlan: (project_id: number, unit_type: string, change: ImageChange) =>
     call<string | null>('save_floor_plan', { project_id, unit_type, change }),
@@ -169,7 +172,7 @@ export const api = {
   setOfficeTimeZone: (time_zone: string) => call<OfficeToday>('set_office_time_zone', { time_zone }),
 }
 
-/** Read a File as base64 (for import_workbook). */
+/** Read a File as base64 (for import_workbook and images: the page sends content, never a path). */
 export async function fileToBase64(file: Blob): Promise<string> {
   const buf = new Uint8Array(await file.arrayBuffer())
   let binary = ''
@@ -178,4 +181,9 @@ export async function fileToBase64(file: Blob): Promise<string> {
     binary += String.fromCharCode(...buf.subarray(i, i + chunk))
   }
   return btoa(binary)
+}
+
+/** A file the user chose, as the commands take it: its name and its content. */
+export async function toUpload(file: File): Promise<Upload> {
+  return { file_name: file.name, data_base64: await fileToBase64(file) }
 }

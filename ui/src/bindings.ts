@@ -587,13 +587,15 @@ average_minutes: number | null, by_batch: Array<ProgressRow>, by_building: Array
  */
 per_day: Array<[string, number]>, };
 
+export type Upload = { file_name: string, data_base64: string, };
+
 export type LetterheadSettings = { 
 /**
  * Empty: each document prints its project's name.
  */
 company: string, address: string, phone: string, has_logo: boolean, has_seal: boolean, };
 
-export type ImageChange = { "action": "keep" } | { "action": "clear" } | { "action": "set_from_file", path: string, };
+export type ImageChange = { "action": "keep" } | { "action": "clear" } | { "action": "upload" } & Upload;
 
 export type LetterheadInput = { company: string, address: string, phone: string, logo: ImageChange, seal: ImageChange, };
 
@@ -607,7 +609,15 @@ export type MoveInDoc = "move-in-notice" | "move-in-confirmation" | "key-handove
 
 export type BatchFailure = { unit: string, message: string, };
 
-export type BatchPrintReport = { files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
+export type BatchPrintReport = { 
+/**
+ * The folder the files were written into.
+ */
+dir: string, 
+/**
+ * Each file written, as a full path.
+ */
+files: Array<string>, printed: number, pages: number, failures: Array<BatchFailure>, };
 
 export type InspectionKind = "pre_inspection" | "owner" | "reinspection";
 
@@ -655,9 +665,9 @@ deadline: string | null, description: string,
  */
 pin: [number, number] | null, 
 /**
- * Photo files picked by the user.
+ * The photos, sent as their content by the page.
  */
-photo_paths: Array<string>, };
+photos: Array<Upload>, };
 
 export type Photo = { id: number, hash: string, file_name: string, bytes: number, };
 

@@ -1,18 +1,13 @@
-// "Save as": the system dialog, then a Rust command writes the file; the outcome as a message.
-import { save } from '@tauri-apps/plugin-dialog'
+// "Save as": the command shows the system dialog from Rust and writes the file there (the page
+// never names a path); the outcome as a message. A cancelled dialog says nothing.
 import { ElMessage } from 'element-plus'
 import type { AppError } from './bindings'
 
-const FILTERS = { xlsx: { name: 'Excel', extensions: ['xlsx'] }, pdf: { name: 'PDF', extensions: ['pdf'] } }
-
-/** Ask where to save `defaultName` (.xlsx or .pdf), then let `write(path)` write it there. */
-export async function saveAs(defaultName: string, write: (path: string) => Promise<void>): Promise<void> {
-  const kind = defaultName.endsWith('.pdf') ? 'pdf' : 'xlsx'
-  const path = await save({ defaultPath: defaultName, filters: [FILTERS[kind]] })
-  if (!path) return
+/** Run a save command; it answers the path written, or null when the user cancelled. */
+export async function saveAs(save: () => Promise<string | null>): Promise<void> {
   try {
-    await write(path)
-    ElMessage.success(`已保存到 ${path}`)
+    const path = await save()
+    if (path) ElMessage.success(`已保存到 ${path}`)
   } catch (e) {
     ElMessage.error((e as AppError).message)
   }

@@ -58,9 +58,12 @@ pub async fn mortgage_schedule(state: State<'_, AppState>, request: Json<Mortgag
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_mortgage(state: State<'_, AppState>, request: Json<MortgageRequest>, path: String) -> Result<()> {
+pub async fn export_mortgage(state: State<'_, AppState>, request: Json<MortgageRequest>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("还款计划.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_mortgage(&state.session().await?, &request)?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -96,21 +99,26 @@ pub async fn add_rule_version(
         .await
 }
 
-/// Write the 税费明细单 of a saved quote to a path picked in the save dialog.
+/// Save the 税费明细单 of a saved quote where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, quote_id: i64, copies: u8, path: String) -> Result<()> {
+pub async fn save_fee_statement(state: State<'_, AppState>, contract_id: i64, quote_id: i64, copies: u8) -> Result<Option<String>> {
+    let Some(path) = state.save_to(&format!("税费明细单-{contract_id}-{quote_id}.pdf")).await? else {
+        return Ok(None);
+    };
     let pdf = state
         .services
         .fee_statement_pdf(&state.session().await?, contract_id, Some(quote_id), copies)
         .await?;
-    super::write_file(&path, &pdf)
+    state.files().write(&path, &pdf).map(Some)
 }
 
-/// Write the 面积差价结算单 of a contract to a path picked in the save dialog.
+/// Save the 面积差价结算单 of a contract where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String, path: String) -> Result<()> {
+pub async fn save_area_statement(state: State<'_, AppState>, contract_number: String) -> Result<Option<String>> {
+    let name = format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number));
+    let Some(path) = state.save_to(&name).await? else { return Ok(None) };
     let pdf = state.services.area_statement_pdf(&state.session().await?, &contract_number).await?;
-    super::write_file(&path, &pdf)
+    state.files().write(&path, &pdf).map(Some)
 }
 
 /// "Print" a saved quote's 税费明细单: open it in the system PDF viewer (its print dialog sends it
@@ -127,7 +135,7 @@ pub async fn print_fee_statement<R: tauri::Runtime>(
         .services
         .fee_statement_pdf(&state.session().await?, contract_id, Some(quote_id), copies)
         .await?;
-    super::open_pdf(&app, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
+    super::open_pdf(&app, &state, &format!("税费明细单-{contract_id}-{quote_id}.pdf"), &pdf)
 }
 
 /// "Print" the 面积差价结算单 of a contract in the system PDF viewer.
@@ -140,6 +148,7 @@ pub async fn print_area_statement<R: tauri::Runtime>(
     let pdf = state.services.area_statement_pdf(&state.session().await?, &contract_number).await?;
     super::open_pdf(
         &app,
+        &state,
         &format!("面积差价结算单-{}.pdf", notices::batch::file_stem(&contract_number)),
         &pdf,
     )

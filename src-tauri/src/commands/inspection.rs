@@ -107,13 +107,17 @@ pub async fn scorecards(state: State<'_, AppState>, project_id: i64) -> Result<V
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_inspection_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: i64, copies: u8) -> Result<String> {
     let pdf = state.services.inspection_form_pdf(&state.session().await?, id, copies).await?;
-    super::open_pdf(&app, &format!("交房验收单-{id}.pdf"), &pdf)
+    super::open_pdf(&app, &state, &format!("交房验收单-{id}.pdf"), &pdf)
 }
 
+/// Save the 交房验收单 where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_inspection_form(state: State<'_, AppState>, id: i64, copies: u8, path: String) -> Result<()> {
+pub async fn save_inspection_form(state: State<'_, AppState>, id: i64, copies: u8) -> Result<Option<String>> {
+    let Some(path) = state.save_to(&format!("交房验收单-{id}.pdf")).await? else {
+        return Ok(None);
+    };
     let pdf = state.services.inspection_form_pdf(&state.session().await?, id, copies).await?;
-    super::write_file(&path, &pdf)
+    state.files().write(&path, &pdf).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -127,7 +131,7 @@ pub async fn print_rectification_notice<R: Runtime>(
         .services
         .rectification_notice_pdf(&state.session().await?, project_id, &party)
         .await?;
-    super::open_pdf(&app, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
+    super::open_pdf(&app, &state, &format!("整改通知单-{}.pdf", notices::batch::file_stem(&party)), &pdf)
 }
 
 #[tauri::command(rename_all = "snake_case")]

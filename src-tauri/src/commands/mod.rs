@@ -2,6 +2,8 @@
 //! on failure. Arguments are snake_case on both sides; structured ones arrive through
 //! [`crate::json::Json`], which names a malformed field. A command has its service method's name,
 //! and `ui/src/api.ts` calls it by the camelCase of that name (tests/names.rs checks all three).
+//! No command takes a path from the page: a save asks where in Rust ([`AppState::save_to`]) and
+//! answers with the path written (null when the user cancelled); images arrive as their content.
 
 mod backups;
 mod finance;
@@ -19,24 +21,18 @@ pub use office::*;
 pub use records::*;
 pub use users::*;
 
+use crate::state::AppState;
 use domain::{AppError, Result};
 use tauri::ipc::Invoke;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_opener::OpenerExt;
 
-/// Write an export or document to the path the save dialog returned (whole, or not at all).
-pub(crate) fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
-    services::write_file(std::path::Path::new(path), bytes)
-}
-
-/// "Print": write the PDF to `<temp>/handoverdesk/<name>` and open it in the system viewer, whose
-/// print dialog reaches the default printer. Returns the path (also named if no viewer opens).
-pub(crate) fn open_pdf<R: Runtime>(app: &AppHandle<R>, name: &str, pdf: &[u8]) -> Result<String> {
-    let dir = std::env::temp_dir().join("handoverdesk");
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
-    let path = dir.join(name);
-    services::write_file(&path, pdf)?;
-    let shown = path.to_string_lossy().to_string();
+/// "Print": write the PDF under a fresh name in this run's private print folder (see
+/// [`crate::files::PrintFolder`]) and open it in the system viewer, whose print dialog reaches the
+/// default printer. Returns the path (also named if no viewer opens).
+pub(crate) fn open_pdf<R: Runtime>(app: &AppHandle<R>, state: &AppState, name: &str, pdf: &[u8]) -> Result<String> {
+    let path = state.files().print(name, pdf)?;
+    let shown = path.display().to_string();
     open_in_viewer(app, &shown)?;
     Ok(shown)
 }

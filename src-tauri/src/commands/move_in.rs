@@ -3,7 +3,7 @@
 use crate::json::Json;
 use crate::state::AppState;
 use domain::move_in::*;
-use domain::{AppError, Result};
+use domain::Result;
 use serde::Serialize;
 use services::move_in::*;
 use tauri::ipc::Channel;
@@ -131,21 +131,36 @@ pub async fn board(state: State<'_, AppState>, project_id: i64, batch_id: Option
     state.services.board(&state.session().await?, project_id, batch_id).await
 }
 
+/// Export the board where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>, path: String) -> Result<()> {
+pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id: Option<i64>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("入伙进度.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_board(&state.session().await?, project_id, batch_id).await?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
-/// Save a unit's move-in document to a path from the save dialog.
+/// Save a unit's move-in document where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: Json<MoveInDoc>, path: String) -> Result<()> {
+pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: Json<MoveInDoc>) -> Result<Option<String>> {
+    let Some(path) = state.save_to(&format!("{}-{unit_id}.pdf", doc_name(*doc))).await? else {
+        return Ok(None);
+    };
     let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
-    super::write_file(&path, &pdf)
+    state.files().write(&path, &pdf).map(Some)
 }
 
-/// "Print": write the document to the temporary folder and open it in the system PDF viewer,
-/// whose print dialog sends it to the default printer.
+fn doc_name(doc: MoveInDoc) -> &'static str {
+    match doc {
+        MoveInDoc::MoveInNotice => "入伙通知书",
+        MoveInDoc::MoveInConfirmation => "入伙确认书",
+        MoveInDoc::KeyHandover => "钥匙交接单",
+    }
+}
+
+/// "Print": write the document to this run's private print folder and open it in the system PDF
+/// viewer, whose print dialog sends it to the default printer.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_move_in_doc<R: Runtime>(
     app: AppHandle<R>,
@@ -154,21 +169,16 @@ pub async fn print_move_in_doc<R: Runtime>(
     doc: Json<MoveInDoc>,
 ) -> Result<String> {
     let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
-    let name = match *doc {
-        MoveInDoc::MoveInNotice => "入伙通知书",
-        MoveInDoc::MoveInConfirmation => "入伙确认书",
-        MoveInDoc::KeyHandover => "钥匙交接单",
-    };
-    super::open_pdf(&app, &format!("{name}-{unit_id}.pdf"), &pdf)
+    super::open_pdf(&app, &state, &format!("{}-{unit_id}.pdf", doc_name(*doc)), &pdf)
 }
 
-/// Open a file the app wrote (a batch's combined PDF) in the system viewer.
+/// Open a PDF this app wrote in this session (a batch's combined PDF) in the system viewer;
+/// signed in only. Any other path is refused.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn open_file<R: Runtime>(app: AppHandle<R>, path: String) -> Result<()> {
-    if !path.to_lowercase().ends_with(".pdf") || !std::path::Path::new(&path).is_file() {
-        return Err(AppError::invalid("path", "只能打开已生成的 PDF 文件"));
-    }
-    super::open_in_viewer(&app, &path)
+pub async fn open_file<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> Result<()> {
+    state.session().await?;
+    let p = state.files().openable(&path)?;
+    super::open_in_viewer(&app, &p.to_string_lossy())
 }
 
 /// Progress of a batch print, streamed to the window.
@@ -178,17 +188,21 @@ pub struct BatchProgress {
     pub total: usize,
 }
 
-/// Print a batch's move-in notices into `dir` (combined or per unit) with progress; one at a time.
+/// Print a batch's move-in notices (combined or per unit) into a folder the user chooses in the
+/// folder dialog (run here; null: cancelled), with progress; one at a time. The batch ends
+/// however the command ends, and a panic inside is answered as an error.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_batch_notices(
     state: State<'_, AppState>,
     batch_id: i64,
-    dir: String,
     combined: bool,
     on_progress: Channel<BatchProgress>,
-) -> Result<BatchPrintReport> {
-    let session = state.session().await?;
-    let control = state.start_batch()?;
+) -> Result<Option<BatchPrintReport>> {
+    state.session().await?;
+    let batch = state.start_batch()?;
+    let Some(dir) = state.files().folder("选择保存入伙通知书的文件夹").await? else {
+        return Ok(None);
+    };
     let progress = |done: usize, total: usize| {
         // About a hundred updates per batch, and always the last.
         let every = (total / 100).max(1);
@@ -196,12 +210,17 @@ pub async fn print_batch_notices(
             let _ = on_progress.send(BatchProgress { done, total });
         }
     };
-    let result = state
-        .services
-        .print_batch_notices(&session, batch_id, std::path::Path::new(&dir), combined, &control, &progress)
-        .await;
-    state.end_batch();
-    result
+    let report = crate::state::caught(
+        "批量打印时程序出错，已停止；请重试，仍不行请联系管理员",
+        state
+            .services
+            .print_batch_notices(&state.session().await?, batch_id, &dir, combined, batch.control(), &progress),
+    )
+    .await?;
+    for f in &report.files {
+        state.files().remember(std::path::Path::new(f));
+    }
+    Ok(Some(report))
 }
 
 /// Cancel the batch print under way (nothing is written).

@@ -76,35 +76,50 @@ pub async fn audit_recent(state: State<'_, AppState>, limit: i64) -> Result<Vec<
     state.services.audit_recent(&state.session().await?, limit).await
 }
 
-/// Export to a path the user picked in the save dialog.
+/// Export the units as filtered. Each export asks where to save in Rust (the page sends no path)
+/// and answers with the path written, or null when the user cancelled the dialog.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_units(state: State<'_, AppState>, query: Json<UnitQuery>, path: String) -> Result<()> {
+pub async fn export_units(state: State<'_, AppState>, query: Json<UnitQuery>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("房源列表.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_units(&state.session().await?, &query).await?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_import_template(state: State<'_, AppState>, path: String) -> Result<()> {
-    state.session().await?;
-    super::write_file(&path, &domain::sheet::template()?)
+pub async fn save_import_template(state: State<'_, AppState>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("房源表导入模板.xlsx").await? else {
+        return Ok(None);
+    };
+    state.files().write(&path, &domain::sheet::template()?).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_audit(state: State<'_, AppState>, limit: i64, path: String) -> Result<()> {
+pub async fn export_audit(state: State<'_, AppState>, limit: i64) -> Result<Option<String>> {
+    let Some(path) = state.save_to("审计日志.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_audit(&state.session().await?, limit).await?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_imports(state: State<'_, AppState>, path: String) -> Result<()> {
+pub async fn export_imports(state: State<'_, AppState>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("导入记录.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_imports(&state.session().await?).await?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_users(state: State<'_, AppState>, path: String) -> Result<()> {
+pub async fn export_users(state: State<'_, AppState>) -> Result<Option<String>> {
+    let Some(path) = state.save_to("用户.xlsx").await? else {
+        return Ok(None);
+    };
     let bytes = state.services.export_users(&state.session().await?).await?;
-    super::write_file(&path, &bytes)
+    state.files().write(&path, &bytes).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -133,10 +133,12 @@ fn de<T: serde::de::DeserializeOwned>(v: Value) -> T {
 /// key lent out, the letterhead and a floor plan (images), responsible parties, the office's time
 /// zone, a unit edited (version 2), an owner's inspection signed (an image) with a defect and its
 /// photo, a fee rule edit.
-fn fill(db: &Path, dir: &Path, batch_id: i64) -> Facts {
-    let logo = dir.join("logo.png");
-    std::fs::write(&logo, LOGO).expect("logo");
-    let logo = logo.to_string_lossy().to_string();
+fn fill(db: &Path, batch_id: i64) -> Facts {
+    // Images arrive as their content, as the page sends them.
+    let logo = {
+        use base64::Engine;
+        json!({"file_name": "logo.png", "data_base64": base64::engine::general_purpose::STANDARD.encode(LOGO)})
+    };
     with_services(db, move |services, a| {
         Box::pin(async move {
             let project_id = services.project_by_name(a, PROJECT).await.expect("project").id;
@@ -163,10 +165,10 @@ fn fill(db: &Path, dir: &Path, batch_id: i64) -> Facts {
             services.checkout_key(a, project_id, &lend).await.expect("lent");
             let letterhead = de(
                 json!({"company": "示例物业服务有限公司", "address": "示例路 1 号", "phone": "020-12345678",
-                "logo": {"action": "set_from_file", "path": logo}, "seal": {"action": "keep"}}),
+                "logo": {"action": "upload", "file_name": "logo.png", "data_base64": logo["data_base64"]}, "seal": {"action": "keep"}}),
             );
             services.save_letterhead(a, &letterhead).await.expect("letterhead");
-            let plan = de(json!({"action": "set_from_file", "path": logo}));
+            let plan = de(json!({"action": "upload", "file_name": "logo.png", "data_base64": logo["data_base64"]}));
             services.save_floor_plan(a, project_id, "住宅", &plan).await.expect("floor plan");
             services
                 .save_defect_parties(a, project_id, &["总包".into(), "精装".into()])
@@ -186,7 +188,7 @@ fn fill(db: &Path, dir: &Path, batch_id: i64) -> Facts {
             let defect = de(
                 json!({"inspection_id": i.id, "room": "客厅", "item": "墙面", "category": ["土建", "墙面", "空鼓"],
                 "severity": "normal", "party": "总包", "deadline": null, "description": "东墙空鼓约 0.3 ㎡", "pin": [30, 40],
-                "photo_paths": [logo]}),
+                "photos": [logo]}),
             );
             let defect = services.raise_defect(a, &defect).await.expect("defect").record;
             let assign = de(json!({"defect_id": defect.id, "version": defect.version, "action": "assign", "reason": ""}));
@@ -452,7 +454,7 @@ fn copy_the_sample_office_then_every_list_and_export_reads_the_same_on_both() {
         ],
     ));
     let batch_id = plan(&file, "第一批", "1栋", "1-6");
-    let facts = fill(&db, dir.path(), batch_id);
+    let facts = fill(&db, batch_id);
     // The last write by a command: it may still be in h.db-wal beside the file (read with it).
     assert_eq!(plan(&file, "第二批", "2栋", "1-6"), batch_id + 1);
 

@@ -5,6 +5,44 @@
 //! (`services::images`, or the PDF writer for stored letterhead images).
 
 use crate::{AppError, Result};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An image the user chose on the page, sent as its content — never as a path the app would
+/// read: its file name (shown and stored for display only) and its bytes in base64.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Upload {
+    pub file_name: String,
+    pub data_base64: String,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Upload({:?}, {} base64 characters)", self.file_name, self.data_base64.len())
+    }
+}
+
+impl Upload {
+    /// The name to show and store: the last part of what the page sent (a browser sends the bare
+    /// name; anything up to the last `/` or `\` is dropped), without control characters, at most 100
+    /// characters; "未命名" when nothing is left.
+    pub fn display_name(&self) -> String {
+        let last = self.file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+        let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+        let clean = clean.trim();
+        if clean.is_empty() {
+            "未命名".into()
+        } else {
+            clean.to_string()
+        }
+    }
+
+    /// The decoded length the base64 text stands for (to refuse a huge file before decoding it).
+    pub fn decoded_len(&self) -> u64 {
+        let text = self.data_base64.trim_end_matches('=');
+        (text.len() as u64).saturating_mul(3) / 4
+    }
+}
 
 /// The limits every image is held to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

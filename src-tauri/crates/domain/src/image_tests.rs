@@ -100,3 +100,30 @@ fn no_input_panics() {
     odd.extend(std::iter::repeat_n(0xFF, 1000));
     assert!(check("x", "x", &odd).is_err());
 }
+
+#[test]
+fn an_uploads_name_is_a_bare_name_for_display_and_its_length_is_known_before_decoding() {
+    let up = |name: &str, data: &str| Upload {
+        file_name: name.into(),
+        data_base64: data.into(),
+    };
+    assert_eq!(up("墙面.jpg", "").display_name(), "墙面.jpg");
+    assert_eq!(up("C:\\Users\\王\\墙面.jpg", "").display_name(), "墙面.jpg");
+    assert_eq!(up("../../etc/passwd", "").display_name(), "passwd");
+    assert_eq!(up("a\u{0}\nb.png", "").display_name(), "ab.png");
+    assert_eq!(up("dir/", "").display_name(), "未命名");
+    assert_eq!(up(&"长".repeat(300), "").display_name().chars().count(), 100);
+    // "AAAA" is 3 bytes, "AAA=" 2, "AA==" 1.
+    assert_eq!(
+        (
+            up("", "AAAA").decoded_len(),
+            up("", "AAA=").decoded_len(),
+            up("", "AA==").decoded_len()
+        ),
+        (3, 2, 1)
+    );
+    assert!(
+        !format!("{:?}", up("x.png", &"A".repeat(4000))).contains("AAAA"),
+        "Debug leaves the content out"
+    );
+}

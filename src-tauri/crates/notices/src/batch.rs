@@ -4,6 +4,7 @@
 
 use crate::layout::{combine, Letterhead, Part, Sheet};
 use crate::NoticeError;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -56,9 +57,10 @@ pub trait BatchDocument: Sync {
 
 /// Lay out every item on `threads` workers (at least one), calling `progress(done, total)` after
 /// each; then serialize combined or per item. A cancelled batch returns `Err(Cancelled)` and
-/// nothing else.
+/// nothing else. A panic while laying out or writing one item is caught and reported as that
+/// item's failure (`Internal`); the rest still print.
 ///
-/// Errors: `Cancelled`.
+/// Errors: `Cancelled`; `Internal` when writing the combined PDF panics.
 pub fn render<T: BatchDocument>(
     title: &str,
     letterhead: &Letterhead,
@@ -81,7 +83,9 @@ pub fn render<T: BatchDocument>(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
-                    mine.push((i, item.layout().and_then(Sheet::into_part)));
+                    let laid =
+                        catch_unwind(AssertUnwindSafe(|| item.layout().and_then(Sheet::into_part))).unwrap_or(Err(NoticeError::Internal));
+                    mine.push((i, laid));
                     let done = control.done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(done, total);
                 }
@@ -98,10 +102,12 @@ pub fn render<T: BatchDocument>(
     results.sort_by_key(|(i, _)| *i);
     let mut out = Output::default();
     let mut parts = Vec::new();
+    let mut page_counts = std::collections::HashMap::new();
     for (i, r) in results {
         match r {
             Ok(part) => {
                 out.pages += part.page_count();
+                page_counts.insert(i, part.page_count());
                 parts.push((i, part));
             }
             Err(error) => out.failures.push(Failure {
@@ -112,21 +118,21 @@ pub fn render<T: BatchDocument>(
     }
     if combined {
         if !parts.is_empty() {
-            out.files.push((
-                title.to_string(),
-                combine(title, letterhead, parts.into_iter().map(|(_, p)| p).collect()),
-            ));
+            let all = parts.into_iter().map(|(_, p)| p).collect();
+            let bytes = catch_unwind(AssertUnwindSafe(|| combine(title, letterhead, all))).map_err(|_| NoticeError::Internal)?;
+            out.files.push((title.to_string(), bytes));
         }
     } else {
         // Serializing (font subsetting) is most of the cost: spread it over the workers too.
-        let files: Mutex<Vec<(usize, String, Vec<u8>)>> = Mutex::new(Vec::with_capacity(parts.len()));
+        type Written = (usize, String, Option<Vec<u8>>);
+        let files: Mutex<Vec<Written>> = Mutex::new(Vec::with_capacity(parts.len()));
         let queue = Mutex::new(parts);
         std::thread::scope(|scope| {
             for _ in 0..threads.clamp(1, 64) {
                 scope.spawn(|| loop {
                     let job = queue.lock().ok().and_then(|mut q| q.pop());
                     let Some((i, part)) = job else { break };
-                    let bytes = combine(title, letterhead, vec![part]);
+                    let bytes = catch_unwind(AssertUnwindSafe(|| combine(title, letterhead, vec![part]))).ok();
                     let stem = items.get(i).map(BatchDocument::label).unwrap_or_default();
                     if let Ok(mut f) = files.lock() {
                         f.push((i, stem, bytes));
@@ -136,7 +142,18 @@ pub fn render<T: BatchDocument>(
         });
         let mut files = files.into_inner().unwrap_or_default();
         files.sort_by_key(|(i, _, _)| *i);
-        out.files = files.into_iter().map(|(_, s, b)| (s, b)).collect();
+        for (i, stem, bytes) in files {
+            match bytes {
+                Some(b) => out.files.push((stem, b)),
+                None => {
+                    out.pages = out.pages.saturating_sub(page_counts.get(&i).copied().unwrap_or(0));
+                    out.failures.push(Failure {
+                        label: stem,
+                        error: NoticeError::Internal,
+                    });
+                }
+            }
+        }
     }
     Ok(out)
 }

@@ -48,6 +48,10 @@ pub enum NoticeError {
     BadImage { what: String, reason: String },
     #[error("已取消")]
     Cancelled,
+    /// A fault in the program while laying out or writing one document (caught, so the rest of a
+    /// batch still prints and the caller gets an answer).
+    #[error("生成时程序出错，请把此单位告知管理员")]
+    Internal,
 }
 
 impl NoticeError {
@@ -58,6 +62,7 @@ impl NoticeError {
             NoticeError::Font => "font",
             NoticeError::BadImage { .. } => "bad_image",
             NoticeError::Cancelled => "cancelled",
+            NoticeError::Internal => "internal",
         }
     }
 }

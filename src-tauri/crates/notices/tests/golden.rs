@@ -378,6 +378,46 @@ mod batch {
         has_all(&out.files[2].1, &["业主2", "3栋 1-002"]);
     }
 
+    /// A notice whose layout panics (a program fault, not bad data).
+    struct Faulty(MoveInNotice, bool);
+
+    impl notices::batch::BatchDocument for Faulty {
+        fn label(&self) -> String {
+            self.0.label()
+        }
+        fn layout(&self) -> Result<notices::layout::Sheet, notices::NoticeError> {
+            if self.1 {
+                panic!("a fault inside layout");
+            }
+            notices::move_in_notice::layout(&self.0)
+        }
+    }
+
+    #[test]
+    fn a_panic_in_one_item_is_that_items_failure_and_the_rest_print() {
+        use notices::batch::BatchDocument;
+        let items: Vec<Faulty> = notices(6).into_iter().enumerate().map(|(i, n)| Faulty(n, i == 2)).collect();
+        for combined in [true, false] {
+            let out = batch(
+                "入伙通知书",
+                &items[0].0.letterhead,
+                &items,
+                combined,
+                3,
+                &Control::new(),
+                &|_, _| {},
+            )
+            .expect("an answer, not a panic");
+            assert_eq!(out.failures.len(), 1, "combined: {combined}");
+            assert_eq!(
+                (out.failures[0].label.as_str(), out.failures[0].error.code()),
+                (items[2].label().as_str(), "internal")
+            );
+            assert_eq!(out.files.len(), if combined { 1 } else { 5 });
+            assert_eq!(out.pages, 5);
+        }
+    }
+
     #[test]
     fn a_cancelled_batch_returns_nothing() {
         let items = notices(50);

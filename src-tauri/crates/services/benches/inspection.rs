@@ -101,7 +101,7 @@ fn defects(c: &mut Criterion) {
                     deadline: chrono::NaiveDate::from_ymd_opt(2026, 11, 1 + (n % 28) as u32),
                     description: format!("{room}{item}存在问题，编号 {n}"),
                     pin: None,
-                    photo_paths: vec![],
+                    photos: vec![],
                 };
                 let photos = if party == "设备厂家" {
                     vec![store::NewPhoto {

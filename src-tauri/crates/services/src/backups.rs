@@ -35,6 +35,11 @@ pub struct BackupList {
     pub warning: Option<String>,
 }
 
+/// The folder of a database file's automatic backups (`backups/` beside it).
+pub fn backups_folder(db: &Path) -> PathBuf {
+    store::backups_dir(db)
+}
+
 /// The file beside a database that names a backup to restore at the next start.
 pub fn pending_restore_marker(db: &Path) -> PathBuf {
     let mut s = db.as_os_str().to_owned();

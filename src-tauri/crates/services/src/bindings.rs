@@ -39,7 +39,7 @@ pub fn typescript() -> String {
         StepConfig, FeeBasis, FeeItemConfig, ProcedureConfig, PeriodPlan, UnitSelection, BatchInput, Batch, Slot,
         Appointment, Delivery, DeliveryInput, MeterReading, KeySetLine, PaidItem, StepData, StepView, StepRecord,
         MoveInUnit, AmountDueView, BatchUnitRow, KeyRecord, KeyEvent, KeyInput, KeyCheckout, ProgressRow, Board,
-        crate::move_in::LetterheadSettings, crate::move_in::ImageChange, crate::move_in::LetterheadInput,
+        domain::image::Upload, crate::move_in::LetterheadSettings, crate::move_in::ImageChange, crate::move_in::LetterheadInput,
         crate::move_in::ProcedureSettings, crate::move_in::BatchCreatedView, crate::move_in::BatchDetail,
         crate::move_in::MoveInDoc, crate::move_in::BatchFailure, crate::move_in::BatchPrintReport,
         domain::inspection::InspectionKind, domain::inspection::ItemResult, domain::inspection::Severity,

@@ -1,11 +1,12 @@
 //! Every image the app accepts — logo, seal, floor plans, defect photos, signatures — goes through
 //! here: the one check of [`domain::image`] (PNG/JPEG by magic bytes, file size, pixel dimensions
-//! from the header, one set of limits) before anything is decoded, then the decode itself. A
-//! file's size is checked from the file system before the file is read.
+//! from the header, one set of limits) before anything is decoded, then the decode itself. Images
+//! arrive as their content from the page ([`Upload`]), never as a path to read; the size is
+//! checked from the base64 text's length before it is decoded.
 
-use domain::image::{Header, LIMITS};
+use base64::Engine;
+use domain::image::{Header, Upload, LIMITS};
 use domain::{AppError, Result};
-use std::path::Path;
 
 /// An image that passed the check and decoded.
 pub struct Checked {
@@ -43,21 +44,22 @@ pub fn decode(field: &str, label: &str, bytes: Vec<u8>) -> Result<Checked> {
     Ok(Checked { bytes, header, image })
 }
 
-/// Read a picked file: its size from the file system first (a huge file is never read), then
-/// [`decode`].
+/// Check and decode an image the page sent as its content: its length first (a huge file is
+/// refused before it is decoded from base64), then [`decode`].
 ///
-/// Errors: `Invalid` naming `field` (unreadable, too large, not PNG/JPEG, too many pixels, corrupt).
-pub fn read(field: &str, label: &str, path: &Path) -> Result<Checked> {
-    let unreadable = |e: std::io::Error| AppError::invalid(field, format!("无法读取 {}：{e}", path.display()));
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    domain::image::check_size(field, label, meta.len(), &LIMITS)?;
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    decode(field, label, bytes)
+/// Errors: `Invalid` naming `field` (not base64, too large, not PNG/JPEG, too many pixels, corrupt).
+pub fn upload(field: &str, label: &str, up: &Upload) -> Result<Checked> {
+    decode(field, label, bytes(field, label, up, LIMITS.max_bytes)?)
 }
 
-/// The file name of a picked path, for display ("logo.png").
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default()
+/// The bytes of an upload of at most `max_bytes`, checked by length before decoding the base64.
+///
+/// Errors: `Invalid` naming `field` (too large; not base64).
+pub fn bytes(field: &str, label: &str, up: &Upload, max_bytes: u64) -> Result<Vec<u8>> {
+    domain::image::check_size(field, label, up.decoded_len(), &domain::image::Limits { max_bytes, ..LIMITS })?;
+    base64::engine::general_purpose::STANDARD
+        .decode(up.data_base64.as_bytes())
+        .map_err(|_| AppError::invalid(field, format!("{label}文件内容无法解码")))
 }
 
 #[cfg(test)]
@@ -66,25 +68,23 @@ mod tests {
 
     const PNG: &[u8] = include_bytes!("../../notices/assets/sample-logo.png");
 
-    fn file(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).expect("write");
-        p
+    fn up(name: &str, bytes: &[u8]) -> Upload {
+        Upload {
+            file_name: name.into(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
     }
 
     #[test]
     fn a_good_png_decodes_with_its_header_dimensions() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let c = read("logo", "徽标", &file(dir.path(), "logo.png", PNG)).expect("png");
+        let c = upload("logo", "徽标", &up("logo.png", PNG)).expect("png");
         assert_eq!(c.header.format, domain::image::Format::Png);
         assert_eq!((c.image.width(), c.image.height()), (c.header.width, c.header.height));
         assert_eq!(c.bytes, PNG);
-        assert_eq!(file_name(&dir.path().join("logo.png")), "logo.png");
     }
 
     #[test]
     fn corrupt_foreign_and_huge_images_are_refused_by_name() {
-        let dir = tempfile::tempdir().expect("tmp");
         let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
         bomb.extend_from_slice(&60_000u32.to_be_bytes());
         bomb.extend_from_slice(&60_000u32.to_be_bytes());
@@ -99,23 +99,31 @@ mod tests {
             ("d.png", &bomb[..], "60000×60000"),
             ("e.png", &b""[..], "文件为空"),
         ] {
-            let e = read("floor_plan", &format!("户型图 {name}"), &file(dir.path(), name, bytes)).expect_err(why);
+            let label = format!("户型图 {name}");
+            let e = upload("floor_plan", &label, &up(name, bytes)).expect_err(why);
             assert_eq!(e.field.as_deref(), Some("floor_plan"), "{name}");
             assert!(e.message.contains(name) && e.message.contains(why), "{name}: {}", e.message);
         }
-        let e = read("photo", "照片", &dir.path().join("missing.jpg")).expect_err("missing");
-        assert!(e.message.contains("无法读取"), "{}", e.message);
+        let garbled = Upload {
+            file_name: "x.jpg".into(),
+            data_base64: "not base64!".into(),
+        };
+        let e = upload("photos[0]", "照片 x.jpg", &garbled).expect_err("not base64");
+        assert_eq!(e.field.as_deref(), Some("photos[0]"));
+        assert!(e.message.contains("无法解码"), "{}", e.message);
     }
 
     #[test]
-    fn an_oversized_file_is_refused_from_its_length_without_reading_it() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let p = dir.path().join("big.jpg");
-        // A sparse file one byte over the limit: refused by its length, never read.
-        std::fs::File::create(&p)
-            .and_then(|f| f.set_len(LIMITS.max_bytes + 1))
-            .expect("sparse");
-        let e = read("logo", "徽标", &p).expect_err("too big");
+    fn an_oversized_upload_is_refused_from_its_length_without_decoding_it() {
+        // One byte over the limit, as base64 text that is not even valid: refused by length.
+        let chars = usize::try_from((LIMITS.max_bytes + 3) / 3 * 4).expect("fits");
+        let big = Upload {
+            file_name: "big.jpg".into(),
+            data_base64: "!".repeat(chars),
+        };
+        let e = upload("logo", "徽标", &big).expect_err("too big");
         assert!(e.message.contains("文件过大") && e.message.contains("10 MB"), "{}", e.message);
+        let e = bytes("seal", "公章", &up("s.png", &[0; 3000]), 2048).expect_err("over a smaller limit");
+        assert_eq!(e.field.as_deref(), Some("seal"));
     }
 }

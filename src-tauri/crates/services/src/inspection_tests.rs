@@ -16,11 +16,9 @@ struct World {
     fitter: Session,
     unit_id: i64,
     project_id: i64,
-    dir: tempfile::TempDir,
 }
 
 async fn world() -> World {
-    let dir = tempfile::tempdir().expect("tmp");
     let services = fresh().await;
     let admin = first_admin(&services).await;
     let engineer = user(&services, &admin, "engineer", Role::Clerk).await;
@@ -49,7 +47,6 @@ async fn world() -> World {
         fitter,
         unit_id,
         project_id,
-        dir,
     }
 }
 
@@ -79,13 +76,16 @@ async fn photo_rows(w: &World) -> usize {
     ids.len()
 }
 
-fn photo(w: &World, name: &str, bytes: &[u8]) -> String {
-    let p = w.dir.path().join(name);
-    std::fs::write(&p, bytes).expect("write photo");
-    p.to_string_lossy().to_string()
+/// A photo as the page sends it: its name and its content.
+fn photo(name: &str, bytes: &[u8]) -> domain::image::Upload {
+    use base64::Engine;
+    domain::image::Upload {
+        file_name: name.into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
 }
 
-fn wall(photos: Vec<String>) -> DefectInput {
+fn wall(photos: Vec<domain::image::Upload>) -> DefectInput {
     DefectInput {
         inspection_id: 0,
         room: "客厅".into(),
@@ -96,7 +96,7 @@ fn wall(photos: Vec<String>) -> DefectInput {
         deadline: None,
         description: "东墙空鼓约 0.3 ㎡".into(),
         pin: Some((30, 40)),
-        photo_paths: photos,
+        photos,
     }
 }
 
@@ -116,18 +116,18 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     let mut input = wall(vec![]);
     input.inspection_id = i.id;
     let err = d.raise_defect(e, &input).await.expect_err("photo required");
-    assert_eq!(err.field.as_deref(), Some("photo_paths"));
+    assert_eq!(err.field.as_deref(), Some("photos"));
     // A non-image, and a corrupt PNG: refused by name; no photo stored.
     for (name, bytes, why) in [
         ("a.txt", &b"hello"[..], "不是 JPEG 或 PNG"),
         ("b.png", &PNG[..PNG.len() / 2], "已损坏"),
     ] {
-        input.photo_paths = vec![photo(&w, name, bytes)];
+        input.photos = vec![photo(name, bytes)];
         let err = d.raise_defect(e, &input).await.expect_err(why);
         assert!(err.message.contains(why), "{}", err.message);
     }
     assert_eq!(photo_rows(&w).await, 0, "nothing stored");
-    input.photo_paths = vec![photo(&w, "wall.png", PNG)];
+    input.photos = vec![photo("wall.png", PNG)];
     let wall = d.raise_defect(e, &input).await.expect("raised");
     assert_eq!(
         (wall.record.status, wall.record.deadline.to_string().as_str()),
@@ -146,7 +146,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
     let b64 = full.strip_prefix("data:image/png;base64,").expect("a PNG data URL");
     assert_eq!(base64::engine::general_purpose::STANDARD.decode(b64).expect("base64"), PNG);
     // The same item again while open: refused; the photo it would have added is not left behind.
-    input.photo_paths = vec![photo(&w, "other.png", &[PNG, b"trailing bytes make another hash"].concat())];
+    input.photos = vec![photo("other.png", &[PNG, b"trailing bytes make another hash"].concat())];
     let err = d.raise_defect(e, &input).await.expect_err("duplicate");
     assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("item")));
     assert_eq!(photo_rows(&w).await, 1, "the refused defect's photo was not stored");
@@ -161,7 +161,7 @@ async fn inspect_raise_route_and_close_with_four_eyes() {
                 category: ["门窗".into(), "五金".into(), "合页松动".into()],
                 severity: Severity::Minor,
                 party: "精装".into(),
-                photo_paths: vec![],
+                photos: vec![],
                 pin: None,
                 ..input.clone()
             },
@@ -324,7 +324,7 @@ fn door_input() -> DefectInput {
         deadline: None,
         description: "阳台地面积水".into(),
         pin: None,
-        photo_paths: vec![],
+        photos: vec![],
     }
 }
 
@@ -440,20 +440,20 @@ async fn templates_are_versioned_and_inspections_keep_theirs() {
 async fn floor_plans_are_checked_images_for_managers() {
     let w = world().await;
     let (d, e) = (&w.services, &w.engineer);
-    let set = |p: String| crate::move_in::ImageChange::SetFromFile { path: p };
+    let set = crate::move_in::ImageChange::Upload;
     let err = d
-        .save_floor_plan(e, w.project_id, "住宅", &set(photo(&w, "plan.png", PNG)))
+        .save_floor_plan(e, w.project_id, "住宅", &set(photo("plan.png", PNG)))
         .await
         .expect_err("clerk");
     assert_eq!(err.code, ErrorCode::Forbidden);
     let err = d
-        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo(&w, "plan.txt", b"not an image")))
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo("plan.txt", b"not an image")))
         .await
         .expect_err("not an image");
     assert_eq!(err.field.as_deref(), Some("floor_plan"));
     assert_eq!(d.floor_plan(e, w.project_id, "住宅").await.expect("none"), None);
     let url = d
-        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo(&w, "plan.png", PNG)))
+        .save_floor_plan(&w.admin, w.project_id, "住宅", &set(photo("plan.png", PNG)))
         .await
         .expect("saved");
     assert!(url.expect("url").starts_with("data:image/png;base64,"));

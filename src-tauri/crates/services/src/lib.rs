@@ -140,20 +140,46 @@ impl Services {
     }
 }
 
-/// Write an export or a document: to `<path>.partial` first, then renamed into place, so a failure
-/// never leaves a half-written file where the user asked for one (the partial file is removed).
+/// Write an export or a document whole, or not at all: into a uniquely named
+/// `<name>.<random>.partial` beside `path` (so two writers never share one), flushed to the disk
+/// (`fsync`), then renamed into place; on Unix the folder is flushed after the rename so the new
+/// name survives a power cut. A failure removes the partial file; a killed process leaves at most
+/// a `.partial` file, never a half-written file under the name the user asked for. The file is
+/// created readable by its owner only on Unix (exports hold personal data).
 ///
 /// Errors: `Io` naming the path.
 pub fn write_file(path: &Path, bytes: &[u8]) -> domain::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
-    let tmp = std::path::PathBuf::from(tmp);
+    use std::io::Write;
     let io = |e: std::io::Error| domain::AppError::io(format!("{}：{e}", path.display()));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    let name = path
+        .file_name()
+        .ok_or_else(|| io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "不是文件名")))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut prefix = name.to_owned();
+    prefix.push(".");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    // On failure the partial file is removed when `e.file` drops.
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    sync_dir(dir).map_err(io)
+}
+
+/// Flush a folder's entries (a rename into it) to the disk. Windows has no such call; NTFS
+/// journals the rename itself.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// The default database location: `<app data>/handover.db`, the folder the desktop app uses
@@ -194,6 +220,56 @@ mod write_tests {
         let bad = dir.path().join("missing-dir/b.xlsx");
         assert_eq!(super::write_file(&bad, b"x").expect_err("no folder").code, domain::ErrorCode::Io);
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1, "no partial file left behind");
+    }
+
+    /// Many writers on one name at once: each writes its own partial file, every rename lands a
+    /// whole file (one of theirs), and no partial file is left.
+    #[test]
+    fn concurrent_writers_of_one_name_never_mix_or_leave_partials() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let target = dir.path().join("同名.pdf");
+        let bodies: Vec<Vec<u8>> = (0u8..8).map(|i| vec![i; 256 * 1024]).collect();
+        std::thread::scope(|s| {
+            for b in &bodies {
+                let target = &target;
+                s.spawn(move || {
+                    for _ in 0..5 {
+                        super::write_file(target, b).expect("written");
+                    }
+                });
+            }
+        });
+        let got = std::fs::read(&target).expect("read");
+        assert!(bodies.contains(&got), "the file is one writer's whole body");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["同名.pdf"], "no partial files");
+    }
+
+    /// A file that already exists under the final name stays whole until the new one replaces it;
+    /// a target that cannot be replaced (a folder) leaves the folder and nothing else.
+    #[test]
+    fn a_failed_rename_leaves_the_old_target_and_no_partial() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let taken = dir.path().join("a.pdf");
+        std::fs::create_dir(&taken).expect("a folder under the name");
+        let e = super::write_file(&taken, b"pdf").expect_err("cannot replace a folder");
+        assert_eq!(e.code, domain::ErrorCode::Io);
+        assert!(e.message.contains("a.pdf"), "{}", e.message);
+        assert!(taken.is_dir());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1, "no partial file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn exports_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("u.xlsx");
+        super::write_file(&p, b"x").expect("written");
+        assert_eq!(std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o600);
     }
 }
 

@@ -30,10 +30,8 @@ pub struct LetterheadSettings {
 pub enum ImageChange {
     Keep,
     Clear,
-    /// Read a PNG/JPEG from this path (picked in the open-file dialog).
-    SetFromFile {
-        path: String,
-    },
+    /// A PNG/JPEG the user chose on the page, sent as its content (never a path to read).
+    Upload(domain::image::Upload),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -88,6 +86,9 @@ pub struct BatchFailure {
 /// What a batch print wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BatchPrintReport {
+    /// The folder the files were written into.
+    pub dir: String,
+    /// Each file written, as a full path.
     pub files: Vec<String>,
     pub printed: i64,
     pub pages: i64,

@@ -440,9 +440,13 @@ async fn keys_are_lent_returned_lost_and_overdue_ones_listed() {
 #[tokio::test]
 async fn letterhead_images_are_checked_before_saving() {
     let w = world().await;
-    let dir = tempfile::tempdir().expect("tmp");
-    let bad = dir.path().join("logo.png");
-    std::fs::write(&bad, b"\x89PNG not really").expect("write");
+    let upload = |name: &str, bytes: &[u8]| {
+        use base64::Engine;
+        ImageChange::Upload(domain::image::Upload {
+            file_name: name.into(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
+    };
     let input = |logo: ImageChange| LetterheadInput {
         company: "示例物业服务有限公司".into(),
         address: "示例路 1 号".into(),
@@ -452,12 +456,7 @@ async fn letterhead_images_are_checked_before_saving() {
     };
     let e = w
         .services
-        .save_letterhead(
-            &w.admin,
-            &input(ImageChange::SetFromFile {
-                path: bad.to_string_lossy().into(),
-            }),
-        )
+        .save_letterhead(&w.admin, &input(upload("logo.png", b"\x89PNG not really")))
         .await
         .expect_err("corrupt");
     assert_eq!(e.field.as_deref(), Some("logo"));
@@ -473,15 +472,21 @@ async fn letterhead_images_are_checked_before_saving() {
         .await
         .expect_err("clerk");
     assert_eq!(e.code, ErrorCode::Forbidden);
-    let good = dir.path().join("good.png");
-    std::fs::write(&good, include_bytes!("../../notices/assets/sample-logo.png")).expect("write");
+    // Over the image limit: refused by its length.
+    let e = w
+        .services
+        .save_letterhead(&w.admin, &input(upload("huge.png", &vec![0; notices::layout::MAX_IMAGE_BYTES + 1])))
+        .await
+        .expect_err("too large");
+    assert!(e.field.as_deref() == Some("logo") && e.message.contains("文件过大"), "{e:?}");
     let saved = w
         .services
         .save_letterhead(
             &w.admin,
-            &input(ImageChange::SetFromFile {
-                path: good.to_string_lossy().into(),
-            }),
+            &input(upload(
+                "C:\\Users\\x\\good.png",
+                include_bytes!("../../notices/assets/sample-logo.png"),
+            )),
         )
         .await
         .expect("saved");
@@ -522,8 +527,12 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
         .expect("printed");
     assert_eq!((r.files.len(), r.failures.len(), r.printed), (9, 0, 9));
     assert_eq!(seen.load(std::sync::atomic::Ordering::Relaxed), 9, "progress per unit");
-    let first = &r.files[0];
-    assert!(first.starts_with("1栋-1-101-") && first.ends_with(".pdf"), "{first}");
+    assert_eq!(r.dir, dir.path().display().to_string());
+    let first = std::path::Path::new(&r.files[0]);
+    assert_eq!(first.parent(), Some(dir.path()), "full paths inside the folder");
+    let name = first.file_name().expect("name").to_string_lossy();
+    assert!(name.starts_with("1栋-1-101-") && name.ends_with(".pdf"), "{name}");
+    assert!(first.is_file());
     let combined = w
         .services
         .print_batch_notices(&w.clerk, b.batch.id, dir.path(), true, &notices::batch::Control::new(), &|_, _| {})
@@ -542,4 +551,28 @@ async fn a_batch_prints_in_parallel_reporting_units_it_cannot_print() {
         .expect_err("cancelled");
     assert!(e.message.contains("已取消"));
     assert!(!dir.path().join("none").exists());
+
+    // A file that cannot be written half-way through (its name taken by a folder): an error, the
+    // files this run already wrote are removed, and no partial file stays behind.
+    let fresh = tempfile::tempdir().expect("tmp");
+    let blocked = std::path::Path::new(&r.files[4]).file_name().expect("name").to_owned();
+    std::fs::create_dir(fresh.path().join(&blocked)).expect("a folder under the fifth name");
+    let e = w
+        .services
+        .print_batch_notices(
+            &w.clerk,
+            b.batch.id,
+            fresh.path(),
+            false,
+            &notices::batch::Control::new(),
+            &|_, _| {},
+        )
+        .await
+        .expect_err("the fifth file cannot be written");
+    assert_eq!(e.code, domain::ErrorCode::Io);
+    let left: Vec<_> = std::fs::read_dir(fresh.path())
+        .expect("ls")
+        .map(|f| f.expect("f").file_name())
+        .collect();
+    assert_eq!(left, [blocked], "only the folder that was already there");
 }

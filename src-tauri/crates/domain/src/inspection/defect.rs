@@ -23,13 +23,13 @@ pub struct DefectInput {
     pub description: String,
     /// A pin on the floor plan, in percent of width and height.
     pub pin: Option<(u8, u8)>,
-    /// Photo files picked by the user.
-    pub photo_paths: Vec<String>,
+    /// The photos, sent as their content by the page.
+    pub photos: Vec<crate::image::Upload>,
 }
 
 impl DefectInput {
     /// Errors: `Invalid` naming `category`, `party`, `deadline` (in the past), `description`,
-    /// `photo_paths` (required by the checklist item and missing; more than 9), `pin`.
+    /// `photos` (required by the checklist item and missing; more than 9), `pin`.
     pub fn validate(&self, today: NaiveDate, parties: &[String], item: &ChecklistItem) -> Result<DefectInput> {
         let category: Vec<String> = self.category.iter().map(|c| c.trim().to_string()).collect();
         if category.iter().any(|c| c.is_empty() || c.chars().count() > 20) {
@@ -50,14 +50,14 @@ impl DefectInput {
         if description.is_empty() || description.chars().count() > 300 {
             return Err(AppError::invalid("description", "请描述问题（不超过 300 字）"));
         }
-        if item.photo_required && self.photo_paths.is_empty() {
+        if item.photo_required && self.photos.is_empty() {
             return Err(AppError::invalid(
-                "photo_paths",
+                "photos",
                 format!("“{} / {}”的问题须附照片", item.room, item.item),
             ));
         }
-        if self.photo_paths.len() > 9 {
-            return Err(AppError::invalid("photo_paths", "每个问题最多 9 张照片"));
+        if self.photos.len() > 9 {
+            return Err(AppError::invalid("photos", "每个问题最多 9 张照片"));
         }
         if let Some((x, y)) = self.pin {
             if x > 100 || y > 100 {

@@ -108,7 +108,10 @@ fn input() -> DefectInput {
         deadline: None,
         description: "客厅东墙空鼓约 0.3 ㎡".into(),
         pin: Some((40, 60)),
-        photo_paths: vec!["/tmp/a.jpg".into()],
+        photos: vec![crate::image::Upload {
+            file_name: "a.jpg".into(),
+            data_base64: String::new(),
+        }],
     }
 }
 
@@ -123,13 +126,7 @@ fn defects_get_a_deadline_from_severity_and_refuse_bad_input() {
     let d = input().validate(today, &parties, &item).expect("valid");
     assert_eq!(d.deadline, NaiveDate::from_ymd_opt(2026, 11, 30), "一般: 7 days");
     let cases: Vec<(DefectInput, &str)> = vec![
-        (
-            DefectInput {
-                photo_paths: vec![],
-                ..input()
-            },
-            "photo_paths",
-        ),
+        (DefectInput { photos: vec![], ..input() }, "photos"),
         (
             DefectInput {
                 party: "监理".into(),
@@ -173,12 +170,9 @@ fn defects_get_a_deadline_from_severity_and_refuse_bad_input() {
         photo_required: false,
         ..item
     };
-    assert!(DefectInput {
-        photo_paths: vec![],
-        ..input()
-    }
-    .validate(today, &parties, &no_photo_needed)
-    .is_ok());
+    assert!(DefectInput { photos: vec![], ..input() }
+        .validate(today, &parties, &no_photo_needed)
+        .is_ok());
 }
 
 #[test]

@@ -9,7 +9,6 @@ use domain::role::{Permission, Session};
 use domain::{AppError, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::path::Path;
 use store::{NewDefect, NewPhoto};
 use ts_rs::TS;
 
@@ -38,8 +37,8 @@ impl Services {
         d.room = item.room.clone();
         d.item = item.item.clone();
         let mut photos = Vec::new();
-        for (i, path) in d.photo_paths.iter().enumerate() {
-            photos.push(read_photo(Path::new(path), &format!("photo_paths[{i}]"))?);
+        for (i, up) in std::mem::take(&mut d.photos).iter().enumerate() {
+            photos.push(read_photo(up, &format!("photos[{i}]"))?);
         }
         let new = NewDefect {
             project_id: unit.project_id,
@@ -109,17 +108,18 @@ impl Services {
     }
 }
 
-/// Read and check a photo file (JPEG or PNG, size and pixel limits) and make its 240-pixel JPEG
+/// Check a photo the page sent (JPEG or PNG, size and pixel limits) and make its 240-pixel JPEG
 /// thumbnail; `field` names it in a refusal.
-fn read_photo(path: &Path, field: &str) -> Result<NewPhoto> {
-    let label = format!("照片 {} ", path.display());
-    let crate::images::Checked { bytes, header, image: img } = crate::images::read(field, &label, path)?;
+fn read_photo(up: &domain::image::Upload, field: &str) -> Result<NewPhoto> {
+    let file_name = up.display_name();
+    let label = format!("照片 {file_name} ");
+    let crate::images::Checked { bytes, header, image: img } = crate::images::upload(field, &label, up)?;
     let thumb = img.thumbnail(240, 240).to_rgb8();
     let mut out = std::io::Cursor::new(Vec::new());
     thumb.write_to(&mut out, image::ImageFormat::Jpeg).map_err(AppError::internal)?;
     Ok(NewPhoto {
         hash: format!("{:x}", Sha256::digest(&bytes)),
-        file_name: path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+        file_name,
         ext: header.format.ext().to_string(),
         bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
         content: bytes,

@@ -5,7 +5,6 @@ use crate::move_in::ImageChange;
 use crate::Services;
 use domain::role::{Permission, Session};
 use domain::Result;
-use std::path::Path;
 use store::FloorPlan;
 
 impl Services {
@@ -30,17 +29,10 @@ impl Services {
         let plan = match change {
             ImageChange::Keep => return self.floor_plan(s, project_id, unit_type).await,
             ImageChange::Clear => None,
-            ImageChange::SetFromFile { path } => {
-                let bytes = crate::images::read("floor_plan", "户型图", Path::new(path))?.bytes;
-                let name = Path::new(path)
-                    .file_name()
-                    .map(|f| f.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                Some(FloorPlan {
-                    file_name: name,
-                    image: bytes,
-                })
-            }
+            ImageChange::Upload(up) => Some(FloorPlan {
+                file_name: up.display_name(),
+                image: crate::images::upload("floor_plan", "户型图", up)?.bytes,
+            }),
         };
         self.store
             .set_floor_plan(&self.actor(s), project_id, unit_type, plan.as_ref())

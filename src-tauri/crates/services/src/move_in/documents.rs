@@ -197,6 +197,8 @@ impl Services {
             message: f.error.to_string(),
         }));
         std::fs::create_dir_all(dir).map_err(|e| AppError::io(format!("{}：{e}", dir.display())))?;
+        // Each file is written whole under a partial name and renamed (crate::write_file); when one
+        // fails, the ones this run already wrote are removed, so nothing of a failed batch stays.
         let mut files = Vec::new();
         let mut used = std::collections::HashSet::new();
         for (stem, bytes) in &out.files {
@@ -209,15 +211,16 @@ impl Services {
             let path = dir.join(&name);
             if let Err(e) = crate::write_file(&path, bytes) {
                 for f in &files {
-                    let _ = std::fs::remove_file(dir.join(f));
+                    let _ = std::fs::remove_file(f);
                 }
                 return Err(e);
             }
-            files.push(name);
+            files.push(path);
         }
         let printed = if combined { items.len() - out.failures.len() } else { files.len() };
         Ok(BatchPrintReport {
-            files,
+            dir: dir.display().to_string(),
+            files: files.iter().map(|f| f.display().to_string()).collect(),
             printed: i64::try_from(printed).unwrap_or(i64::MAX),
             pages: i64::try_from(out.pages).unwrap_or(i64::MAX),
             failures,

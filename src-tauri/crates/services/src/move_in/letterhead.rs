@@ -38,18 +38,13 @@ impl Services {
             match change {
                 ImageChange::Keep => Ok(None),
                 ImageChange::Clear => Ok(Some(None)),
-                ImageChange::SetFromFile { path } => {
-                    let meta = std::fs::metadata(path).map_err(|e| AppError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
-                    if meta.len() > notices::layout::MAX_IMAGE_BYTES as u64 {
-                        return Err(AppError::invalid(name, format!("{label}图片不可用：文件超过 2 MB")));
-                    }
-                    let bytes = std::fs::read(path).map_err(|e| AppError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
+                ImageChange::Upload(up) => {
+                    let bytes = crate::images::bytes(name, label, up, notices::layout::MAX_IMAGE_BYTES as u64)?;
                     Image::decode(&bytes, label).map_err(|e| AppError::invalid(name, e.to_string()))?;
-                    let file = std::path::Path::new(path)
-                        .file_name()
-                        .map(|f| f.to_string_lossy().to_string())
-                        .unwrap_or_default();
-                    Ok(Some(Some(StoredImage { name: file, bytes })))
+                    Ok(Some(Some(StoredImage {
+                        name: up.display_name(),
+                        bytes,
+                    })))
                 }
             }
         };

@@ -89,7 +89,7 @@ fn defect(project_id: i64, unit_id: i64, inspection_id: i64, room: &str, item: &
             deadline: NaiveDate::from_ymd_opt(2026, 11, 30),
             description: "问题".into(),
             pin: Some((30, 40)),
-            photo_paths: vec![],
+            photos: vec![],
         },
         photos: vec![],
     }
