@@ -318,7 +318,8 @@ fn snapshot(db: impl Into<services::Location>, f: &Facts) -> (Reads, Files) {
 
             let mut files: Files = Vec::new();
             files.push(("units.xlsx".into(), services.export_units(a, &all).await.expect("export")));
-            files.push(("audit.xlsx".into(), services.export_audit(a, 1000).await.expect("export")));
+            // (The audit log's export is not compared: each side holds its own readers' sign-ins;
+            // its lines are compared above without them.)
             files.push(("imports.xlsx".into(), services.export_imports(a).await.expect("export")));
             files.push(("users.xlsx".into(), services.export_users(a).await.expect("export")));
             files.push((
