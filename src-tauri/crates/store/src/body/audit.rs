@@ -1,6 +1,6 @@
 //! The append-only audit log (triggers in the schema refuse UPDATE and DELETE).
 
-use super::rows::all;
+use super::rows::{all, rows_per_statement};
 use super::Imp;
 use super::{Db, DbRow};
 use crate::Result;
@@ -96,7 +96,7 @@ pub(crate) type Line = (&'static str, i64, &'static str, Option<String>, Option<
 
 /// Append many lines in few statements (imports write tens of thousands).
 pub(crate) async fn write_many(tx: &mut Transaction<'_, Db>, actor: &Actor, lines: &[Line]) -> Result<()> {
-    for chunk in lines.chunks(500) {
+    for chunk in lines.chunks(rows_per_statement(8)) {
         let mut qb =
             sqlx::QueryBuilder::<Db>::new("INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, after) ");
         qb.push_values(chunk, |mut b, (entity, id, action, before, after)| {
