@@ -2,7 +2,7 @@
 
 use super::records::{id_tail, unit_from, unit_select, upsert_buyer};
 use super::rows::{all, exec, rows_per_statement};
-use super::{audit, lock, Imp, Lock};
+use super::{audit, lock, refresh_statistics, Imp, Lock};
 use super::{Db, DbRow};
 use crate::types::ImportCheck;
 use crate::{db_err, Actor};
@@ -15,6 +15,12 @@ use domain::sheet::{ImportPlan, UnitKey};
 use domain::AppError;
 use sqlx::{QueryBuilder, Row, Transaction};
 use std::collections::{HashMap, HashSet};
+
+/// The tables an import writes in bulk that the record list counts and pages through, and those it
+/// joins and searches (the audit log is read only by record, through its index): see
+/// `refresh_statistics`.
+const COUNTED: &[&str] = &["units"];
+const PLANNED: &[&str] = &["projects", "buildings", "buyers", "contracts", "contract_parties"];
 
 struct Places {
     projects: HashMap<String, i64>,
@@ -415,6 +421,7 @@ impl Imp {
         audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
         audit::write_many(&mut tx, actor, &audit_lines).await?;
         tx.commit().await.map_err(db_err)?;
+        refresh_statistics(&self.pool, COUNTED, PLANNED).await;
         Ok(ImportCheck::Written {
             import_id,
             units: count(plan.units.len()),
@@ -524,6 +531,7 @@ impl Imp {
         .await?;
         audit::write(&mut tx, actor, "import", import_id, "undo_import", None::<&()>, None::<&()>).await?;
         tx.commit().await.map_err(db_err)?;
+        refresh_statistics(&self.pool, COUNTED, PLANNED).await;
         Ok(())
     }
 

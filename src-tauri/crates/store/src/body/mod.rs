@@ -14,4 +14,4 @@ pub(crate) mod records;
 pub(crate) mod rows;
 pub(crate) mod users;
 
-pub(crate) use super::{lock, Db, DbArgs, DbRow, Imp, Lock};
+pub(crate) use super::{lock, refresh_statistics, Db, DbArgs, DbRow, Imp, Lock};
