@@ -318,10 +318,7 @@ async fn open_source(from: &Path) -> Result<Source> {
     // are copied into a private folder first and that copy is read: the originals are only ever
     // read as bytes. A write starting meanwhile changes the stamp, which the end of the copy sees.
     let (opts, snapshot) = match stamp.wal {
-        None => (
-            SqliteConnectOptions::new().filename(from).read_only(true).immutable(true),
-            None,
-        ),
+        None => (SqliteConnectOptions::new().filename(from).read_only(true).immutable(true), None),
         Some(_) => {
             let dir = private_snapshot(from).map_err(|e| {
                 refuse(CopyRefusal::SourceUnreadable {
@@ -343,7 +340,11 @@ async fn open_source(from: &Path) -> Result<Source> {
         .await
         .map_err(|_| refuse(CopyRefusal::SourceNotDatabase { path: path.clone() }))?;
     match schema_version(&mut conn).await {
-        Ok(()) => Ok(Source { conn, stamp, _snapshot: snapshot }),
+        Ok(()) => Ok(Source {
+            conn,
+            stamp,
+            _snapshot: snapshot,
+        }),
         Err(e) => {
             let _ = conn.close().await;
             Err(match e {
