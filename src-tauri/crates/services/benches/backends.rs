@@ -3,7 +3,8 @@
 //!
 //!     bash .ci/pg.sh cargo bench -p services --bench backends
 //!
-//! (`HANDOVER_TEST_PG` names the server; without it only SQLite runs.) Prints a Markdown table for
+//! (`HANDOVER_TEST_PG` names the server; without it only SQLite runs; `HANDOVER_BENCH_ONLY=search,board`
+//! runs only the named cases of import, search, board, requote, desks.) Prints a Markdown table for
 //! docs/benchmarks.md. Targets: PostgreSQL within 2× of SQLite for one user; every search ≤ 20 ms
 //! on 100,000 units; no lost or double booking with 5 desks booking at once.
 //!
@@ -158,6 +159,14 @@ async fn searches(b: &Backend) -> Vec<(&'static str, Duration, Duration)> {
             "first page, no filter",
             UnitQuery {
                 page: 1,
+                page_size: 50,
+                ..Default::default()
+            },
+        ),
+        (
+            "middle page (1,000 of 2,000), no filter",
+            UnitQuery {
+                page: 1_000,
                 page_size: 50,
                 ..Default::default()
             },
@@ -386,37 +395,50 @@ fn main() {
             results: vec![(String::new(), cell)],
         }),
     };
+    let only = std::env::var("HANDOVER_BENCH_ONLY").unwrap_or_default();
+    let runs = |case: &str| only.is_empty() || only.split(',').any(|c| c.trim() == case);
     for b in &backends {
         eprintln!("== {}", b.name());
-        let (m, w) = rt.block_on(import_10k(b));
-        put(
-            "import of the 10,000-unit sample (one transaction)".into(),
-            "—",
-            format!("{} (slowest {})", ms(m), ms(w)),
-        );
-        eprintln!("import done");
-        for (name, m, w) in rt.block_on(searches(b)) {
+        if runs("import") {
+            let (m, w) = rt.block_on(import_10k(b));
             put(
-                format!("search 100,000 units: {name}"),
-                "≤ 20 ms",
+                "import of the 10,000-unit sample (one transaction)".into(),
+                "—",
+                format!("{} (slowest {})", ms(m), ms(w)),
+            );
+            eprintln!("import done");
+        }
+        if runs("search") {
+            for (name, m, w) in rt.block_on(searches(b)) {
+                put(
+                    format!("search 100,000 units: {name}"),
+                    "≤ 20 ms",
+                    format!("{} (p99 {})", ms(m), ms(w)),
+                );
+            }
+            eprintln!("searches done");
+        }
+        if runs("board") {
+            let (m, w) = rt.block_on(board(b));
+            put(
+                "progress board, 10,000-unit project".into(),
+                "≤ 100 ms",
                 format!("{} (p99 {})", ms(m), ms(w)),
             );
+            eprintln!("board done");
         }
-        eprintln!("searches done");
-        let (m, w) = rt.block_on(board(b));
-        put(
-            "progress board, 10,000-unit project".into(),
-            "≤ 100 ms",
-            format!("{} (p99 {})", ms(m), ms(w)),
-        );
-        eprintln!("board done");
-        let (m, w) = rt.block_on(requote(b));
-        put(
-            "requote and save 10,000 contracts".into(),
-            "—",
-            format!("{} (slowest {})", ms(m), ms(w)),
-        );
-        eprintln!("requote done");
+        if runs("requote") {
+            let (m, w) = rt.block_on(requote(b));
+            put(
+                "requote and save 10,000 contracts".into(),
+                "—",
+                format!("{} (slowest {})", ms(m), ms(w)),
+            );
+            eprintln!("requote done");
+        }
+        if !runs("desks") {
+            continue;
+        }
         let (rate, median, p99, booked, refused) = rt.block_on(five_desks(b));
         put(
             "5 desks booking at once: bookings/s".into(),

@@ -2,7 +2,7 @@
 //! every line is sealed into the chain as its transaction commits ([`commit`]), and [`Imp::verify_audit`]
 //! walks the chain to find a line edited, deleted or inserted outside the app.
 
-use super::rows::all;
+use super::rows::{all, rows_per_statement};
 use super::Imp;
 use super::{lock, Db, DbRow, Lock, Tx};
 use crate::Result;
@@ -62,7 +62,7 @@ pub(crate) async fn commit(mut tx: sqlx::Transaction<'static, Db>, lines: Vec<Pe
             .await
             .map_err(db_err)?;
         let (mut seq, mut prev) = head.unwrap_or_else(|| (0, GENESIS.to_string()));
-        for chunk in lines.chunks(500) {
+        for chunk in lines.chunks(rows_per_statement(10)) {
             let mut sealed = Vec::with_capacity(chunk.len());
             for line in chunk {
                 seq += 1;

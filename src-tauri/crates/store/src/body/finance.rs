@@ -1,7 +1,7 @@
 //! Saved fee quotes and fee-rule edits. The store keeps their JSON/TOML as text; the services
 //! (which know the fee engine) produce and read it.
 
-use super::rows::all;
+use super::rows::{all, rows_per_statement};
 use super::{audit, Imp};
 use super::{Db, DbRow};
 use crate::types::{NewQuote, QuoteBasis, RuleEdit, StoredQuote};
@@ -186,7 +186,7 @@ impl Imp {
         // The new rows' ids come back from the insert itself (not looked up by user and instant,
         // which two batches at the same instant would share on a server).
         let mut ids: Vec<(i64, i64, String, i64)> = Vec::with_capacity(quotes.len());
-        for chunk in quotes.chunks(400) {
+        for chunk in quotes.chunks(rows_per_statement(7)) {
             let mut qb = sqlx::QueryBuilder::<Db>::new(
                 "INSERT INTO fee_quotes (contract_id, request, quote, rules_version, total, created_at, created_by) ",
             );

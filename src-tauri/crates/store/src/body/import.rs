@@ -1,8 +1,8 @@
 //! Writing a validated spreadsheet plan in one transaction, and undoing an import as a whole.
 
 use super::records::{id_tail, unit_from, unit_select, upsert_buyer};
-use super::rows::{all, exec};
-use super::{audit, lock, Imp, Lock, Tx};
+use super::rows::{all, exec, rows_per_statement};
+use super::{audit, lock, refresh_statistics, Imp, Lock, Tx};
 use super::{Db, DbRow};
 use crate::types::ImportCheck;
 use crate::{db_err, Actor};
@@ -16,69 +16,99 @@ use domain::AppError;
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
 
+/// The tables an import writes in bulk that the record list counts and pages through, and those it
+/// joins and searches (the audit log is read only by record, through its index): see
+/// `refresh_statistics`.
+const COUNTED: &[&str] = &["units"];
+const PLANNED: &[&str] = &["projects", "buildings", "buyers", "contracts", "contract_parties"];
+
 struct Places {
     projects: HashMap<String, i64>,
     buildings: HashMap<(i64, String), i64>,
 }
 
-async fn project_id(tx: &mut Tx, places: &mut Places, name: &str, import_id: i64) -> Result<i64> {
-    if let Some(id) = places.projects.get(name) {
-        return Ok(*id);
-    }
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE name = $1")
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    let id = match found {
-        Some(id) => id,
-        None => sqlx::query_scalar("INSERT INTO projects (name, import_id) VALUES ($1, $2) RETURNING id")
-            .bind(name)
-            .bind(import_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?,
+/// The ids of the plan's projects and buildings, each created when not there yet (a new building
+/// takes its floors and lift from its first unit row): a few statements for the whole plan.
+async fn places(tx: &mut Tx, plan: &ImportPlan, import_id: i64) -> Result<Places> {
+    let mut places = Places {
+        projects: HashMap::new(),
+        buildings: HashMap::new(),
     };
-    places.projects.insert(name.to_string(), id);
-    Ok(id)
-}
-
-async fn building_id(tx: &mut Tx, places: &mut Places, project: i64, name: &str, floors: i32, lift: bool, import_id: i64) -> Result<i64> {
-    let key = (project, name.to_string());
-    if let Some(id) = places.buildings.get(&key) {
-        return Ok(*id);
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
+    for u in &plan.units {
+        if seen.insert(u.key.project.as_str()) {
+            names.push(&u.key.project);
+        }
     }
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM buildings WHERE project_id = $1 AND name = $2")
-        .bind(project)
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    let id = match found {
-        Some(id) => id,
-        None => sqlx::query_scalar(
-            "INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(project)
-        .bind(name)
-        .bind(floors)
-        .bind(i64::from(lift))
-        .bind(import_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(db_err)?,
-    };
-    places.buildings.insert(key, id);
-    Ok(id)
-}
+    for chunk in names.chunks(rows_per_statement(1)) {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, name FROM projects WHERE name IN (");
+        let mut sep = qb.separated(", ");
+        for n in chunk {
+            sep.push_bind(n.to_string());
+        }
+        qb.push(")");
+        let found: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+        places.projects.extend(found.into_iter().map(|(id, name)| (name, id)));
+    }
+    let new: Vec<&str> = names.into_iter().filter(|n| !places.projects.contains_key(*n)).collect();
+    for chunk in new.chunks(rows_per_statement(2)) {
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO projects (name, import_id) ");
+        qb.push_values(chunk, |mut q, n| {
+            q.push_bind(n.to_string()).push_bind(import_id);
+        });
+        qb.push(" RETURNING id, name");
+        let made: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+        places.projects.extend(made.into_iter().map(|(id, name)| (name, id)));
+    }
 
-/// Bound parameters per statement stay well under SQLite's limit (32,766).
-const CHUNK: usize = 400;
+    let mut wanted: Vec<(i64, &str, i32, bool)> = Vec::new();
+    let mut seen = HashSet::new();
+    for u in &plan.units {
+        let project = *places
+            .projects
+            .get(&u.key.project)
+            .ok_or_else(|| AppError::internal("project resolved above"))?;
+        if seen.insert((project, u.key.building.as_str())) {
+            wanted.push((project, &u.key.building, u.floors, u.has_elevator));
+        }
+    }
+    let mut projects: Vec<i64> = places.projects.values().copied().collect();
+    projects.sort_unstable();
+    for chunk in projects.chunks(rows_per_statement(1)) {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id, project_id, name FROM buildings WHERE project_id IN (");
+        let mut sep = qb.separated(", ");
+        for p in chunk {
+            sep.push_bind(*p);
+        }
+        qb.push(")");
+        let found: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+        places.buildings.extend(found.into_iter().map(|(id, p, name)| ((p, name), id)));
+    }
+    let new: Vec<_> = wanted
+        .into_iter()
+        .filter(|(p, name, _, _)| !places.buildings.contains_key(&(*p, name.to_string())))
+        .collect();
+    for chunk in new.chunks(rows_per_statement(5)) {
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO buildings (project_id, name, floors, has_elevator, import_id) ");
+        qb.push_values(chunk, |mut q, (p, name, floors, lift)| {
+            q.push_bind(*p)
+                .push_bind(name.to_string())
+                .push_bind(*floors)
+                .push_bind(i64::from(*lift))
+                .push_bind(import_id);
+        });
+        qb.push(" RETURNING id, project_id, name");
+        let made: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+        places.buildings.extend(made.into_iter().map(|(id, p, name)| ((p, name), id)));
+    }
+    Ok(places)
+}
 
 /// Existing units whose project is named in the plan, by key.
 async fn existing_units(tx: &mut Tx, projects: &[&str]) -> Result<HashMap<UnitKey, i64>> {
     let mut out = HashMap::new();
-    for chunk in projects.chunks(CHUNK) {
+    for chunk in projects.chunks(rows_per_statement(1)) {
         let mut qb = QueryBuilder::<Db>::new(
             "SELECT u.id, p.name AS project, b.name AS building, u.number FROM units u JOIN buildings b ON b.id = u.building_id JOIN projects p ON p.id = u.project_id WHERE p.name IN (",
         );
@@ -102,7 +132,7 @@ async fn existing_units(tx: &mut Tx, projects: &[&str]) -> Result<HashMap<UnitKe
 /// Which of `values` already exist in `column` of `table` (and match `extra`).
 async fn existing_values(tx: &mut Tx, select: &'static str, values: &[String]) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
-    for chunk in values.chunks(CHUNK) {
+    for chunk in values.chunks(rows_per_statement(1)) {
         let mut qb = QueryBuilder::<Db>::new(select);
         let mut sep = qb.separated(", ");
         for v in chunk {
@@ -120,7 +150,8 @@ impl Imp {
     /// already there, contract number taken, unit with a live contract, contract on an unknown
     /// unit); if any row fails, nothing is written and every failure comes back.
     ///
-    /// Rows are written in multi-row statements (a 10,000-unit list is a few hundred statements).
+    /// Rows are written in multi-row statements ([`rows_per_statement`]): a 10,000-unit list is
+    /// about a hundred statements, each a round trip to a server.
     pub async fn apply_import(&self, actor: &Actor, file_name: &str, plan: &ImportPlan) -> Result<ImportCheck> {
         let mut tx = self.write().await?;
         // The collision check reads thousands of rows and then writes: two imports at once would
@@ -182,14 +213,17 @@ impl Imp {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-        let mut places = Places {
-            projects: HashMap::new(),
-            buildings: HashMap::new(),
-        };
+        let places = places(&mut tx, plan, import_id).await?;
         let mut rows = Vec::with_capacity(plan.units.len());
         for u in &plan.units {
-            let p = project_id(&mut tx, &mut places, &u.key.project, import_id).await?;
-            let b = building_id(&mut tx, &mut places, p, &u.key.building, u.floors, u.has_elevator, import_id).await?;
+            let p = *places
+                .projects
+                .get(&u.key.project)
+                .ok_or_else(|| AppError::internal("project resolved above"))?;
+            let b = *places
+                .buildings
+                .get(&(p, u.key.building.clone()))
+                .ok_or_else(|| AppError::internal("building resolved above"))?;
             let opt = |f: &str, v: Option<rust_decimal::Decimal>| v.map(|v| to_hundredths(f, v)).transpose();
             rows.push((
                 p,
@@ -201,7 +235,8 @@ impl Imp {
                 opt("surveyed_internal_area", u.surveyed_internal_area)?,
             ));
         }
-        for chunk in rows.chunks(CHUNK) {
+        let mut inserted: Vec<(i64, i64, String)> = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(rows_per_statement(11)) {
             let mut qb = QueryBuilder::<Db>::new(
                 "INSERT INTO units (project_id, building_id, number, floor, property_type, forecast_gross_area, forecast_internal_area, surveyed_gross_area, surveyed_internal_area, status, import_id) ",
             );
@@ -218,7 +253,13 @@ impl Imp {
                     .push_bind(u.status.as_str())
                     .push_bind(import_id);
             });
-            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+            qb.push(" RETURNING id, building_id, number");
+            inserted.extend(
+                qb.build_query_as::<(i64, i64, String)>()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?,
+            );
         }
         let mut unit_ids: HashMap<UnitKey, i64> = existing;
         let building_key: HashMap<i64, (String, String)> = places
@@ -235,17 +276,7 @@ impl Imp {
             })
             .collect();
         let mut audit_lines: Vec<audit::Line> = Vec::with_capacity(plan.units.len() + plan.contracts.len() + 1);
-        for r in sqlx::query("SELECT id, building_id, number FROM units WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-        {
-            let (id, b, number): (i64, i64, String) = (
-                r.try_get(0).map_err(db_err)?,
-                r.try_get(1).map_err(db_err)?,
-                r.try_get(2).map_err(db_err)?,
-            );
+        for (id, b, number) in inserted {
             let (project, building) = building_key.get(&b).cloned().unwrap_or_default();
             let after = serde_json::json!({ "project": project, "building": building, "number": number, "import_id": import_id });
             audit_lines.push(("unit", id, "import", None, Some(after.to_string())));
@@ -253,23 +284,27 @@ impl Imp {
         }
 
         // 3. Buyers: reuse those already known by ID (refreshing contact details), insert the rest.
-        let mut buyer_ids: HashMap<(IdType, String), i64> = HashMap::new();
-        let id_numbers: Vec<String> = plan
+        let mut id_numbers: Vec<&str> = plan
             .contracts
             .iter()
-            .flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.clone()))
+            .flat_map(|c| c.contract.parties.iter().map(|p| p.buyer.id_number.as_str()))
             .collect();
-        for chunk in id_numbers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Db>::new("SELECT id, id_type, id_number FROM buyers WHERE id_number IN (");
+        id_numbers.sort_unstable();
+        id_numbers.dedup();
+        // Known buyers as stored: id, name, phone, address.
+        let mut known: HashMap<(IdType, String), (i64, String, String, String)> = HashMap::new();
+        for chunk in id_numbers.chunks(rows_per_statement(1)) {
+            let mut qb = QueryBuilder::<Db>::new("SELECT id, id_type, id_number, name, phone, address FROM buyers WHERE id_number IN (");
             let mut sep = qb.separated(", ");
             for v in chunk {
-                sep.push_bind(v.clone());
+                sep.push_bind(v.to_string());
             }
             qb.push(")");
-            for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
-                let t: String = r.try_get(1).map_err(db_err)?;
+            let found: Vec<(i64, String, String, String, String, String)> =
+                qb.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+            for (id, t, number, name, phone, address) in found {
                 if let Some(t) = IdType::parse(&t) {
-                    buyer_ids.insert((t, r.try_get(2).map_err(db_err)?), r.try_get(0).map_err(db_err)?);
+                    known.insert((t, number), (id, name, phone, address));
                 }
             }
         }
@@ -277,13 +312,24 @@ impl Imp {
         let mut queued: HashSet<(IdType, &str)> = HashSet::new();
         for p in plan.contracts.iter().flat_map(|c| c.contract.parties.iter()) {
             let b = &p.buyer;
-            if buyer_ids.contains_key(&(b.id_type, b.id_number.clone())) {
-                upsert_buyer(&mut tx, actor, b, None).await?; // refresh contact details, audited
-            } else if queued.insert((b.id_type, b.id_number.as_str())) {
-                new_buyers.push(b);
+            match known.get_mut(&(b.id_type, b.id_number.clone())) {
+                Some((_, name, phone, address)) => {
+                    // Contact details that differ from the stored ones (as refreshed by an earlier
+                    // row of this file) are refreshed, audited; the same ones cost no statement.
+                    if *name != b.name || *phone != b.phone || *address != b.address {
+                        upsert_buyer(&mut tx, actor, b, None).await?;
+                        (*name, *phone, *address) = (b.name.clone(), b.phone.clone(), b.address.clone());
+                    }
+                }
+                None => {
+                    if queued.insert((b.id_type, b.id_number.as_str())) {
+                        new_buyers.push(b);
+                    }
+                }
             }
         }
-        for chunk in new_buyers.chunks(CHUNK) {
+        let mut buyer_ids: HashMap<(IdType, String), i64> = known.into_iter().map(|(k, (id, ..))| (k, id)).collect();
+        for chunk in new_buyers.chunks(rows_per_statement(8)) {
             let mut qb =
                 QueryBuilder::<Db>::new("INSERT INTO buyers (name, id_type, id_number, id_tail, phone, phone_tail, address, import_id) ");
             qb.push_values(chunk, |mut q, b| {
@@ -296,17 +342,12 @@ impl Imp {
                     .push_bind(b.address.clone())
                     .push_bind(import_id);
             });
-            qb.build().execute(&mut *tx).await.map_err(db_err)?;
-        }
-        for r in sqlx::query("SELECT id, id_type, id_number FROM buyers WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-        {
-            let t: String = r.try_get(1).map_err(db_err)?;
-            if let Some(t) = IdType::parse(&t) {
-                buyer_ids.insert((t, r.try_get(2).map_err(db_err)?), r.try_get(0).map_err(db_err)?);
+            qb.push(" RETURNING id, id_type, id_number");
+            let made: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+            for (id, t, number) in made {
+                if let Some(t) = IdType::parse(&t) {
+                    buyer_ids.insert((t, number), id);
+                }
             }
         }
 
@@ -321,7 +362,8 @@ impl Imp {
                 to_hundredths("unit_price", c.contract.unit_price)?,
             ));
         }
-        for chunk in contract_rows.chunks(CHUNK) {
+        let mut contract_ids: HashMap<String, i64> = HashMap::with_capacity(contract_rows.len());
+        for chunk in contract_rows.chunks(rows_per_statement(10)) {
             let mut qb = QueryBuilder::<Db>::new(
                 "INSERT INTO contracts (number, unit_id, signed_on, total_price, unit_price, pricing_basis, payment_method, filing_status, status, import_id) ",
             );
@@ -337,16 +379,9 @@ impl Imp {
                     .push_bind("live")
                     .push_bind(import_id);
             });
-            qb.build().execute(&mut *tx).await.map_err(db_err)?;
-        }
-        let mut contract_ids: HashMap<String, i64> = HashMap::new();
-        for r in sqlx::query("SELECT id, number FROM contracts WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-        {
-            contract_ids.insert(r.try_get(1).map_err(db_err)?, r.try_get(0).map_err(db_err)?);
+            qb.push(" RETURNING id, number");
+            let made: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+            contract_ids.extend(made.into_iter().map(|(id, number)| (number, id)));
         }
         let mut parties = Vec::new();
         for (unit_id, c, _, _) in &contract_rows {
@@ -372,7 +407,7 @@ impl Imp {
                 Some(serde_json::to_string(&snapshot).map_err(AppError::internal)?),
             ));
         }
-        for chunk in parties.chunks(CHUNK) {
+        for chunk in parties.chunks(rows_per_statement(4)) {
             let mut qb = QueryBuilder::<Db>::new("INSERT INTO contract_parties (contract_id, position, buyer_id, share) ");
             qb.push_values(chunk, |mut q, (c, pos, b, share)| {
                 q.push_bind(*c).push_bind(*pos).push_bind(*b).push_bind(*share);
@@ -386,6 +421,7 @@ impl Imp {
         audit_lines.push(("import", import_id, "import", None, Some(summary.to_string())));
         audit::write_many(&mut tx, actor, &audit_lines).await?;
         tx.commit().await?;
+        refresh_statistics(&self.pool, COUNTED, PLANNED).await;
         Ok(ImportCheck::Written {
             import_id,
             units: count(plan.units.len()),
@@ -495,6 +531,7 @@ impl Imp {
         .await?;
         audit::write(&mut tx, actor, "import", import_id, "undo_import", None::<&()>, None::<&()>).await?;
         tx.commit().await?;
+        refresh_statistics(&self.pool, COUNTED, PLANNED).await;
         Ok(())
     }
 

@@ -14,7 +14,7 @@ pub(crate) mod records;
 pub(crate) mod rows;
 pub(crate) mod users;
 
-pub(crate) use super::{lock, Db, DbArgs, DbRow, Imp, Lock};
+pub(crate) use super::{lock, refresh_statistics, Db, DbArgs, DbRow, Imp, Lock};
 
 /// A write transaction, and the audit lines written in it: they are sealed into the audit log's
 /// hash chain and inserted as it commits ([`audit::commit`]), so the chain follows commit order

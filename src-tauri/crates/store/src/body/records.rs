@@ -290,17 +290,36 @@ impl Imp {
 
     /// One page of units matching `q`, with the live contract's number and parties (unmasked:
     /// the services mask them), and the total count.
+    ///
+    /// The list's order (project, building, number) is total (a building's numbers are unique), so
+    /// a page past the middle is read from the end instead: the same rows, in the reverse order,
+    /// skipping fewer of them (the last page skips none). The page's ids are chosen from `units`
+    /// alone (an index holds the order) and only those 50 rows are joined to their names.
     pub async fn search_units(&self, q: &UnitQuery) -> Result<(Vec<(Unit, Option<String>, Vec<Buyer>)>, i64)> {
         let (limit, offset) = q.limits();
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM units u");
         push_filters(&mut count, q);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_err)?;
-        let mut qb = QueryBuilder::<Db>::new(unit_select!());
+        if offset >= total {
+            return Ok((vec![], total));
+        }
+        let end = total.min(offset.saturating_add(limit));
+        let (order, limit, offset) = if total - end < offset {
+            (
+                " ORDER BY u.project_id DESC, u.building_id DESC, u.number DESC",
+                end - offset,
+                total - end,
+            )
+        } else {
+            (" ORDER BY u.project_id, u.building_id, u.number", end - offset, offset)
+        };
+        let mut qb = QueryBuilder::<Db>::new("SELECT u.*, p.name AS project_name, b.name AS building_name FROM (SELECT u.id FROM units u");
         push_filters(&mut qb, q);
-        qb.push(" ORDER BY u.project_id, u.building_id, u.number LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        qb.push(order).push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        qb.push(
+            ") page JOIN units u ON u.id = page.id JOIN projects p ON p.id = u.project_id JOIN buildings b ON b.id = u.building_id
+             ORDER BY u.project_id, u.building_id, u.number",
+        );
         let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
         let units: Vec<Unit> = rows.iter().map(unit_from).collect::<Result<_>>()?;
         if units.is_empty() {

@@ -31,6 +31,7 @@ contract_tests!(
     a_unit_is_held_and_resumed,
     the_key_ledger_moves_keys_by_its_state_machine,
     the_board_counts_batches_and_buildings,
+    the_board_orders_batches_by_first_day_and_buildings_by_their_earliest,
 );
 
 // ─────────────── fixtures ───────────────
@@ -785,4 +786,65 @@ async fn the_board_counts_batches_and_buildings(store: Store) {
     assert_eq!((one.total.units, one.arrived_today), (7, 0));
     let none = w.store.board(w.project_id, Some(99), day(12, 1)).await.expect("no such batch");
     assert_eq!((none.total.units, none.average_minutes), (0, None));
+}
+
+/// Batches by their first day, not their name; a building by the earliest first day of the
+/// batches its units are in, then by name; a building split between two batches is one row.
+async fn the_board_orders_batches_by_first_day_and_buildings_by_their_earliest(store: Store) {
+    let (project_id, _) = project(&store, 150).await; // 1栋 and 2栋 of 72 units, 3栋 of 6
+    let mut sold: std::collections::HashMap<String, Vec<i64>> = std::collections::HashMap::new();
+    for b in store.buildings(project_id).await.expect("buildings") {
+        let q = domain::model::UnitQuery {
+            building_id: Some(b.id),
+            page: 1,
+            page_size: 100,
+            ..Default::default()
+        };
+        let (rows, _) = store.search_units(&q).await.expect("units");
+        let ids = rows
+            .iter()
+            .filter(|r| r.0.status == domain::model::UnitStatus::Sold)
+            .map(|r| r.0.id)
+            .collect();
+        sold.insert(b.name, ids);
+    }
+    let (one, two, three) = (&sold["1栋"], &sold["2栋"], &sold["3栋"]);
+    assert!(three.len() >= 2, "3栋 has units for both batches");
+    let units = |ids: Vec<i64>| UnitSelection {
+        unit_ids: ids,
+        ..UnitSelection::default()
+    };
+    // "A批" starts later than "B批" and is made first.
+    let a = BatchInput {
+        first_day: day(12, 5),
+        last_day: day(12, 5),
+        ..batch_input(project_id, "A批", units([one.clone(), three[1..].to_vec()].concat()), 40)
+    };
+    let a = store.create_batch(&actor(), &a).await.expect("A").batch_id;
+    let b = batch_input(project_id, "B批", units([two.clone(), three[..1].to_vec()].concat()), 40);
+    store.create_batch(&actor(), &b).await.expect("B");
+    let slot = store.slots(a).await.expect("slots")[0].id;
+    store.book(&actor(), three[1], slot, "", false).await.expect("book");
+
+    let board = store.board(project_id, None, day(12, 1)).await.expect("board");
+    let n = |v: &Vec<i64>| i64::try_from(v.len()).expect("n");
+    let rows = |rows: &[ProgressRow]| -> Vec<(String, i64, i64)> { rows.iter().map(|r| (r.key.clone(), r.units, r.booked)).collect() };
+    assert_eq!(
+        rows(&board.by_batch),
+        [("B批".to_string(), n(two) + 1, 0), ("A批".to_string(), n(one) + n(three) - 1, 1)]
+    );
+    assert_eq!(
+        rows(&board.by_building),
+        [
+            ("2栋".to_string(), n(two), 0),
+            ("3栋".to_string(), n(three), 1),
+            ("1栋".to_string(), n(one), 0)
+        ]
+    );
+    assert_eq!((board.total.units, board.total.booked), (n(one) + n(two) + n(three), 1));
+    let only_a = store.board(project_id, Some(a), day(12, 1)).await.expect("A's board");
+    assert_eq!(
+        rows(&only_a.by_building),
+        [("1栋".to_string(), n(one), 0), ("3栋".to_string(), n(three) - 1, 1)]
+    );
 }

@@ -1,7 +1,7 @@
 //! Batches, their units and their slots.
 
 use super::super::rows::{all, code, date, get};
-use super::super::{audit, Imp, Tx};
+use super::super::{audit, refresh_statistics, Imp, Tx};
 use super::super::{Db, DbRow};
 use super::push_in;
 use crate::types::BatchCreated;
@@ -76,6 +76,8 @@ impl Imp {
         )
         .await?;
         tx.commit().await?;
+        // A batch adds up to thousands of units at once: the board and batch lists plan from them.
+        refresh_statistics(&self.pool, &[], &["move_in_batches", "move_in_units", "move_in_slots"]).await;
         Ok(BatchCreated {
             batch_id: id,
             units,
