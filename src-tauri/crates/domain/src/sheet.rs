@@ -677,11 +677,35 @@ pub fn write_workbook(tables: &[ExportTable<'_>]) -> Result<Vec<u8>> {
             let r = u32::try_from(r + 1).map_err(|_| AppError::internal("too many rows"))?;
             for (c, v) in row.iter().enumerate() {
                 let c = u16::try_from(c).map_err(|_| AppError::internal("too many columns"))?;
-                ws.write_string(r, c, v).map_err(xerr)?;
+                ws.write_string(r, c, fit_cell(v).as_ref()).map_err(xerr)?;
             }
         }
     }
     wb.save_to_buffer().map_err(xerr)
+}
+
+/// Excel's limit on one cell's text, in characters (UTF-16 units, as Excel counts).
+pub const CELL_LIMIT: usize = 32_767;
+const CUT_NOTE: &str = "……（超出 Excel 单元格上限，已截断）";
+
+/// A cell's text as it fits in one Excel cell: a longer one (a large audit entry, say) is cut and
+/// says so, instead of the whole export failing.
+pub fn fit_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.encode_utf16().count() <= CELL_LIMIT {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    let room = CELL_LIMIT - CUT_NOTE.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::new();
+    for ch in v.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push_str(CUT_NOTE);
+    std::borrow::Cow::Owned(out)
 }
 
 /// An import workbook: a 房源表 and a 买受人表 with the given text rows (in column order).
@@ -753,6 +777,27 @@ pub fn debug_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
         r.resize(width, String::new());
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_allows_is_cut_and_says_so_and_the_export_succeeds() {
+        assert_eq!(fit_cell("短"), "短");
+        let long = "审".repeat(40_000) + "𠀀";
+        let cut = fit_cell(&long);
+        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
+        assert!(cut.ends_with("已截断）"));
+        let bytes = write_workbook(&[ExportTable {
+            sheet: "审计日志",
+            headers: &["修改后"],
+            rows: vec![vec![long]],
+        }])
+        .expect("an over-long cell no longer fails the export");
+        assert!(!bytes.is_empty());
+    }
 }
 
 #[cfg(test)]

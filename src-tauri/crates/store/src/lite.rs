@@ -61,7 +61,9 @@ impl Imp {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: each commit is on disk before it is reported (NORMAL, in WAL mode, may lose
+            // the last commits on power loss — a contract or a key handed over the user saw saved).
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()

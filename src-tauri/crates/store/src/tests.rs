@@ -214,3 +214,23 @@ async fn the_letterhead_settings_move_into_their_own_table() {
         Some("Asia/Shanghai")
     );
 }
+
+#[tokio::test]
+async fn a_file_commits_to_disk_before_a_write_is_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (store, _) = Store::open(&dir.path().join("h.db")).await.expect("open");
+    // Every connection of the pool: synchronous = FULL (2), journal in WAL.
+    for _ in 0..4 {
+        let mode: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(store.sqlite_pool())
+            .await
+            .expect("pragma");
+        assert_eq!(mode, 2, "FULL");
+    }
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.sqlite_pool())
+        .await
+        .expect("pragma");
+    assert_eq!(journal, "wal");
+    store.close().await;
+}
