@@ -34,13 +34,8 @@ pub fn run() {
                 Ok(p) if !p.trim().is_empty() => services::Location::parse(&p),
                 _ => services::Location::File(app_data.join("handover.db")),
             };
-            match tauri::async_runtime::block_on(open_records(&location)) {
+            match tauri::async_runtime::block_on(services::backups::open_for_app(&location)) {
                 Ok(services) => {
-                    // The first start of the day backs the file up (a failure is reported on
-                    // 备份与恢复 and on stderr; the day's work goes on).
-                    if let Err(e) = tauri::async_runtime::block_on(services.daily_backup()) {
-                        eprintln!("每日自动备份失败：{}", e.message);
-                    }
                     let files = files::Files::new(
                         Arc::new(files::Dialogs::new(app.handle().clone())),
                         files::Protected::new(Some(app_data), &location),
@@ -70,11 +65,6 @@ pub fn run() {
             std::process::exit(1);
         }
     }
-}
-
-/// Open the records for the app (see `services::backups::open_for_app`).
-async fn open_records(location: &services::Location) -> domain::Result<services::Services> {
-    services::backups::open_for_app(location).await
 }
 
 /// Milliseconds since `run()` began (0 under the mock runtime).

@@ -466,6 +466,10 @@ fn a_user_disabled_while_signed_in_is_refused_at_the_next_command() {
     )
     .expect("in");
     assert_eq!(signed["idle_lock_minutes"], 15);
+    assert!(
+        signed["idle_lock_notice"].as_str().is_some_and(|n| n.contains("15 分钟")),
+        "{signed}"
+    );
     assert!(signed["session"].get("token").is_none(), "the token stays in Rust: {signed}");
     invoke(&clerk, "search_units", json!({ "query": {} })).expect("allowed");
 

@@ -10,7 +10,11 @@ export type Permission = "view_records" | "edit_records" | "import_records" | "e
 
 export type Session = { user_id: number, username: string, display_name: string, role: Role, };
 
-export type SignedIn = { session: Session, role_label: string, permissions: Array<Permission>, idle_lock_minutes: number, };
+export type SignedIn = { session: Session, role_label: string, permissions: Array<Permission>, idle_lock_minutes: number, 
+/**
+ * What the window says when it locks itself after those minutes (the services' own words).
+ */
+idle_lock_notice: string, };
 
 export type PropertyType = "residential" | "commercial" | "office" | "parking" | "storage";
 

@@ -144,19 +144,11 @@ pub async fn export_board(state: State<'_, AppState>, project_id: i64, batch_id:
 /// Save a unit's move-in document where the user chooses in the save dialog (null: cancelled).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_move_in_doc(state: State<'_, AppState>, unit_id: i64, doc: Json<MoveInDoc>) -> Result<Option<String>> {
-    let Some(path) = state.save_to(&format!("{}-{unit_id}.pdf", doc_name(*doc))).await? else {
+    let Some(path) = state.save_to(&format!("{}-{unit_id}.pdf", doc.title())).await? else {
         return Ok(None);
     };
     let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
     state.files().write(&path, &pdf).map(Some)
-}
-
-fn doc_name(doc: MoveInDoc) -> &'static str {
-    match doc {
-        MoveInDoc::MoveInNotice => "入伙通知书",
-        MoveInDoc::MoveInConfirmation => "入伙确认书",
-        MoveInDoc::KeyHandover => "钥匙交接单",
-    }
 }
 
 /// "Print": write the document to this run's private print folder and open it in the system PDF
@@ -169,7 +161,7 @@ pub async fn print_move_in_doc<R: Runtime>(
     doc: Json<MoveInDoc>,
 ) -> Result<String> {
     let pdf = state.services.move_in_pdf(&state.session().await?, unit_id, *doc).await?;
-    super::open_pdf(&app, &state, &format!("{}-{unit_id}.pdf", doc_name(*doc)), &pdf)
+    super::open_pdf(&app, &state, &format!("{}-{unit_id}.pdf", doc.title()), &pdf)
 }
 
 /// Open a PDF this app wrote in this session (a batch's combined PDF) in the system viewer;

@@ -41,10 +41,7 @@ impl Ctx {
     pub fn file(&self) -> Result<PathBuf, AppError> {
         match services::Location::from(self.path().as_path()) {
             services::Location::File(p) => Ok(p),
-            services::Location::Postgres(_) => Err(AppError::invalid(
-                "db",
-                "恢复只用于本机数据库文件；服务器数据库请由数据库管理员用 pg_restore 恢复",
-            )),
+            services::Location::Postgres(_) => Err(domain::backup::not_a_file_database()),
         }
     }
 

@@ -222,6 +222,25 @@ pub fn database_missing(path: &str, latest_backup: Option<&str>) -> AppError {
     }
 }
 
+/// Backups and restores of this app are of a workstation's database file; a server's database is
+/// backed up by its administrator (pg_dump / pg_restore).
+pub fn not_a_file_database() -> AppError {
+    AppError::invalid(
+        "db",
+        "此处的数据库不是本机文件：服务器上的数据库请由数据库管理员用 pg_dump 备份、pg_restore 恢复",
+    )
+}
+
+/// A name that is not one of the backups folder's files.
+pub fn bad_backup_name(name: &str) -> AppError {
+    AppError::invalid("backup", format!("备份文件名“{name}”无效"))
+}
+
+/// The record of a restore asked for at the next start cannot be read.
+pub fn pending_restore_unreadable() -> AppError {
+    AppError::invalid("backup", "待恢复的记录无法读取，请在“备份与恢复”中重新选择")
+}
+
 /// A database file that exists but fails SQLite's check (or is no database).
 pub fn database_damaged(path: &str, detail: &str) -> AppError {
     AppError {

@@ -116,6 +116,8 @@ pub struct SignedIn {
     pub role_label: String,
     pub permissions: Vec<Permission>,
     pub idle_lock_minutes: u32,
+    /// What the window says when it locks itself after those minutes (the services' own words).
+    pub idle_lock_notice: String,
 }
 
 impl SignedIn {
@@ -125,6 +127,7 @@ impl SignedIn {
             permissions: session.role.permissions(),
             session,
             idle_lock_minutes,
+            idle_lock_notice: crate::session::Ended::Idle(idle_lock_minutes).error().message,
         }
     }
 }

@@ -56,15 +56,10 @@ struct Pending {
     asked_at: String,
 }
 
-/// Write `bytes` to `path` whole or not at all (a temporary name, synced, then renamed).
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::write_file(path, bytes)
-}
-
 /// The backup's check written beside it (`<file>.json`): its SHA-256, version and audit head.
 fn write_sidecar(info: &BackupInfo) -> Result<()> {
     let json = serde_json::to_vec_pretty(info).map_err(AppError::internal)?;
-    write_whole(Path::new(&format!("{}.json", info.path)), &json)
+    crate::write_file(Path::new(&format!("{}.json", info.path)), &json)
 }
 
 impl Services {
@@ -74,13 +69,6 @@ impl Services {
             Some(store::Location::File(db)) => Some((db.clone(), store::backups_dir(db))),
             _ => None,
         }
-    }
-
-    fn no_backups_here() -> AppError {
-        AppError::invalid(
-            "db",
-            "此处的数据库不是本机文件：服务器上的数据库请用 handover backup（pg_dump）或数据库管理员的备份",
-        )
     }
 
     async fn keep_daily(&self) -> Result<u32> {
@@ -130,7 +118,7 @@ impl Services {
     pub async fn backup_now(&self, s: &Session, out: Option<&Path>) -> Result<BackupInfo> {
         s.require(Permission::ManageUsers)?;
         let Some((_, dir)) = self.backup_home() else {
-            return Err(Self::no_backups_here());
+            return Err(policy::not_a_file_database());
         };
         let stamp = self.now().format("%Y%m%d-%H%M%S").to_string();
         let target = match out {
@@ -157,7 +145,7 @@ impl Services {
     pub async fn backups(&self, s: &Session) -> Result<BackupList> {
         s.require(Permission::ManageUsers)?;
         let Some((db, dir)) = self.backup_home() else {
-            return Err(Self::no_backups_here());
+            return Err(policy::not_a_file_database());
         };
         let mut entries: Vec<BackupEntry> = store::backup::list_backups(&dir)
             .into_iter()
@@ -197,11 +185,11 @@ impl Services {
 
     fn backup_path(&self, file_name: &str) -> Result<PathBuf> {
         let Some((_, dir)) = self.backup_home() else {
-            return Err(Self::no_backups_here());
+            return Err(policy::not_a_file_database());
         };
         // A name of the folder only: no path may reach outside it.
         if BackupKind::of(file_name).is_none() || file_name.contains(['/', '\\']) || file_name.contains("..") {
-            return Err(AppError::invalid("backup", format!("备份文件名“{file_name}”无效")));
+            return Err(policy::bad_backup_name(file_name));
         }
         Ok(dir.join(file_name))
     }
@@ -236,7 +224,7 @@ impl Services {
             .error());
         }
         let Some((db, _)) = self.backup_home() else {
-            return Err(Self::no_backups_here());
+            return Err(policy::not_a_file_database());
         };
         let pending = Pending {
             backup: file_name.to_string(),
@@ -244,7 +232,7 @@ impl Services {
             username: s.username.clone(),
             asked_at: self.now().to_rfc3339(),
         };
-        write_whole(
+        crate::write_file(
             &pending_restore_marker(&db),
             &serde_json::to_vec(&pending).map_err(AppError::internal)?,
         )?;
@@ -261,61 +249,85 @@ impl Services {
     }
 }
 
-/// Before the app opens its database: carry out a restore staged by [`Services::stage_restore`]
-/// (the database as it was goes to `backups/pre-restore-<time>.db`), and audit it in the restored
-/// database under the administrator who asked. `stamp` names the pre-restore backup (the
-/// office's wall clock, `YYYYMMDD-HHMMSS`).
+/// Restore `backup` over `db` (`store::backup::restore_file`; the database as it was goes to
+/// `backups/pre-restore-<stamp>.db`, its check beside it), then audit the restore in the restored
+/// database as `actor`, saying `what`.
+async fn restore_and_audit(
+    backup: &Path,
+    db: &Path,
+    force: bool,
+    stamp: &str,
+    actor: &store::Actor,
+    what: serde_json::Value,
+) -> Result<store::backup::RestoreReport> {
+    let previous = store::backups_dir(db).join(policy::file_name(BackupKind::PreRestore, stamp));
+    let report = store::backup::restore_file(backup, db, force, &previous).await?;
+    if let Some(p) = &report.previous {
+        write_sidecar(p)?;
+    }
+    let (store, _) = store::Store::open(db).await?;
+    let mut what = what;
+    what["previous"] = serde_json::json!(report.previous.as_ref().map(|p| p.file_name.clone()));
+    let logged = store
+        .record_event(actor, AuditEntity::Backup, 0, AuditAction::Restored, Some(&what))
+        .await;
+    store.close().await;
+    logged?;
+    Ok(report)
+}
+
+/// The office's wall clock now (before any database is open, so in the default zone): the
+/// pre-restore backup's name stamp and the audit instant.
+fn wall_clock_now() -> (String, String) {
+    let now = domain::office_time::office_now(chrono::Utc::now(), domain::office_time::DEFAULT_ZONE);
+    (now.format("%Y%m%d-%H%M%S").to_string(), now.to_rfc3339())
+}
+
+/// Before the app opens its database: carry out a restore staged by [`Services::stage_restore`],
+/// audited in the restored database under the administrator who asked. `stamp` names the
+/// pre-restore backup (`YYYYMMDD-HHMMSS`), `at` is the audit instant.
 ///
 /// Errors: as `store::backup::restore_file` (the marker is kept, so the app says why at start).
 pub async fn apply_pending_restore(db: &Path, stamp: &str, at: &str) -> Result<Option<BackupInfo>> {
     let marker = pending_restore_marker(db);
     let Ok(bytes) = std::fs::read(&marker) else { return Ok(None) };
-    let pending: Pending = serde_json::from_slice(&bytes).map_err(|_| AppError::invalid("backup", "待恢复的记录无法读取"))?;
-    let dir = store::backups_dir(db);
-    let backup = dir.join(&pending.backup);
-    let previous = dir.join(policy::file_name(BackupKind::PreRestore, stamp));
-    let report = store::backup::restore_file(&backup, db, true, &previous).await?;
-    if let Some(p) = &report.previous {
-        write_sidecar(p)?;
-    }
-    let _ = std::fs::remove_file(&marker);
-    let (store, _) = store::Store::open(db).await?;
+    let pending: Pending = serde_json::from_slice(&bytes).map_err(|_| policy::pending_restore_unreadable())?;
+    let backup = store::backups_dir(db).join(&pending.backup);
     let actor = store::Actor {
         user_id: Some(pending.user_id),
-        username: pending.username,
+        username: pending.username.clone(),
         at: at.to_string(),
     };
-    let logged = store
-        .record_event(
-            &actor,
-            AuditEntity::Backup,
-            0,
-            AuditAction::Restored,
-            Some(&serde_json::json!({ "from": pending.backup, "asked_at": pending.asked_at, "previous": report.previous.as_ref().map(|p| p.file_name.clone()) })),
-        )
-        .await;
-    store.close().await;
-    logged?;
+    let what = serde_json::json!({ "from": pending.backup, "asked_at": pending.asked_at });
+    let report = restore_and_audit(&backup, db, true, stamp, &actor, what).await?;
+    let _ = std::fs::remove_file(&marker);
     Ok(Some(report.restored))
 }
 
-/// Open the records for the desktop app: a restore staged on 备份与恢复 is carried out first
-/// (named and audited at the office's wall clock now); a database file is created only on its
-/// folder's very first start (no database, no backups: the first start then makes the first
-/// daily backup) — one that was there and is gone, or is damaged, is reported, never replaced by
-/// an empty one.
+/// Open the records for the desktop app: a restore staged on 备份与恢复 is carried out first; a
+/// database file is created only on its folder's very first start (no database, no backups) —
+/// one that was there and is gone, or is damaged, is reported, never replaced by an empty one;
+/// then the first start of the day backs the file up (a failure is kept for 备份与恢复 and
+/// printed on stderr; the day's work goes on).
 ///
 /// Errors: as [`apply_pending_restore`] and [`Services::open_existing`].
 pub async fn open_for_app(location: &store::Location) -> Result<Services> {
-    if let store::Location::File(db) = location {
-        let now = domain::office_time::office_now(chrono::Utc::now(), domain::office_time::DEFAULT_ZONE);
-        apply_pending_restore(db, &now.format("%Y%m%d-%H%M%S").to_string(), &now.to_rfc3339()).await?;
-        let first_start = !db.exists() && store::backup::list_backups(&store::backups_dir(db)).is_empty();
-        if first_start {
-            return Services::open(location.clone()).await;
+    let services = match location {
+        store::Location::File(db) => {
+            let (stamp, at) = wall_clock_now();
+            apply_pending_restore(db, &stamp, &at).await?;
+            if !db.exists() && store::backup::list_backups(&store::backups_dir(db)).is_empty() {
+                Services::open(location.clone()).await?
+            } else {
+                Services::open_existing(location.clone()).await?
+            }
         }
+        store::Location::Postgres(_) => Services::open_existing(location.clone()).await?,
+    };
+    if let Err(e) = services.daily_backup().await {
+        eprintln!("每日自动备份失败：{}", e.message);
     }
-    Services::open_existing(location.clone()).await
+    Ok(services)
 }
 
 /// `handover restore FILE --db PATH`: replace the database file with a backup now (nothing may
@@ -325,28 +337,13 @@ pub async fn open_for_app(location: &store::Location) -> Result<Services> {
 ///
 /// Errors: as `store::backup::restore_file`.
 pub async fn restore_now(backup: &Path, db: &Path, force: bool) -> Result<(BackupInfo, Option<BackupInfo>)> {
-    let now = domain::office_time::office_now(chrono::Utc::now(), domain::office_time::DEFAULT_ZONE);
-    let previous = store::backups_dir(db).join(policy::file_name(BackupKind::PreRestore, &now.format("%Y%m%d-%H%M%S").to_string()));
-    let report = store::backup::restore_file(backup, db, force, &previous).await?;
-    if let Some(p) = &report.previous {
-        write_sidecar(p)?;
-    }
-    let (store, _) = store::Store::open(db).await?;
+    let (stamp, at) = wall_clock_now();
     let actor = store::Actor {
         user_id: None,
         username: "handover restore".into(),
-        at: now.to_rfc3339(),
+        at,
     };
-    let logged = store
-        .record_event(
-            &actor,
-            AuditEntity::Backup,
-            0,
-            AuditAction::Restored,
-            Some(&serde_json::json!({ "from": backup.display().to_string(), "forced": force })),
-        )
-        .await;
-    store.close().await;
-    logged?;
+    let what = serde_json::json!({ "from": backup.display().to_string(), "forced": force });
+    let report = restore_and_audit(backup, db, force, &stamp, &actor, what).await?;
     Ok((report.restored, report.previous))
 }

@@ -76,6 +76,17 @@ pub enum MoveInDoc {
     KeyHandover,
 }
 
+impl MoveInDoc {
+    /// The document's title (also its file name's start).
+    pub fn title(self) -> &'static str {
+        match self {
+            MoveInDoc::MoveInNotice => "入伙通知书",
+            MoveInDoc::MoveInConfirmation => "入伙确认书",
+            MoveInDoc::KeyHandover => "钥匙交接单",
+        }
+    }
+}
+
 /// One unit that could not be printed in a batch, named for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BatchFailure {

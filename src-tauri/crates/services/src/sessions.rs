@@ -22,11 +22,20 @@ struct Live {
 }
 
 /// The sessions the services keep (in memory: a restart signs everyone out).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Sessions {
     live: Arc<Mutex<HashMap<String, Live>>>,
     /// The idle lock in force (a setting; read at open, replaced when an administrator sets it).
-    idle_minutes: Arc<Mutex<Option<u32>>>,
+    idle_minutes: Arc<Mutex<u32>>,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            live: Arc::default(),
+            idle_minutes: Arc::new(Mutex::new(session::DEFAULT_IDLE_LOCK_MINUTES)),
+        }
+    }
 }
 
 impl Sessions {
@@ -56,11 +65,12 @@ impl Sessions {
     }
 
     fn idle(&self) -> u32 {
-        self.idle_minutes
-            .lock()
-            .ok()
-            .and_then(|m| *m)
-            .unwrap_or(session::DEFAULT_IDLE_LOCK_MINUTES)
+        self.idle_minutes.lock().map_or(session::DEFAULT_IDLE_LOCK_MINUTES, |m| *m)
+    }
+
+    fn set_idle(&self, minutes: u32) -> Result<()> {
+        *self.idle_minutes.lock().map_err(|_| AppError::internal("idle lock"))? = minutes;
+        Ok(())
     }
 }
 
@@ -72,9 +82,8 @@ impl Services {
 
     pub(crate) async fn load_idle_lock(&self) -> Result<()> {
         let stored = self.store.setting(session::IDLE_SETTING_KEY).await?;
-        let minutes = session::stored_idle_minutes(stored.as_ref().map(|(v, _)| v.as_str()));
-        *self.sessions.idle_minutes.lock().map_err(|_| AppError::internal("idle lock"))? = Some(minutes);
-        Ok(())
+        self.sessions
+            .set_idle(session::stored_idle_minutes(stored.as_ref().map(|(v, _)| v.as_str())))
     }
 
     /// Set the idle lock (minutes), audited as a setting.
@@ -86,7 +95,7 @@ impl Services {
         self.store
             .set_settings(&self.actor(s), &[(session::IDLE_SETTING_KEY, Some((minutes.to_string(), None)))])
             .await?;
-        *self.sessions.idle_minutes.lock().map_err(|_| AppError::internal("idle lock"))? = Some(minutes);
+        self.sessions.set_idle(minutes)?;
         Ok(minutes)
     }
 

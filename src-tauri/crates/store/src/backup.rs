@@ -22,12 +22,29 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// A name beside `path` no other writer uses: `<name>.<tag>-<pid>-<n>`.
-fn beside(path: &Path, tag: &str) -> PathBuf {
+fn temp_beside(path: &Path, tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut s = path.as_os_str().to_owned();
     s.push(format!(".{tag}-{}-{n}", std::process::id()));
     s.into()
+}
+
+/// Copy `from` onto `to` whole or not at all: into a temporary name beside `to`, synced, then
+/// renamed (the temporary file removed on failure).
+fn copy_whole(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = temp_beside(to, "partial");
+    let done = std::fs::copy(from, &tmp)
+        .and_then(|_| sync(&tmp))
+        .and_then(|_| std::fs::rename(&tmp, to))
+        .and_then(|_| sync(to));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
 }
 
 /// Sync a file's bytes, and on Unix its folder's entry, to disk.
@@ -73,7 +90,7 @@ pub(crate) async fn vacuum_into(pool: &sqlx::SqlitePool, out: &Path) -> Result<B
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
-    let tmp = beside(out, "partial");
+    let tmp = temp_beside(out, "partial");
     let made = async {
         sqlx::query("VACUUM INTO $1")
             .bind(tmp.to_string_lossy().to_string())
@@ -244,11 +261,7 @@ pub async fn restore_file(backup: &Path, db: &Path, force: bool, previous_out: &
         .await;
         let _ = conn.close().await;
         checked?;
-        let wal = {
-            let mut s = db.as_os_str().to_owned();
-            s.push("-wal");
-            PathBuf::from(s)
-        };
+        let wal = crate::with_suffix(db, "-wal");
         if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
             return Err(Error::Refused(RestoreRefusal::WalLeft.error()));
         }
@@ -257,39 +270,26 @@ pub async fn restore_file(backup: &Path, db: &Path, force: bool, previous_out: &
         if let Some(dir) = previous_out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        let tmp = beside(previous_out, "partial");
-        let kept = std::fs::copy(db, &tmp)
-            .and_then(|_| sync(&tmp))
-            .and_then(|_| std::fs::rename(&tmp, previous_out));
-        if let Err(e) = kept {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io(previous_out)(e));
-        }
-        previous = Some(BackupInfo {
-            file_name: file_name(previous_out),
-            path: previous_out.display().to_string(),
-            bytes: std::fs::metadata(previous_out).map(|m| m.len() as i64).unwrap_or(0),
-            sha256: sha256_of(previous_out).map_err(io(previous_out))?,
-            ..restored.clone()
+        copy_whole(db, previous_out).map_err(io(previous_out))?;
+        // Checked like any backup (its own version, audit head and checksum); a database that
+        // fails the check is kept all the same, with its size and checksum.
+        previous = Some(match check_backup(previous_out).await {
+            Ok(info) => info,
+            Err(_) => BackupInfo {
+                file_name: file_name(previous_out),
+                path: previous_out.display().to_string(),
+                bytes: std::fs::metadata(previous_out).map_or(0, |m| i64::try_from(m.len()).unwrap_or(i64::MAX)),
+                sha256: sha256_of(previous_out).map_err(io(previous_out))?,
+                schema_version: 0,
+                audit_head: 0,
+                last_change_at: None,
+            },
         });
     }
     // The backup, copied beside the database, synced, then renamed over it: the database is
     // either the old one or the restored one, never half of each.
-    let tmp = beside(db, "restoring");
-    let placed = std::fs::copy(backup, &tmp)
-        .and_then(|_| sync(&tmp))
-        .and_then(|_| std::fs::rename(&tmp, db))
-        .and_then(|_| sync(db));
-    if let Err(e) = placed {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(db)(e));
-    }
-    let shm = {
-        let mut s = db.as_os_str().to_owned();
-        s.push("-shm");
-        PathBuf::from(s)
-    };
-    let _ = std::fs::remove_file(shm);
+    copy_whole(backup, db).map_err(io(db))?;
+    let _ = std::fs::remove_file(crate::with_suffix(db, "-shm"));
     // Back to WAL mode for the app (the backup was made by VACUUM INTO, in rollback mode).
     let conn = SqliteConnectOptions::new()
         .filename(db)

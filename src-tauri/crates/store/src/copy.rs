@@ -235,14 +235,6 @@ fn dependency_order(mut tables: Vec<Table>) -> Vec<Table> {
 // The source
 // ---------------------------------------------------------------------------------------------
 
-/// A file beside the database: `-wal` (the last writes, WAL mode), `-shm` (its index) or
-/// `-journal` (rollback mode).
-fn beside(from: &Path, suffix: &str) -> std::path::PathBuf {
-    let mut side = from.as_os_str().to_owned();
-    side.push(suffix);
-    side.into()
-}
-
 /// Size and time of the file and of its `-wal` when the copy began; the same at its end.
 #[derive(Debug, PartialEq, Eq)]
 struct Stamp {
@@ -255,7 +247,7 @@ impl Stamp {
         let stat = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.len(), m.modified().ok()));
         Some(Stamp {
             file: stat(from)?,
-            wal: stat(&beside(from, "-wal")),
+            wal: stat(&crate::with_suffix(from, "-wal")),
         })
     }
 
@@ -283,7 +275,7 @@ struct Source {
 fn private_snapshot(from: &Path) -> std::io::Result<tempfile::TempDir> {
     let dir = tempfile::Builder::new().prefix("handover-copy-").tempdir()?;
     std::fs::copy(from, dir.path().join("source.db"))?;
-    std::fs::copy(beside(from, "-wal"), dir.path().join("source.db-wal"))?;
+    std::fs::copy(crate::with_suffix(from, "-wal"), dir.path().join("source.db-wal"))?;
     Ok(dir)
 }
 
@@ -307,7 +299,7 @@ async fn open_source(from: &Path) -> Result<Source> {
         }));
     }
     // A hot rollback journal needs a write to undo it (this app never leaves one: it uses WAL).
-    if beside(from, "-journal").exists() {
+    if crate::with_suffix(from, "-journal").exists() {
         return Err(refuse(CopyRefusal::SourceInUse { path }));
     }
     let stamp = Stamp::of(from).ok_or_else(|| refuse(CopyRefusal::SourceMissing { path: path.clone() }))?;

@@ -170,6 +170,14 @@ impl Lock {
     }
 }
 
+/// A file beside a database named after it: `-wal` (the last writes, WAL mode), `-shm` (its
+/// index), `-journal` (rollback mode).
+pub(crate) fn with_suffix(db: &Path, suffix: &str) -> PathBuf {
+    let mut side = db.as_os_str().to_owned();
+    side.push(suffix);
+    side.into()
+}
+
 /// What opening did: where a pre-migration backup went, if one was taken.
 #[derive(Debug, Clone, Default)]
 pub struct OpenReport {
@@ -226,11 +234,11 @@ impl Store {
             if !path.exists() {
                 let shown = path.display().to_string();
                 let backups = backup::list_backups(&lite::backups_dir(path));
+                // The newest daily backup (names sort by date), else any.
                 let latest = backups
                     .iter()
-                    .filter(|n| domain::backup::BackupKind::of(n) == Some(domain::backup::BackupKind::Daily))
-                    .chain(backups.iter())
-                    .last()
+                    .rfind(|n| domain::backup::BackupKind::of(n) == Some(domain::backup::BackupKind::Daily))
+                    .or(backups.last())
                     .map(|n| lite::backups_dir(path).join(n).display().to_string());
                 return Err(Error::Refused(if backups.is_empty() {
                     domain::backup::database_not_found(&shown)
